@@ -1,0 +1,30 @@
+"""Activate the signed-in user's time zone (or ?tz= / the tz cookie for visitors) per request."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.utils import timezone
+
+from accounts.timezones import is_valid_timezone
+
+
+class UserTimezoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tz_name = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            tz_name = user.timezone
+        else:
+            cookie = request.COOKIES.get("tz", "")
+            if is_valid_timezone(cookie):
+                tz_name = cookie
+        request.tz_name = tz_name or "UTC"
+        timezone.activate(zoneinfo.ZoneInfo(request.tz_name))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

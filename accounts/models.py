@@ -1,0 +1,266 @@
+"""People and their public and private profiles.
+
+A User signs in with an email address and keeps an IANA time zone: everything is stored in UTC
+and shown in that zone. A user can be a mentee, a mentor, or both (`is_mentor` / `is_mentee`);
+each role has its own profile row, created when the role is taken on. Staff users are admins; the
+`Moderators` group carries the ratings moderation permissions.
+
+Skills and industries form a small normalised taxonomy: each term has a canonical name, a slug and
+synonyms, so "JS", "javascript" and "JavaScript" are one skill for search and matching.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
+
+from accounts.timezones import validate_timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person. Lifecycle: created (signup, import or social login) -> email verified -> active.
+
+    Deactivation (is_active=False) keeps history (bookings, ratings) intact.
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=120, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone],
+                                help_text="IANA time zone, e.g. Europe/Berlin")
+    is_mentor = models.BooleanField(default=False)
+    is_mentee = models.BooleanField(default=True)
+
+    # Notification preferences: which reminders this person wants before a session.
+    remind_24h = models.BooleanField("remind me 24 hours before", default=True)
+    remind_1h = models.BooleanField("remind me 1 hour before", default=True)
+    email_updates = models.BooleanField("email me about booking changes", default=True)
+
+    # Private token for the iCalendar feed; rotating it revokes every subscribed calendar.
+    calendar_token = models.CharField(max_length=64, unique=True, default=None, null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@")[0]
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone or "UTC")
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_staff or self.groups.filter(name=MODERATORS_GROUP).exists()
+
+    def rotate_calendar_token(self) -> str:
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
+
+
+MODERATORS_GROUP = "Moderators"
+
+
+class TaxonomyTerm(models.Model):
+    """A canonical term with synonyms (comma-separated, matched case-insensitively)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    synonyms = models.TextField(blank=True, help_text="Comma-separated alternative names")
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s.strip() for s in self.synonyms.split(",") if s.strip()]
+
+
+class Skill(TaxonomyTerm):
+    pass
+
+
+class Industry(TaxonomyTerm):
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name_plural = "industries"
+
+
+class Language(models.Model):
+    """A spoken language by ISO 639-1 code (rows come from accounts.languages via a migration)."""
+
+    code = models.CharField(max_length=8, primary_key=True)
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _new_slug() -> str:
+    return secrets.token_hex(4)
+
+
+class MentorProfile(models.Model):
+    """The public face of a mentor. Its primary key is the user's id, so /mentors/<id>/ is stable.
+
+    Lifecycle: created when a user becomes a mentor -> edited -> `accepting_bookings` toggles
+    whether new bookings are taken (existing ones stay). `is_listed` hides it from the directory
+    (set by admins, or when the user stops being a mentor).
+    """
+
+    class CallMethod(models.TextChoices):
+        JITSI = "jitsi", "Automatic video room (Jitsi Meet)"
+        OWN_LINK = "own_link", "My own meeting link"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="mentor_profile")
+    slug = models.SlugField(max_length=80, unique=True, help_text="Public URL: /mentors/<slug>/")
+    headline = models.CharField(max_length=140, blank=True)
+    bio = models.TextField(max_length=5000, blank=True)
+    photo = models.ImageField(upload_to="photos/", blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="mentors")
+    industries = models.ManyToManyField(Industry, blank=True, related_name="mentors")
+    languages = models.ManyToManyField(Language, blank=True, related_name="mentors")
+    years_experience = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(70)])
+    offers_15 = models.BooleanField("offers 15-minute sessions", default=False)
+    offers_30 = models.BooleanField("offers 30-minute sessions", default=True)
+    offers_45 = models.BooleanField("offers 45-minute sessions", default=False)
+    offers_60 = models.BooleanField("offers 60-minute sessions", default=False)
+    call_method = models.CharField(max_length=16, choices=CallMethod.choices, default=CallMethod.JITSI)
+    meeting_url = models.URLField(blank=True, help_text="Your own meeting link (Zoom, Meet, Teams ...)")
+    accepting_bookings = models.BooleanField(default=True)
+    is_listed = models.BooleanField(default=True)
+    # Denormalised rating aggregate, kept by the ratings service (exact, recomputable).
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_bayes = models.FloatField(default=0.0, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(offers_15=True) | models.Q(offers_30=True) | models.Q(offers_45=True)
+                | models.Q(offers_60=True),
+                name="mentor_offers_some_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} (mentor)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:mentor_detail", kwargs={"slug": self.slug})
+
+    @property
+    def session_lengths(self) -> list[int]:
+        return [n for n in settings.SESSION_LENGTHS if getattr(self, f"offers_{n}")]
+
+    def set_session_lengths(self, lengths) -> None:
+        for n in settings.SESSION_LENGTHS:
+            setattr(self, f"offers_{n}", n in lengths)
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
+
+
+class MenteeProfile(models.Model):
+    """What a mentee wants help with; the matching engine reads it."""
+
+    class CareerStage(models.TextChoices):
+        STUDENT = "student", "Student"
+        EARLY = "early", "Early career (0-3 years)"
+        MID = "mid", "Mid career (3-10 years)"
+        SENIOR = "senior", "Senior (10+ years)"
+        SWITCHING = "switching", "Changing careers"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="mentee_profile")
+    goals = models.TextField(max_length=3000, blank=True, help_text="What do you want help with?")
+    interests = models.ManyToManyField(Skill, blank=True, related_name="interested_mentees")
+    industries = models.ManyToManyField(Industry, blank=True, related_name="mentees")
+    languages = models.ManyToManyField(Language, blank=True, related_name="mentees")
+    career_stage = models.CharField(max_length=16, choices=CareerStage.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} (mentee)"
+
+
+def mentor_rating_smoothing() -> tuple[float, int]:
+    """(prior mean, prior weight) for the Bayesian average shown on profiles."""
+    return (getattr(settings, "RATING_PRIOR_MEAN", 4.0), getattr(settings, "RATING_PRIOR_WEIGHT", 5))
+
+
+__all__ = [
+    "User", "Skill", "Industry", "Language", "MentorProfile", "MenteeProfile", "MODERATORS_GROUP",
+    "MinValueValidator",
+]

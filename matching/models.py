@@ -1,0 +1,1 @@
+"""Matching models: filled in by the matching issue."""

@@ -1,0 +1,61 @@
+"""The one Celery app, and the one place for the beat schedule.
+
+Broker: Redis when REDIS_URL is set, else kombu's filesystem transport under var/celery (no
+server needed for `make run`). The filesystem transport has no acknowledgements, so nothing may
+depend on redelivery: due work lives in database rows claimed with skip-locked updates.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+
+app = Celery("mentorship")
+
+
+def _configure() -> None:
+    from django.conf import settings
+
+    conf: dict = {
+        "broker_url": settings.CELERY_BROKER_URL,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": True,
+        "result_backend": None,
+        "timezone": "UTC",
+        "enable_utc": True,
+        "task_soft_time_limit": 120,
+        "task_time_limit": 180,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "task_always_eager": settings.CELERY_TASK_ALWAYS_EAGER,
+        "beat_schedule": BEAT_SCHEDULE,
+    }
+    if conf["broker_url"].startswith("filesystem://"):
+        base = settings.CELERY_BROKER_DATA_DIR
+        for sub in ("queue", "processed", "control"):
+            (base / sub).mkdir(parents=True, exist_ok=True)
+        conf["broker_transport_options"] = {
+            "data_folder_in": str(base / "queue"),
+            "data_folder_out": str(base / "queue"),
+            "processed_folder": str(base / "processed"),
+            "control_folder": str(base / "control"),
+            "store_processed": False,
+        }
+    else:
+        # A worker that dies mid-task leaves the message for another after the visibility timeout;
+        # tasks are idempotent (claims in the database), so redelivery can never send twice.
+        conf["broker_transport_options"] = {"visibility_timeout": 3600}
+    app.conf.update(conf)
+
+
+# Every periodic job, with why it runs when it does. Jobs claim due database rows, so running
+# one twice, or two at once, has one effect.
+BEAT_SCHEDULE: dict = {}
+
+_configure()
+app.autodiscover_tasks()

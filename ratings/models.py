@@ -1,0 +1,1 @@
+"""Ratings models: filled in by the ratings issue."""
