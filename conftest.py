@@ -109,3 +109,26 @@ def _client_for(user):
 def client_for():
     """client_for(user) -> an APIClient logged in (session and forced auth) as that user."""
     return _client_for
+
+
+@pytest.fixture
+def browser(live_server):
+    """Headless Debian Chromium driven by Selenium; `browser.go(path)` opens a live-server page."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,1000"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(5)
+    driver.go = lambda path: driver.get(live_server.url + path)
+    driver.live_server_url = live_server.url
+    try:
+        yield driver
+    finally:
+        driver.quit()

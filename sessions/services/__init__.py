@@ -1,0 +1,1 @@
+"""Booking services, split by subdomain: availability, bookings, notifications, lifecycle."""
