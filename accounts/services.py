@@ -37,3 +37,8 @@ def user_set_roles(*, user: User, is_mentor: bool, is_mentee: bool) -> User:
     if is_mentee:
         MenteeProfile.objects.get_or_create(user=user)
     return user
+
+
+def mentor_rating_aggregate_set(*, mentor_id: int, count: int, total: int, bayes: float) -> None:
+    """Store a mentor's rating aggregate (computed by the ratings service) on the profile."""
+    MentorProfile.objects.filter(user_id=mentor_id).update(rating_count=count, rating_sum=total, rating_bayes=bayes)

@@ -1,4 +1,5 @@
-from django.urls import path  # noqa: F401
+from sessions.urls_availability import urlpatterns as availability_urls
+from sessions.urls_bookings import urlpatterns as booking_urls
 
 app_name = "booking"
-urlpatterns: list = []
+urlpatterns = availability_urls + booking_urls

@@ -1,0 +1,1 @@
+"""Admin for availability and bookings."""
