@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
@@ -82,3 +85,28 @@ class MenteeFactory(UserFactory):
         defaults.update(kwargs)
         profile, _ = MenteeProfile.objects.get_or_create(user=obj, defaults=defaults)
         profile.languages.add(Language.objects.get(code="en"))
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A confirmed 30-minute booking tomorrow at 15:00 UTC, written straight to the table.
+
+    For tests that need a booking in some state without going through the booking service (for
+    example a completed session to rate). Tests of booking rules use the service instead.
+    """
+
+    class Meta:
+        model = "booking.Booking"
+
+    mentor = factory.SubFactory(MentorFactory)
+    mentee = factory.SubFactory(MenteeFactory)
+    start = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0)
+    )
+    duration_minutes = 30
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=o.duration_minutes))
+    blocked_start = factory.LazyAttribute(lambda o: o.start)
+    blocked_end = factory.LazyAttribute(lambda o: o.end)
+    status = "confirmed"
+    topic = "Career growth"
+    question = "How do I prepare for a staff engineer interview?"
+    call_url = factory.Sequence(lambda n: f"https://meet.jit.si/mm-test-room-{n}")

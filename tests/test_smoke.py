@@ -30,3 +30,13 @@ def test_openapi_schema_is_served(client):
 def test_factories_build_personas(mentor, mentee):
     assert mentor.mentor_profile.session_lengths == [30, 60]
     assert mentee.mentee_profile.languages.filter(code="en").exists()
+
+
+@pytest.mark.django_db
+def test_booking_factory_builds_a_confirmed_session():
+    from tests.factories import BookingFactory
+
+    booking = BookingFactory()
+    assert booking.status == "confirmed"
+    assert booking.end - booking.start == booking.end - booking.blocked_start
+    assert booking.mentor.is_mentor and booking.mentee.is_mentee
