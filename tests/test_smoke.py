@@ -40,3 +40,20 @@ def test_booking_factory_builds_a_confirmed_session():
     assert booking.status == "confirmed"
     assert booking.end - booking.start == booking.end - booking.blocked_start
     assert booking.mentor.is_mentor and booking.mentee.is_mentee
+
+
+@pytest.mark.django_db
+def test_healthz_reports_503_when_broker_is_unreachable(client):
+    from mentorship.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["broker"]["ok"] is False
+    assert body["database"]["ok"] is True
