@@ -266,3 +266,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Ratings and moderation (ratings app) ----------------------------------------------------
+# New reviews containing one of these words (case-insensitive, whole words) start as pending.
+RATINGS_BLOCKLIST = env_list("RATINGS_BLOCKLIST", "idiot,stupid,scam,fraud,hate")
+# This many distinct open reports hide a published review until a moderator decides.
+RATINGS_REPORT_HIDE_THRESHOLD = env_int("RATINGS_REPORT_HIDE_THRESHOLD", 3)
+# A rating can be edited by its author for this many days after it was written.
+RATINGS_EDIT_WINDOW_DAYS = env_int("RATINGS_EDIT_WINDOW_DAYS", 7)
+# Bayesian average: every mentor starts as if they had RATING_PRIOR_WEIGHT reviews of RATING_PRIOR_MEAN.
+RATING_PRIOR_MEAN = float(env_str("RATING_PRIOR_MEAN", "4.0"))
+RATING_PRIOR_WEIGHT = env_int("RATING_PRIOR_WEIGHT", 5)
