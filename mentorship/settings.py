@@ -277,3 +277,19 @@ RATINGS_EDIT_WINDOW_DAYS = env_int("RATINGS_EDIT_WINDOW_DAYS", 7)
 # Bayesian average: every mentor starts as if they had RATING_PRIOR_WEIGHT reviews of RATING_PRIOR_MEAN.
 RATING_PRIOR_MEAN = float(env_str("RATING_PRIOR_MEAN", "4.0"))
 RATING_PRIOR_WEIGHT = env_int("RATING_PRIOR_WEIGHT", 5)
+
+# --- Matching --------------------------------------------------------------------------------
+# Weights of the match score's parts (each part is in [0, 1]); meaning dominates because the
+# mentor who can answer the question matters more than a logo or a free slot. See matching/engine.py.
+MATCHING_WEIGHTS = {
+    "semantic": 0.50,      # mentor's headline/bio/skills vs the mentee's goals and interests, by meaning
+    "skills": 0.12,        # overlap through the Skill taxonomy (synonyms included)
+    "industry": 0.06,
+    "language": 0.08,      # mentor speaks the language the goals are written in (no shared language: excluded)
+    "daytime": 0.06,       # overlap of 08:00-20:00 local between the two zones
+    "availability": 0.10,  # free slots in the next 14 days
+    "quality": 0.08,       # smoothed rating and reliability, neutral when absent
+}
+MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
+# Profile edits arrive in bursts; a recompute waits this long after the last change.
+MATCHING_DEBOUNCE_SECONDS = env_int("MATCHING_DEBOUNCE_SECONDS", 30)
