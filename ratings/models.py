@@ -1,1 +1,173 @@
-"""Ratings models: filled in by the ratings issue."""
+"""Ratings after completed sessions, mentor replies, reports and the moderation audit log.
+
+Only participants of a completed booking rate it, once each: the mentee rates the mentor (public
+stars and comment, a private expectation answer only staff see), the mentor may leave private
+feedback on the mentee. Every write goes through ratings.services, which also keeps the mentor's
+published-only aggregate on MentorProfile exactly equal to a recomputation from scratch.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Direction(models.TextChoices):
+    MENTEE_TO_MENTOR = "mentee_to_mentor", "Mentee rates mentor"
+    MENTOR_TO_MENTEE = "mentor_to_mentee", "Mentor feedback on mentee"
+
+
+class State(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    PENDING = "pending", "Pending review"
+    HIDDEN = "hidden", "Hidden"
+    REMOVED = "removed", "Removed"
+
+
+class Expectation(models.TextChoices):
+    BELOW = "below", "Below my expectations"
+    MET = "met", "Met my expectations"
+    EXCEEDED = "exceeded", "Exceeded my expectations"
+
+
+COMMENT_MAX_LENGTH = 1000
+FEEDBACK_MAX_LENGTH = 2000
+REPLY_MAX_LENGTH = 1000
+REASON_MAX_LENGTH = 500
+
+
+class Rating(models.Model):
+    """One participant's rating of one completed booking.
+
+    Lifecycle (state):
+        created -> published, or pending when the text has a link, an email address, a phone
+                   number or a blocklisted word (a moderator approves or removes it)
+        published --(RATINGS_REPORT_HIDE_THRESHOLD open reports)--> hidden (system decision)
+        published/pending --(moderator: hide)--> hidden
+        pending/hidden --(moderator: approve)--> published
+        hidden/removed --(moderator: restore)--> published
+        any but removed --(moderator: remove)--> removed (the author is emailed the reason)
+    The author may edit for RATINGS_EDIT_WINDOW_DAYS; an edit that adds flagged text sends a
+    published review back to pending. Only published mentee->mentor ratings count in the
+    mentor's aggregate and appear in public.
+    """
+
+    Direction = Direction
+    State = State
+    Expectation = Expectation
+
+    booking = models.ForeignKey("booking.Booking", on_delete=models.PROTECT, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings_given")
+    ratee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings_received")
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    stars = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1-5, public (mentee->mentor only)")
+    comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True, help_text="Public comment")
+    expectation = models.CharField(max_length=10, choices=Expectation.choices, blank=True,
+                                   help_text="Private: did the session meet expectations? Only staff see it.")
+    private_feedback = models.TextField(max_length=FEEDBACK_MAX_LENGTH, blank=True,
+                                        help_text="Mentor->mentee feedback; never public")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PUBLISHED, db_index=True)
+    # Reports received since the last moderator decision; a decision resolves them.
+    open_reports = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("moderate_rating", "Can moderate ratings (approve, hide, restore, remove)")]
+        indexes = [
+            models.Index(fields=["ratee", "direction", "state", "-created_at"], name="rating_public_list"),
+            models.Index(fields=["state", "open_reports"], name="rating_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "rater"], name="rating_one_per_booking_rater"),
+            models.CheckConstraint(condition=~Q(rater=F("ratee")), name="rating_not_self"),
+            # Public stars exist exactly on mentee->mentor ratings, and only 1 to 5.
+            models.CheckConstraint(
+                condition=(Q(direction="mentee_to_mentor", stars__gte=1, stars__lte=5)
+                           | Q(direction="mentor_to_mentee", stars__isnull=True)),
+                name="rating_stars_1_to_5",
+            ),
+            models.CheckConstraint(condition=Q(state__in=State.values), name="rating_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        if self.direction == Direction.MENTEE_TO_MENTOR:
+            return f"{self.stars}★ for {self.ratee} by {self.rater} ({self.state})"
+        return f"Feedback on {self.ratee} by {self.rater} ({self.state})"
+
+    @property
+    def is_public_review(self) -> bool:
+        return self.direction == Direction.MENTEE_TO_MENTOR
+
+
+class MentorReply(models.Model):
+    """The rated mentor's one public answer to a review. Created once; shown while the review is."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="reply")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=REPLY_MAX_LENGTH)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "mentor replies"
+
+    def __str__(self) -> str:
+        return f"Reply to rating {self.rating_id}"
+
+
+class RatingReport(models.Model):
+    """A signed-in user's complaint about a review, once per user and review.
+
+    Lifecycle: open (resolved_at empty) -> resolved by the next moderator decision on that review.
+    """
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSIVE = "abusive", "Abusive"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        PRIVATE_INFO = "private_info", "Private information"
+        OTHER = "other", "Other"
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rating_reports")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.TextField(max_length=REASON_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["rating", "reporter"], name="rating_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} report on rating {self.rating_id}"
+
+
+class ModerationDecision(models.Model):
+    """Append-only audit log: who changed a review's state, when, from what to what, and why.
+
+    `moderator` is empty for the system's own decision (hiding after enough reports).
+    """
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        HIDE = "hide", "Hide"
+        RESTORE = "restore", "Restore"
+        REMOVE = "remove", "Remove"
+
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="decisions")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.TextField(max_length=REASON_MAX_LENGTH)
+    from_state = models.CharField(max_length=10, choices=State.choices)
+    to_state = models.CharField(max_length=10, choices=State.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} rating {self.rating_id}: {self.from_state} -> {self.to_state}"

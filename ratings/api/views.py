@@ -1,0 +1,120 @@
+"""Ratings API: parse, call the service, answer. Domain errors become 4xx in mentorship.api."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import MentorProfile
+from ratings import selectors, services
+from ratings.api import serializers as s
+
+
+class IsModerator(permissions.BasePermission):
+    message = "Only moderators can do that."
+
+    def has_permission(self, request, view):
+        return services.can_moderate(request.user)
+
+
+class RatingCreateView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.RatingCreateIn, responses={201: s.RatingOut})
+    def post(self, request):
+        data = s.RatingCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        rating = services.rating_create(
+            booking_id=values["booking"], rater=request.user, stars=values.get("stars"),
+            comment=values["comment"], expectation=values["expectation"],
+            private_feedback=values["private_feedback"],
+        )
+        body = s.RatingOut(rating).data
+        body["held_because"] = rating.held_because
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class RatingUpdateView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.RatingUpdateIn, responses={200: s.RatingOut})
+    def patch(self, request, rating_id: int):
+        data = s.RatingUpdateIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        rating = services.rating_update(rating_id=rating_id, editor=request.user, **data.validated_data)
+        body = s.RatingOut(rating).data
+        body["held_because"] = rating.held_because
+        return Response(body)
+
+
+class MentorReviewsView(generics.ListAPIView):
+    """A mentor's published reviews, newest first, with the mentor's replies. Public."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.PublicReviewOut
+    filter_backends: list = []
+
+    def get_queryset(self):
+        mentor_id = self.kwargs["mentor_id"]
+        get_object_or_404(MentorProfile.objects.only("pk"), pk=mentor_id)
+        return selectors.published_reviews(mentor_id=mentor_id)
+
+
+class ReplyCreateView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.ReplyIn, responses={201: s.ReplyOut})
+    def post(self, request, rating_id: int):
+        data = s.ReplyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        reply = services.reply_create(rating_id=rating_id, author=request.user, body=data.validated_data["body"])
+        return Response(s.ReplyOut(reply).data, status=status.HTTP_201_CREATED)
+
+
+class ReportCreateView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.ReportIn, responses={201: None})
+    def post(self, request, rating_id: int):
+        data = s.ReportIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_create(rating_id=rating_id, reporter=request.user, **data.validated_data)
+        return Response({"id": report.pk, "reason": report.reason}, status=status.HTTP_201_CREATED)
+
+
+class ModerationQueueView(generics.ListAPIView):
+    permission_classes = [IsModerator]
+    serializer_class = s.QueueItemOut
+    filter_backends: list = []
+
+    def get_queryset(self):
+        query = s.QueueFilterIn(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        reported = {"1": True, "0": False}.get(query.validated_data.get("reported", ""))
+        return selectors.moderation_queue(state=query.validated_data.get("state") or None, reported=reported)
+
+
+class ModerationDecideView(APIView):
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=s.DecideIn, responses={200: s.DecisionOut(many=True)})
+    def post(self, request):
+        data = s.DecideIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        decisions = services.moderate(ratings=values["ids"], moderator=request.user, action=values["action"],
+                                      reason=values["reason"])
+        return Response({"decisions": s.DecisionOut(decisions, many=True).data})
+
+
+class ModerationAuditView(generics.ListAPIView):
+    permission_classes = [IsModerator]
+    serializer_class = s.DecisionOut
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.audit_log()
