@@ -1,0 +1,106 @@
+"""Booking API shapes: input validation only; the services decide what is allowed.
+
+Times go out in UTC ISO 8601 (machines) plus the viewer's local rendering and zone name (people),
+so a client never has to guess which zone a time is in.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from rest_framework import serializers
+
+from mentorship.templatetags.tz_display import format_in_zone
+from sessions.models import Booking, BookingEvent
+
+
+class UTCDateTimeField(serializers.DateTimeField):
+    """Always answers in UTC with a Z, whatever zone the request activated."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="display_name")
+    timezone = serializers.CharField()
+
+
+class BookingEventSerializer(serializers.ModelSerializer):
+    at = UTCDateTimeField()
+    from_start = UTCDateTimeField()
+    to_start = UTCDateTimeField()
+    actor_id = serializers.IntegerField()
+
+    class Meta:
+        model = BookingEvent
+        fields = ["kind", "actor_id", "from_start", "to_start", "note", "at"]
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    start = UTCDateTimeField()
+    end = UTCDateTimeField()
+    expires_at = UTCDateTimeField()
+    created_at = UTCDateTimeField()
+    mentor = PersonSerializer()
+    mentee = PersonSerializer()
+    timezone = serializers.SerializerMethodField()
+    start_local = serializers.SerializerMethodField()
+    end_local = serializers.SerializerMethodField()
+    duration = serializers.IntegerField(source="duration_minutes")
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id", "status", "mentor", "mentee", "start", "end", "duration", "timezone", "start_local", "end_local",
+            "topic", "question", "context_url", "call_url", "sequence", "expires_at", "cancel_reason",
+            "cancelled_late", "created_at",
+        ]
+
+    def _zone(self) -> str:
+        request = self.context.get("request")
+        return getattr(request, "tz_name", None) or getattr(getattr(request, "user", None), "timezone", None) or "UTC"
+
+    def get_timezone(self, obj) -> str:
+        return self._zone()
+
+    def get_start_local(self, obj) -> str:
+        return format_in_zone(obj.start, self._zone())
+
+    def get_end_local(self, obj) -> str:
+        return format_in_zone(obj.end, self._zone())
+
+
+class BookingDetailSerializer(BookingSerializer):
+    events = BookingEventSerializer(many=True)
+
+    class Meta(BookingSerializer.Meta):
+        fields = BookingSerializer.Meta.fields + ["events"]
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    mentor = serializers.IntegerField(min_value=1)
+    start = serializers.DateTimeField(default_timezone=UTC)
+    duration = serializers.IntegerField()
+    topic = serializers.CharField(max_length=140)
+    question = serializers.CharField(max_length=2000)
+    context_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class BookingDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class BookingCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class BookingRescheduleSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(default_timezone=UTC)

@@ -1,0 +1,168 @@
+"""Booking endpoints: parse, load with a permission check, call the service, answer.
+
+Anyone who is not a participant (or staff, for reads) gets 404, never 403: a booking's existence
+is private. BookingErrors from the services map to their status in mentorship.api.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from sessions.api import bookings_serializers as s
+from sessions.models import Booking
+from sessions.services import bookings as services
+
+# Token first: DRF takes the WWW-Authenticate header from the first class, so an anonymous call
+# answers 401 (with a challenge) rather than the 403 SessionAuthentication alone would give.
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+ROLES = ("mentor", "mentee")
+WHENS = ("upcoming", "past")
+
+
+def visible_bookings(user):
+    qs = Booking.objects.select_related("mentor", "mentee")
+    if user.is_staff:
+        return qs
+    return qs.filter(Q(mentor=user) | Q(mentee=user))
+
+
+def get_visible_booking(request, pk: int, *, prefetch_events: bool = False) -> Booking:
+    qs = visible_bookings(request.user)
+    if prefetch_events:
+        qs = qs.prefetch_related("events")
+    try:
+        return qs.get(pk=pk)
+    except Booking.DoesNotExist:
+        raise NotFound("Booking not found.")
+
+
+class BookingListCreate(generics.ListAPIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.BookingSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        user = self.request.user
+        errors = {}
+        role = params.get("role", "")
+        when = params.get("when", "")
+        if role and role not in ROLES:
+            errors["role"] = ["Use role=mentor or role=mentee."]
+        if when and when not in WHENS:
+            errors["when"] = ["Use when=upcoming or when=past."]
+        if errors:
+            raise ValidationError(errors)
+        if user.is_staff and params.get("all") == "1":
+            qs = Booking.objects.select_related("mentor", "mentee")
+        elif role == "mentor":
+            qs = Booking.objects.select_related("mentor", "mentee").filter(mentor=user)
+        elif role == "mentee":
+            qs = Booking.objects.select_related("mentor", "mentee").filter(mentee=user)
+        else:
+            qs = Booking.objects.select_related("mentor", "mentee").filter(Q(mentor=user) | Q(mentee=user))
+        now = timezone.now()
+        if when == "upcoming":
+            qs = qs.filter(end__gt=now).order_by("start", "id")
+        elif when == "past":
+            qs = qs.filter(end__lte=now).order_by("-start", "-id")
+        else:
+            qs = qs.order_by("start", "id")
+        return qs
+
+    @extend_schema(request=s.BookingCreateSerializer, responses={201: s.BookingDetailSerializer})
+    def post(self, request):
+        data = s.BookingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        mentor = User.objects.filter(pk=values["mentor"], is_mentor=True).select_related("mentor_profile").first()
+        if mentor is None:
+            raise ValidationError({"mentor": ["Unknown mentor."]})
+        booking = services.booking_create(
+            mentee=request.user, mentor=mentor, start=values["start"], duration=values["duration"],
+            topic=values["topic"], question=values["question"], context_url=values["context_url"],
+        )
+        booking = get_visible_booking(request, booking.pk, prefetch_events=True)
+        return Response(s.BookingDetailSerializer(booking, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class BookingDetail(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.BookingDetailSerializer)
+    def get(self, request, pk: int):
+        booking = get_visible_booking(request, pk, prefetch_events=True)
+        return Response(s.BookingDetailSerializer(booking, context={"request": request}).data)
+
+
+class _BookingAction(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated]
+    input_serializer = None
+
+    def act(self, request, booking, values):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        booking = get_visible_booking(request, pk)
+        values = {}
+        if self.input_serializer is not None:
+            data = self.input_serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+        booking = self.act(request, booking, values)
+        booking = get_visible_booking(request, booking.pk, prefetch_events=True)
+        return Response(s.BookingDetailSerializer(booking, context={"request": request}).data)
+
+
+class BookingConfirm(_BookingAction):
+    @extend_schema(request=None, responses=s.BookingDetailSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, booking, values):
+        return services.booking_confirm(booking=booking, actor=request.user)
+
+
+class BookingDecline(_BookingAction):
+    input_serializer = s.BookingDeclineSerializer
+
+    @extend_schema(request=s.BookingDeclineSerializer, responses=s.BookingDetailSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, booking, values):
+        return services.booking_decline(booking=booking, actor=request.user, reason=values["reason"])
+
+
+class BookingCancel(_BookingAction):
+    input_serializer = s.BookingCancelSerializer
+
+    @extend_schema(request=s.BookingCancelSerializer, responses=s.BookingDetailSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, booking, values):
+        return services.booking_cancel(booking=booking, actor=request.user, reason=values["reason"])
+
+
+class BookingReschedule(_BookingAction):
+    input_serializer = s.BookingRescheduleSerializer
+
+    @extend_schema(request=s.BookingRescheduleSerializer, responses=s.BookingDetailSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, booking, values):
+        return services.booking_reschedule(booking=booking, actor=request.user, new_start=values["start"])

@@ -1,0 +1,43 @@
+"""Forms for the booking pages. They parse and show errors; the booking services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+QUESTION_HELP = (
+    "One specific question you want answered, with the context a mentor needs to prepare. "
+    "Good: \"I lead 4 engineers and two of them keep missing estimates; how do I run planning so "
+    "estimates improve without micromanaging?\" Too vague: \"How do I become a better manager?\""
+)
+
+
+class BookingForm(forms.Form):
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    duration = forms.TypedChoiceField(coerce=int, label="Length")
+    topic = forms.CharField(max_length=140, help_text="A few words, e.g. \"Preparing for a staff interview\".")
+    question = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 5}), help_text=QUESTION_HELP)
+    context_url = forms.URLField(required=False, label="Context link (optional)",
+                                 help_text="A document, repository or job post the mentor can look at beforehand.")
+
+    def __init__(self, *args, lengths: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration"].choices = [(n, f"{n} minutes") for n in lengths]
+
+    def clean_question(self):
+        question = self.cleaned_data["question"].strip()
+        if len(question) < 10:
+            raise forms.ValidationError("Please ask a specific question (at least a sentence).")
+        return question
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="The other person will read this.")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RescheduleForm(forms.Form):
+    start = forms.DateTimeField(label="New time")

@@ -1,0 +1,361 @@
+"""Booking services: the one place where a booking is created, confirmed, declined, cancelled or moved.
+
+Every service runs in one transaction and follows the same steps:
+1. lock the mentor's BookingPolicy row (select_for_update). It serialises all writes for one
+   mentor, so the caps and the weekly budget that slot_check counts cannot change under us;
+2. re-check the slot (sessions.selectors.slot_check) and the mentee's own calendar;
+3. write the booking and a BookingEvent;
+4. tell the outbox (booking_notify / reminders_*), which sends only after commit.
+
+On PostgreSQL the exclusion constraints on Booking are the last word: two mentees booking two
+different mentors lock different policy rows, so only the mentee constraint stops the second one.
+The IntegrityError becomes a 409 with the next free slots. On SQLite there are no exclusion
+constraints, but writers are serialised (BEGIN IMMEDIATE), so the in-transaction overlap checks
+below are exact there.
+
+Any error raises a BookingError out of the transaction, so nothing is partially written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sessions.errors import BookingError
+from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
+from sessions.services import notifications
+
+NEXT_SLOTS_LIMIT = 5
+NEXT_SLOTS_WINDOW = timedelta(days=14)
+QUESTION_MAX = 2000
+TOPIC_MAX = 140
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _utc(value: datetime) -> datetime:
+    if timezone.is_naive(value):
+        raise BookingError("Times must include a time zone.", field_errors={"start": ["Give a time with a zone (UTC ISO 8601)."]})
+    return value.astimezone(UTC)
+
+
+def _lock_policy(mentor) -> BookingPolicy:
+    # get_or_create first: select_for_update cannot lock a row that does not exist yet, and two
+    # first-ever bookings of a mentor would otherwise both pass unserialised.
+    BookingPolicy.objects.get_or_create(mentor=mentor)
+    return BookingPolicy.objects.select_for_update().get(pk=mentor.pk)
+
+
+def _lock_booking(booking: Booking) -> Booking:
+    """Re-read the booking under a row lock: the caller's instance may be stale."""
+    try:
+        return Booking.objects.select_for_update().select_related("mentor", "mentee").get(pk=booking.pk)
+    except Booking.DoesNotExist:
+        raise BookingError("Booking not found.", status=404, code="not_found")
+
+
+def _slot_check(*, mentor, start, duration, now, exclude_booking_id=None) -> None:
+    from sessions.selectors import slot_check
+
+    slot_check(mentor=mentor, start=start, duration=duration, now=now, exclude_booking_id=exclude_booking_id)
+
+
+def next_free_slots(*, mentor, duration: int, after: datetime, now: datetime | None = None,
+                    limit: int = NEXT_SLOTS_LIMIT) -> list[str]:
+    """The next free starts (UTC ISO) of a mentor, offered to whoever just lost a slot."""
+    from sessions.selectors import mentor_slots
+
+    now = now or timezone.now()
+    begin = max(after, now)
+    try:
+        starts = mentor_slots(mentor=mentor, start=begin, end=begin + NEXT_SLOTS_WINDOW, duration=duration, now=now)
+    except BookingError:
+        return []
+    return [s.astimezone(UTC).isoformat().replace("+00:00", "Z") for s in list(starts)[:limit]]
+
+
+def _taken_error(*, mentor, duration, start, now, message=None) -> BookingError:
+    return BookingError(
+        message or "Sorry, that time was just taken. Please pick another slot.",
+        status=409, code="slot_taken",
+        field_errors={"start": [message or "This time is no longer free."]},
+        extra={"next_slots": next_free_slots(mentor=mentor, duration=duration, after=start, now=now)},
+    )
+
+
+def _check_overlaps(*, mentor, mentee, start, end, blocked_start, blocked_end, exclude_pk=None) -> None:
+    """Friendly, in-transaction overlap checks; exact on SQLite, a courtesy before PostgreSQL's constraints."""
+    live = Booking.objects.filter(status__in=LIVE_STATUSES)
+    if exclude_pk is not None:
+        live = live.exclude(pk=exclude_pk)
+    if live.filter(mentor=mentor, blocked_start__lt=blocked_end, blocked_end__gt=blocked_start).exists():
+        raise _SlotTaken("The mentor already has a session at that time.")
+    if live.filter(mentee=mentee, start__lt=end, end__gt=start).exists():
+        raise _SlotTaken("You already have another session at that time.")
+
+
+class _SlotTaken(Exception):
+    """Internal: the time is held by another live booking. Turned into a 409 outside the savepoint."""
+
+
+def _integrity_message(exc: IntegrityError) -> str:
+    text = str(exc)
+    if "booking_mentee_no_overlap" in text:
+        return "You already have another session at that time."
+    return "The mentor already has a session at that time."
+
+
+def _save_guarded(booking: Booking, **save_kwargs) -> None:
+    # A savepoint, so that after the constraint fires the outer transaction is still usable.
+    try:
+        with transaction.atomic():
+            booking.save(**save_kwargs)
+    except IntegrityError as exc:
+        if "no_overlap" not in str(exc):
+            raise
+        raise _SlotTaken(_integrity_message(exc))
+
+
+def _call_url(mentor) -> str:
+    profile = getattr(mentor, "mentor_profile", None)
+    if profile is not None and profile.call_method == "own_link" and profile.meeting_url:
+        return profile.meeting_url
+    # 24 random bytes: Jitsi rooms are public to anyone who knows the name, so it must be unguessable.
+    return f"{settings.JITSI_BASE_URL.rstrip('/')}/mm-{secrets.token_urlsafe(24)}"
+
+
+def _mentor_profile(mentor):
+    from accounts.models import MentorProfile
+
+    try:
+        return mentor.mentor_profile
+    except MentorProfile.DoesNotExist:
+        return None
+
+
+def _require_participant(booking: Booking, actor) -> None:
+    if not booking.can_view(actor):
+        # Strangers learn nothing about the booking's existence.
+        raise BookingError("Booking not found.", status=404, code="not_found")
+    if not booking.is_participant(actor):
+        raise BookingError("Only the mentor or the mentee of this session can change it.", status=403,
+                           code="forbidden")
+
+
+def _require_mentor(booking: Booking, actor, verb: str) -> None:
+    _require_participant(booking, actor)
+    if actor.pk != booking.mentor_id:
+        raise BookingError(f"Only the mentor can {verb} a request.", status=403, code="forbidden")
+
+
+def _wrong_state(booking: Booking, verb: str, allowed: str) -> BookingError:
+    return BookingError(
+        f"This session is {booking.get_status_display().lower()}; only {allowed} sessions can be {verb}.",
+        status=409, code="wrong_state",
+    )
+
+
+# --- create --------------------------------------------------------------------------------------
+
+def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str, question: str,
+                   context_url: str = "", now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    topic = (topic or "").strip()
+    question = (question or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not question:
+        errors["question"] = ["Ask the specific question you want answered; mentors prepare from it."]
+    elif len(question) > QUESTION_MAX:
+        errors["question"] = [f"Keep the question under {QUESTION_MAX} characters."]
+    if not topic:
+        errors["topic"] = ["Give the session a short topic."]
+    elif len(topic) > TOPIC_MAX:
+        errors["topic"] = [f"Keep the topic under {TOPIC_MAX} characters."]
+    if errors:
+        raise BookingError("Please correct the errors below.", field_errors=errors)
+    if mentee.pk == mentor.pk:
+        raise BookingError("You cannot book a session with yourself.", field_errors={"mentor": ["You cannot book yourself."]})
+    profile = _mentor_profile(mentor)
+    if profile is None or not mentor.is_mentor or not mentor.is_active:
+        raise BookingError("Mentor not found.", status=404, code="not_found", field_errors={"mentor": ["Unknown mentor."]})
+    if not profile.accepting_bookings:
+        raise BookingError("This mentor is not taking new bookings right now.",
+                           field_errors={"mentor": ["Not accepting bookings."]})
+    if duration not in profile.session_lengths:
+        offered = ", ".join(str(n) for n in profile.session_lengths)
+        raise BookingError("This mentor does not offer that session length.",
+                           field_errors={"duration": [f"Choose one of: {offered} minutes."]})
+    start = _utc(start)
+    end = start + timedelta(minutes=duration)
+
+    try:
+        with transaction.atomic():
+            policy = _lock_policy(mentor)
+            try:
+                _slot_check(mentor=mentor, start=start, duration=duration, now=now)
+            except BookingError as exc:
+                if exc.status == 409:
+                    raise _SlotTaken(exc.message)
+                raise
+            booking = Booking(
+                mentee=mentee, mentor=mentor, start=start, end=end, duration_minutes=duration,
+                blocked_start=start - timedelta(minutes=policy.buffer_before_minutes),
+                blocked_end=end + timedelta(minutes=policy.buffer_after_minutes),
+                topic=topic, question=question, context_url=context_url or "",
+            )
+            _check_overlaps(mentor=mentor, mentee=mentee, start=start, end=end,
+                            blocked_start=booking.blocked_start, blocked_end=booking.blocked_end)
+            if policy.requires_approval:
+                booking.status = Booking.Status.REQUESTED
+                booking.expires_at = now + timedelta(hours=settings.BOOKING_REQUEST_EXPIRY_HOURS)
+            else:
+                booking.status = Booking.Status.CONFIRMED
+                booking.confirmed_at = now
+                booking.call_url = _call_url(mentor)
+            _save_guarded(booking)
+            kind = BookingEvent.Kind.REQUESTED if policy.requires_approval else BookingEvent.Kind.CONFIRMED
+            BookingEvent.objects.create(booking=booking, kind=kind, actor=mentee, to_start=start, to_end=end)
+            notifications.booking_notify(booking=booking, event=str(kind), actor=mentee)
+            if booking.status == Booking.Status.CONFIRMED:
+                notifications.reminders_arm(booking=booking)
+    except _SlotTaken as exc:
+        raise _taken_error(mentor=mentor, duration=duration, start=start, now=now, message=str(exc))
+    return booking
+
+
+# --- confirm / decline ---------------------------------------------------------------------------
+
+def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    _require_mentor(booking, actor, "confirm")
+    with transaction.atomic():
+        _lock_policy(booking.mentor)
+        booking = _lock_booking(booking)
+        if booking.status != Booking.Status.REQUESTED:
+            raise _wrong_state(booking, "confirmed", "requested")
+        if booking.expires_at and booking.expires_at <= now:
+            raise BookingError("This request has expired; the mentee can book again.", status=409, code="expired")
+        if booking.start <= now:
+            raise BookingError("This session's start time has passed.", status=409, code="started")
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = now
+        booking.expires_at = None
+        booking.call_url = booking.call_url or _call_url(booking.mentor)
+        # A status change is a significant revision in RFC 5545 terms: calendars need a higher SEQUENCE.
+        booking.sequence += 1
+        booking.save()
+        BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.CONFIRMED, actor=actor)
+        notifications.booking_notify(booking=booking, event="confirmed", actor=actor)
+        notifications.reminders_arm(booking=booking)
+    return booking
+
+
+def booking_decline(*, booking: Booking, actor, reason: str = "", now: datetime | None = None) -> Booking:
+    _require_mentor(booking, actor, "decline")
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        _lock_policy(booking.mentor)
+        booking = _lock_booking(booking)
+        if booking.status != Booking.Status.REQUESTED:
+            raise _wrong_state(booking, "declined", "requested")
+        booking.status = Booking.Status.DECLINED
+        booking.cancel_reason = reason
+        booking.expires_at = None
+        booking.sequence += 1
+        booking.save()
+        BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.DECLINED, actor=actor, note=reason)
+        notifications.booking_notify(booking=booking, event="declined", actor=actor)
+    return booking
+
+
+# --- cancel --------------------------------------------------------------------------------------
+
+def booking_cancel(*, booking: Booking, actor, reason: str, now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    _require_participant(booking, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError("Please say why you cancel; the other person will read it.",
+                           field_errors={"reason": ["A reason is required."]})
+    if len(reason) > 1000:
+        raise BookingError("Please keep the reason short.", field_errors={"reason": ["At most 1000 characters."]})
+    with transaction.atomic():
+        _lock_policy(booking.mentor)
+        booking = _lock_booking(booking)
+        if booking.status not in LIVE_STATUSES:
+            raise _wrong_state(booking, "cancelled", "requested or confirmed")
+        if booking.start <= now:
+            raise BookingError("This session has already started and can no longer be cancelled.", status=409,
+                               code="started")
+        # Withdrawing an unanswered request costs the other side nothing, so only confirmed
+        # sessions count as late cancellations.
+        late = (booking.status == Booking.Status.CONFIRMED
+                and booking.start - now < timedelta(hours=settings.BOOKING_LATE_CANCEL_HOURS))
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_by = actor
+        booking.cancel_reason = reason
+        booking.cancelled_late = late
+        booking.expires_at = None
+        booking.sequence += 1
+        booking.save()
+        BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.CANCELLED, actor=actor,
+                                    note=("late: " if late else "") + reason)
+        if late:
+            ReliabilityRecord.objects.get_or_create(user=actor)
+            ReliabilityRecord.objects.filter(pk=actor.pk).update(late_cancellations=F("late_cancellations") + 1)
+        notifications.reminders_cancel(booking=booking)
+        notifications.booking_notify(booking=booking, event="cancelled", actor=actor)
+    return booking
+
+
+# --- reschedule ----------------------------------------------------------------------------------
+
+def booking_reschedule(*, booking: Booking, actor, new_start: datetime, now: datetime | None = None) -> Booking:
+    """Move the SAME row to a new time: one UID in everyone's calendar, SEQUENCE + 1, history kept."""
+    now = now or timezone.now()
+    _require_participant(booking, actor)
+    new_start = _utc(new_start)
+    mentor = booking.mentor
+    try:
+        with transaction.atomic():
+            policy = _lock_policy(mentor)
+            booking = _lock_booking(booking)
+            if booking.status not in LIVE_STATUSES:
+                raise _wrong_state(booking, "rescheduled", "requested or confirmed")
+            if booking.start <= now:
+                raise BookingError("This session has already started and can no longer be moved.", status=409,
+                                   code="started")
+            if new_start == booking.start:
+                raise BookingError("Pick a different time.", field_errors={"start": ["That is the current time."]})
+            try:
+                _slot_check(mentor=mentor, start=new_start, duration=booking.duration_minutes, now=now,
+                            exclude_booking_id=booking.pk)
+            except BookingError as exc:
+                if exc.status == 409:
+                    raise _SlotTaken(exc.message)
+                raise
+            old_start, old_end = booking.start, booking.end
+            new_end = new_start + timedelta(minutes=booking.duration_minutes)
+            booking.start, booking.end = new_start, new_end
+            booking.blocked_start = new_start - timedelta(minutes=policy.buffer_before_minutes)
+            booking.blocked_end = new_end + timedelta(minutes=policy.buffer_after_minutes)
+            _check_overlaps(mentor=mentor, mentee=booking.mentee, start=new_start, end=new_end,
+                            blocked_start=booking.blocked_start, blocked_end=booking.blocked_end,
+                            exclude_pk=booking.pk)
+            booking.sequence += 1
+            _save_guarded(booking)
+            BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.RESCHEDULED, actor=actor,
+                                        from_start=old_start, from_end=old_end, to_start=new_start, to_end=new_end)
+            notifications.reminders_cancel(booking=booking)
+            if booking.status == Booking.Status.CONFIRMED:
+                notifications.reminders_arm(booking=booking)
+            notifications.booking_notify(booking=booking, event="rescheduled", actor=actor)
+    except _SlotTaken as exc:
+        raise _taken_error(mentor=mentor, duration=booking.duration_minutes, start=new_start, now=now,
+                           message=str(exc))
+    return booking

@@ -1,0 +1,286 @@
+"""Booking pages: book a slot, my sessions, one session with its actions, the calendar feed.
+
+Thin: parse, load with a permission check (404 for anyone who may not see a booking), call the
+service, render. BookingErrors re-render the page with the message and, for a lost race, the next
+free slots.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from sessions.errors import BookingError
+from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
+from sessions.models import Booking, BookingPolicy
+from sessions.services import bookings as services
+from sessions.services import calendar as calendar_services
+
+JOIN_OPENS_BEFORE = timedelta(minutes=10)
+PAGE_SIZE = 10
+RESCHEDULE_OPTIONS = 40
+
+
+def _parse_start(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))  # a "+" in a query string arrives as a space
+    except ValueError:
+        return None
+    if value is None or timezone.is_naive(value):
+        return None
+    return value.astimezone(UTC)
+
+
+def _bookable_mentor(mentor_id: int) -> User:
+    return get_object_or_404(User.objects.select_related("mentor_profile"), pk=mentor_id, is_mentor=True,
+                             is_active=True, mentor_profile__isnull=False)
+
+
+def _apply_error(form, exc: BookingError) -> None:
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def book(request, mentor_id: int):
+    mentor = _bookable_mentor(mentor_id)
+    profile = mentor.mentor_profile
+    lengths = profile.session_lengths
+    next_slots: list[datetime] = []
+    error = None
+    status = 200
+    if request.method == "POST":
+        form = BookingForm(request.POST, lengths=lengths)
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                booking = services.booking_create(
+                    mentee=request.user, mentor=mentor, start=values["start"], duration=values["duration"],
+                    topic=values["topic"], question=values["question"], context_url=values["context_url"],
+                )
+            except BookingError as exc:
+                error = exc.message
+                status = exc.status
+                _apply_error(form, exc)
+                next_slots = [_parse_start(s) for s in exc.extra.get("next_slots", [])]
+            else:
+                if booking.status == Booking.Status.CONFIRMED:
+                    messages.success(request, "Your session is booked and confirmed.")
+                else:
+                    messages.success(request, "Your request was sent; the mentor will confirm or decline it.")
+                return redirect("booking:detail", pk=booking.pk)
+        else:
+            status = 400
+        start = form.cleaned_data.get("start") if hasattr(form, "cleaned_data") else None
+        start = start or _parse_start(request.POST.get("start"))
+    else:
+        start = _parse_start(request.GET.get("start"))
+        try:
+            duration = int(request.GET.get("duration", ""))
+        except ValueError:
+            duration = lengths[0] if lengths else None
+        if duration not in lengths and lengths:
+            duration = lengths[0]
+        form = BookingForm(initial={"start": start.isoformat() if start else "", "duration": duration},
+                           lengths=lengths)
+        if start is None:
+            error = "Pick a time on the mentor's page first."
+            status = 400
+    end = None
+    if start is not None:
+        try:
+            end = start + timedelta(minutes=int(form["duration"].value() or 0))
+        except (TypeError, ValueError):
+            end = None
+    context = {
+        "mentor": mentor, "profile": profile, "form": form, "start": start, "end": end, "error": error,
+        "next_slots": [s for s in next_slots if s is not None], "zones_differ": mentor.timezone != request.tz_name,
+        "duration": form["duration"].value(),
+        "requires_approval": BookingPolicy.objects.filter(pk=mentor.pk, requires_approval=True).exists(),
+    }
+    return render(request, "booking/book.html", context, status=status)
+
+
+@login_required
+def my_sessions(request):
+    user = request.user
+    when = request.GET.get("when", "upcoming")
+    when = when if when in ("upcoming", "past") else "upcoming"
+    role = request.GET.get("role", "")
+    role = role if role in ("mentor", "mentee") else ""
+    qs = Booking.objects.select_related("mentor", "mentee")
+    if role == "mentor":
+        qs = qs.filter(mentor=user)
+    elif role == "mentee":
+        qs = qs.filter(mentee=user)
+    else:
+        qs = qs.filter(Q(mentor=user) | Q(mentee=user))
+    now = timezone.now()
+    if when == "upcoming":
+        qs = qs.filter(end__gt=now).order_by("start", "id")
+    else:
+        qs = qs.filter(end__lte=now).order_by("-start", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "booking/my_sessions.html", {"page": page, "when": when, "role": role, "now": now})
+
+
+def _visible_booking(request, pk: int) -> Booking:
+    booking = get_object_or_404(Booking.objects.select_related("mentor", "mentee"), pk=pk)
+    if not booking.can_view(request.user):
+        raise Http404("Booking not found.")
+    return booking
+
+
+def _reschedule_options(booking: Booking) -> list[datetime]:
+    from sessions.selectors import mentor_slots
+
+    now = timezone.now()
+    try:
+        starts = mentor_slots(mentor=booking.mentor, start=now, end=now + timedelta(days=21),
+                              duration=booking.duration_minutes, now=now)
+    except BookingError:
+        return []
+    return [s for s in starts if s != booking.start][:RESCHEDULE_OPTIONS]
+
+
+def _render_detail(request, booking: Booking, *, status: int = 200, **forms):
+    user = request.user
+    now = timezone.now()
+    is_mentor = user.pk == booking.mentor_id
+    is_participant = booking.is_participant(user)
+    can_change = is_participant and booking.is_live and booking.start > now
+    context = {
+        "booking": booking,
+        "is_mentor": is_mentor,
+        "is_participant": is_participant,
+        "other": booking.mentee if is_mentor else booking.mentor,
+        "can_respond": is_mentor and booking.status == Booking.Status.REQUESTED and booking.start > now,
+        "can_cancel": can_change,
+        "can_reschedule": can_change,
+        "can_join": (booking.status == Booking.Status.CONFIRMED and is_participant and bool(booking.call_url)
+                     and booking.start - JOIN_OPENS_BEFORE <= now < booking.end),
+        "join_opens_at": booking.start - JOIN_OPENS_BEFORE,
+        "events": booking.events.select_related("actor"),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "reschedule_form": forms.get("reschedule_form") or RescheduleForm(),
+        "reschedule_options": _reschedule_options(booking) if can_change else [],
+        "next_slots": forms.get("next_slots") or [],
+    }
+    return render(request, "booking/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk: int):
+    return _render_detail(request, _visible_booking(request, pk))
+
+
+def _act(request, pk: int, form_class, form_key: str, call, success: str):
+    booking = _visible_booking(request, pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return _render_detail(request, booking, status=400, **{form_key: form})
+    try:
+        call(booking, form.cleaned_data if form is not None else {})
+    except BookingError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message)
+        messages.error(request, exc.message)
+        if form is not None:
+            _apply_error(form, exc)
+        next_slots = [_parse_start(s) for s in exc.extra.get("next_slots", [])]
+        booking.refresh_from_db()
+        return _render_detail(request, booking, status=exc.status, next_slots=[s for s in next_slots if s],
+                              **({form_key: form} if form is not None else {}))
+    messages.success(request, success)
+    return redirect("booking:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int):
+    return _act(request, pk, None, "", lambda b, v: services.booking_confirm(booking=b, actor=request.user),
+                "Session confirmed. The mentee has been told.")
+
+
+@login_required
+@require_POST
+def decline(request, pk: int):
+    return _act(request, pk, DeclineForm, "decline_form",
+                lambda b, v: services.booking_decline(booking=b, actor=request.user, reason=v["reason"]),
+                "Request declined.")
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    return _act(request, pk, CancelForm, "cancel_form",
+                lambda b, v: services.booking_cancel(booking=b, actor=request.user, reason=v["reason"]),
+                "Session cancelled.")
+
+
+@login_required
+@require_POST
+def reschedule(request, pk: int):
+    return _act(request, pk, RescheduleForm, "reschedule_form",
+                lambda b, v: services.booking_reschedule(booking=b, actor=request.user, new_start=v["start"]),
+                "Session moved to the new time.")
+
+
+@login_required
+@require_GET
+def invite(request, pk: int):
+    booking = _visible_booking(request, pk)
+    method = "CANCEL" if booking.status in (Booking.Status.CANCELLED, Booking.Status.DECLINED,
+                                            Booking.Status.EXPIRED) else "REQUEST"
+    body = calendar_services.booking_ics(booking=booking, method=method, recipient=request.user)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{booking.pk}.ics"'
+    return response
+
+
+# --- calendar feed -------------------------------------------------------------------------------
+
+@login_required
+def calendar_page(request):
+    token = calendar_services.calendar_token_ensure(user=request.user)
+    path = reverse("booking:calendar_feed", args=[token])
+    https_url = request.build_absolute_uri(path)
+    webcal_url = "webcal://" + https_url.split("://", 1)[1]
+    return render(request, "booking/calendar.html", {"https_url": https_url, "webcal_url": webcal_url})
+
+
+@login_required
+@require_POST
+def calendar_reset(request):
+    calendar_services.calendar_token_rotate(user=request.user)
+    messages.success(request, "Your calendar link was reset. Subscribe again with the new link; the old one stopped working.")
+    return redirect("booking:calendar")
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    # The token is the only credential (calendar apps cannot log in), so an unknown or rotated
+    # token is a plain 404.
+    user = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
+    if user is None:
+        raise Http404("Unknown calendar.")
+    response = HttpResponse(calendar_services.user_calendar_feed(user=user), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
