@@ -55,7 +55,15 @@ def _configure() -> None:
 
 # Every periodic job, with why it runs when it does. Jobs claim due database rows, so running
 # one twice, or two at once, has one effect.
-BEAT_SCHEDULE: dict = {}
+BEAT_SCHEDULE: dict = {
+    # Reminders are due at 24 h / 1 h before a session; a minute of lateness is fine, and the same
+    # job is the safety net for transactional mails whose on-commit task was lost (broker down).
+    "dispatch-due-notifications": {"task": "sessions.dispatch_due_notifications", "schedule": 60.0},
+    # Requests expire after 48 h; five minutes late is invisible to a person waiting for an answer.
+    "expire-requests": {"task": "sessions.expire_requests", "schedule": 300.0},
+    # Completion waits a 15-minute grace anyway; five more minutes before "rate your session" is fine.
+    "complete-sessions": {"task": "sessions.complete_sessions", "schedule": 300.0},
+}
 
 _configure()
 app.autodiscover_tasks()

@@ -293,3 +293,11 @@ MATCHING_WEIGHTS = {
 MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 # Profile edits arrive in bursts; a recompute waits this long after the last change.
 MATCHING_DEBOUNCE_SECONDS = env_int("MATCHING_DEBOUNCE_SECONDS", 30)
+
+# --- Outbox and lifecycle jobs (sessions.services.notifications / lifecycle) ----------------
+# A confirmed session becomes "completed" this long after its end (overruns, late no-show reports).
+SESSION_COMPLETE_GRACE_MINUTES = env_int("SESSION_COMPLETE_GRACE_MINUTES", 15)
+NO_SHOW_REPORT_HOURS = env_int("NO_SHOW_REPORT_HOURS", 48)
+# SMTP failures: attempt n waits base * 2**(n-1) seconds; after the last attempt the row is "failed".
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)

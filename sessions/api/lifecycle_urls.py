@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from sessions.api.lifecycle_views import BookingNoShowView
+
+urlpatterns: list = [
+    path("bookings/<int:pk>/no-show/", BookingNoShowView.as_view(), name="booking-no-show"),
+]

@@ -5,39 +5,288 @@ Interface used by the booking services (keep these signatures):
     reminders_arm(*, booking)                      -> reminder rows for a confirmed booking
     reminders_cancel(*, booking)                   -> cancel pending reminders (cancel/reschedule)
 All three must be called inside the booking's transaction; sending happens after commit.
+
+Delivery: every email is a Notification row first. Transactional rows are due at once and a send
+task is enqueued for each on commit (fast path); reminders are due later. Either way the periodic
+dispatcher (notifications_dispatch_due) is the safety net: it claims every due pending row with
+select_for_update(skip_locked=True), sends it and marks it sent in the same transaction as the
+claim. So a lost task message, a broker that was down, a worker killed mid-batch or a redelivered
+message never loses a row and never marks one sent twice.
+
+One honest limit: SMTP is outside the database transaction. A worker killed after the SMTP server
+accepted a message but before the commit makes that batch pending again, so those few mails can go
+out a second time. The dispatcher keeps batches small enough that this window stays tiny; the
+database never records a row as sent twice.
 """
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sessions.models import Booking, Notification
 
-BOOKING_EVENTS = ("requested", "confirmed", "declined", "cancelled", "rescheduled", "expired")
+logger = logging.getLogger(__name__)
+
+BOOKING_EVENTS = ("requested", "confirmed", "declined", "cancelled", "rescheduled", "expired", "completed")
+
+# Who hears about an event, and whether that mail is essential. Essential mails tell a person that
+# someone else changed their schedule or needs an answer from them; they go out whatever the
+# email_updates preference says. The others (copies of your own action, the invitation to rate)
+# respect it. Each entry: event -> ((role, essential_when_not_actor, essential_when_actor | None)).
+# None for the actor means the actor gets no copy at all.
+_RECIPIENTS: dict[str, tuple[tuple[str, bool, bool | None], ...]] = {
+    "requested": (("mentor", True, None), ("mentee", False, False)),
+    "confirmed": (("mentee", True, False), ("mentor", True, False)),
+    "declined": (("mentee", True, None),),
+    "cancelled": (("mentor", True, False), ("mentee", True, False)),
+    "rescheduled": (("mentor", True, False), ("mentee", True, False)),
+    "expired": (("mentee", True, None),),
+    "completed": (("mentee", False, False),),
+}
+
+REMINDERS = (("reminder_24h", timedelta(hours=24), "remind_24h"), ("reminder_1h", timedelta(hours=1), "remind_1h"))
+
+# Errors worth retrying: the mail server or the network hiccupped. Anything else is a bug or bad
+# data and fails the row at once (visible in the admin) instead of burning retries.
+TRANSIENT_SEND_ERRORS = (smtplib.SMTPException, OSError)  # OSError: refused, reset, timed out
+
+
+def _max_attempts() -> int:
+    return getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 5)
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    base = getattr(settings, "NOTIFICATION_RETRY_BASE_SECONDS", 60)
+    return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
+
+
+def _enqueue_send(ids: list[int]) -> None:
+    """After commit: a send task per row. Best effort only: if the broker is down the rows stay
+    pending in the database and the dispatcher sends them on its next run."""
+    from sessions.tasks import send_notification_task
+
+    for pk in ids:
+        try:
+            send_notification_task.apply_async((pk,), retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure must not break the booking request
+            logger.warning("broker unavailable; notification %s left to the dispatcher", pk, exc_info=True)
+            return
 
 
 def booking_notify(*, booking: Booking, event: str, actor=None) -> list[Notification]:
     if event not in BOOKING_EVENTS:
         raise ValueError(f"unknown booking event {event!r}")
     now = timezone.now()
-    rows = []
-    for recipient in (booking.mentor, booking.mentee):
-        if actor is not None and recipient.pk == actor.pk and event not in ("confirmed", "rescheduled"):
+    rows: list[Notification] = []
+    created_ids: list[int] = []
+    for role, essential, essential_for_actor in _RECIPIENTS[event]:
+        recipient = booking.mentor if role == "mentor" else booking.mentee
+        is_actor = actor is not None and recipient.pk == actor.pk
+        if is_actor:
+            if essential_for_actor is None:
+                continue
+            essential = essential_for_actor
+        if not essential and not recipient.email_updates:
             continue
         key = f"booking:{booking.pk}:{event}:seq{booking.sequence}:to{recipient.pk}"
-        row, _ = Notification.objects.get_or_create(
+        row, created = Notification.objects.get_or_create(
             dedupe_key=key,
-            defaults={"kind": f"booking_{event}", "recipient": recipient, "booking": booking, "due_at": now},
+            defaults={
+                "kind": "session_completed" if event == "completed" else f"booking_{event}",
+                "recipient": recipient,
+                "booking": booking,
+                "due_at": now,
+                "payload": {"event": event, "sequence": booking.sequence, "role": role,
+                            "actor_id": actor.pk if actor is not None else None},
+            },
         )
         rows.append(row)
+        if created:
+            created_ids.append(row.pk)
+    if created_ids:
+        transaction.on_commit(lambda: _enqueue_send(created_ids))
     return rows
 
 
-def reminders_arm(*, booking: Booking) -> list[Notification]:
-    return []
+def reminders_arm(*, booking: Booking, now: datetime | None = None) -> list[Notification]:
+    """Reminder rows for a confirmed booking, per participant and the reminders they asked for.
+
+    due_at is computed in UTC on purpose: aware datetimes in a ZoneInfo zone subtract wall-clock
+    time, so "start - 24h" on a Berlin datetime just after the spring change would be 23 real
+    hours. In UTC, "24 hours before" is 24 real hours before, whatever the clocks did.
+    A reminder whose moment has already passed when the booking is confirmed (a session booked 3
+    hours ahead has no 24h reminder) is not armed: the confirmation mail already says it all.
+    """
+    if booking.status != Booking.Status.CONFIRMED:
+        return []
+    now = now or timezone.now()
+    start_utc = booking.start.astimezone(UTC)
+    rows: list[Notification] = []
+    for recipient, role in ((booking.mentor, "mentor"), (booking.mentee, "mentee")):
+        for kind, before, preference in REMINDERS:
+            if not getattr(recipient, preference):
+                continue
+            due_at = start_utc - before
+            if due_at <= now:
+                continue
+            key = f"reminder:{booking.pk}:{kind}:to{recipient.pk}:seq{booking.sequence}"
+            row, created = Notification.objects.get_or_create(
+                dedupe_key=key,
+                defaults={"kind": kind, "recipient": recipient, "booking": booking, "due_at": due_at,
+                          "payload": {"sequence": booking.sequence, "role": role}},
+            )
+            if not created and row.state == Notification.State.CANCELLED:
+                # Cancelled and re-armed within the same sequence (a caller that cancels before it
+                # raises the sequence): the reminder is wanted again, for this start.
+                row.state = Notification.State.PENDING
+                row.due_at = due_at
+                row.save(update_fields=["state", "due_at"])
+            rows.append(row)
+    return rows
 
 
 def reminders_cancel(*, booking: Booking) -> int:
     return Notification.objects.filter(
         booking=booking, state=Notification.State.PENDING, kind__startswith="reminder_"
     ).update(state=Notification.State.CANCELLED)
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+def _skip_reason(row: Notification, now: datetime) -> str:
+    """Why a due row must not be sent any more, or "" to send it."""
+    if not row.kind.startswith("reminder_"):
+        return ""
+    booking = row.booking
+    if booking is None or booking.status != Booking.Status.CONFIRMED:
+        return "booking is no longer confirmed"
+    if booking.sequence != row.payload.get("sequence", booking.sequence):
+        return "booking was moved after this reminder was armed"
+    if booking.start <= now:
+        # Workers were down past the start: a late "starts in 1 hour" is worse than none.
+        return "session already started"
+    return ""
+
+
+def _claim(queryset):
+    # skip_locked: concurrent dispatchers take disjoint rows instead of queueing behind each other.
+    # of=("self",): only the outbox row is locked (and PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer join to booking). SQLite has no row locks; Django drops the clause there and
+    # the IMMEDIATE transaction mode serialises writers, which gives the same guarantee.
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset
+
+
+def _deliver(rows: list[Notification], now: datetime) -> dict[str, int]:
+    """Send claimed rows and record the outcome; runs inside the claiming transaction."""
+    from sessions.emails import notification_email
+
+    counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
+    sent_ids: list[int] = []
+    skipped: dict[str, list[int]] = {}
+    mail_connection = None
+    for row in rows:
+        reason = _skip_reason(row, now)
+        if reason:
+            skipped.setdefault(reason, []).append(row.pk)
+            continue
+        try:
+            message = notification_email(row)
+            if mail_connection is None:
+                mail_connection = get_connection(fail_silently=False)
+                mail_connection.open()
+            message.connection = mail_connection
+            message.send()
+        except TRANSIENT_SEND_ERRORS as exc:
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if row.attempts >= _max_attempts():
+                row.state = Notification.State.FAILED
+                counts["failed"] += 1
+            else:
+                row.due_at = now + _retry_delay(row.attempts)
+                counts["retry"] += 1
+            row.save(update_fields=["attempts", "last_error", "state", "due_at"])
+            # One broken connection would fail the rest of the batch too: open a fresh one.
+            _close_quietly(mail_connection)
+            mail_connection = None
+            continue
+        except Exception as exc:  # noqa: BLE001 - a bad row (template, data) must not block the outbox
+            logger.exception("notification %s cannot be built or sent", row.pk)
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.state = Notification.State.FAILED
+            row.save(update_fields=["attempts", "last_error", "state"])
+            counts["failed"] += 1
+            continue
+        row.subject = message.subject[:200]
+        sent_ids.append(row.pk)
+    _close_quietly(mail_connection)
+    if sent_ids:
+        # One UPDATE per batch instead of one per row; subjects are kept for the admin.
+        for row in rows:
+            if row.pk in sent_ids:
+                row.state, row.sent_at, row.attempts = Notification.State.SENT, now, row.attempts + 1
+        Notification.objects.bulk_update([r for r in rows if r.state == Notification.State.SENT],
+                                         ["state", "sent_at", "attempts", "subject"], batch_size=500)
+        counts["sent"] = len(sent_ids)
+    for reason, ids in skipped.items():
+        Notification.objects.filter(pk__in=ids).update(state=Notification.State.SKIPPED, last_error=reason)
+        counts["skipped"] += len(ids)
+    return counts
+
+
+def _close_quietly(mail_connection) -> None:
+    if mail_connection is None:
+        return
+    try:
+        mail_connection.close()
+    except Exception:  # noqa: BLE001
+        logger.debug("closing the mail connection failed", exc_info=True)
+
+
+def _claimable():
+    return Notification.objects.filter(state=Notification.State.PENDING).select_related(
+        "recipient", "booking", "booking__mentor", "booking__mentee"
+    )
+
+
+def notifications_dispatch_due(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Send one batch of due pending rows. Safe to run twice or concurrently: claimed rows are
+    locked and marked in the claiming transaction, so each row is sent by exactly one dispatcher."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(_claim(_claimable().filter(due_at__lte=now).order_by("due_at", "id"))[:batch])
+        if not rows:
+            return {"claimed": 0, "sent": 0, "skipped": 0, "retry": 0, "failed": 0}
+        counts = _deliver(rows, now)
+    counts["claimed"] = len(rows)
+    return counts
+
+
+def notification_send(*, notification_id: int, now: datetime | None = None) -> str:
+    """The fast path for one row (enqueued on commit). A no-op if the row is not pending any more,
+    not yet due (a retry waiting for its backoff), or being sent by a dispatcher right now."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = _claim(_claimable().filter(pk=notification_id, due_at__lte=now)).first()
+        if row is None:
+            return "not-due"
+        counts = _deliver([row], now)
+    return next((state for state, n in counts.items() if n), "noop")
+
+
+def notifications_retry(*, ids, now: datetime | None = None) -> int:
+    """Put failed rows back in the queue (admin action after the mail server is fixed)."""
+    now = now or timezone.now()
+    return Notification.objects.filter(pk__in=list(ids), state=Notification.State.FAILED).update(
+        state=Notification.State.PENDING, attempts=0, due_at=now
+    )

@@ -1,0 +1,161 @@
+"""Turn an outbox row into an email: text and HTML parts, times in the recipient's zone.
+
+Every time is shown in the RECIPIENT's IANA zone with the zone named, the way the site shows it
+(mentorship.templatetags.tz_display.format_in_zone), because a mentor in Berlin and a mentee in
+New York read the same mail about the same moment. Calendar invites (.ics, from
+sessions.services.calendar.booking_ics) ride along with every mail that changes a calendar.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from sessions.models import Booking, BookingEvent, Notification
+
+logger = logging.getLogger(__name__)
+
+ICS_METHODS = {
+    "booking_requested": "REQUEST",
+    "booking_confirmed": "REQUEST",
+    "booking_rescheduled": "REQUEST",
+    "booking_cancelled": "CANCEL",
+    # A request that came with a tentative invite must leave the calendar again.
+    "booking_declined": "CANCEL",
+    "booking_expired": "CANCEL",
+}
+OTHER_SLOTS_LIMIT = 5
+OTHER_SLOTS_WINDOW = timedelta(days=14)
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str | None) -> zoneinfo.ZoneInfo:
+    # Cached: the dispatcher formats thousands of times a second, and zone validation through
+    # zoneinfo.available_timezones() scans the tz database on every call (~9 ms).
+    try:
+        return zoneinfo.ZoneInfo(name) if name else zoneinfo.ZoneInfo("UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def in_zone(value: datetime, zone_name: str | None, *, with_date: bool = True) -> str:
+    """Same text as tz_display.format_in_zone ("Mon 2 Mar 2027, 09:00 CET (Europe/Berlin)"),
+    with the zone lookup cached (a test pins the two to the same output)."""
+    local = value.astimezone(_zone(zone_name))
+    time_part = f"{local:%H:%M} {local.tzname() or ''}".strip()
+    if not with_date:
+        return time_part
+    return f"{local:%a} {local.day} {local:%b %Y}, {time_part} ({local.tzinfo.key})"
+
+
+def _booking_url(booking: Booking) -> str:
+    return f"{settings.SITE_URL}/sessions/{booking.pk}/"
+
+
+def _other_slots(booking: Booking, zone_name: str) -> list[dict]:
+    """Free slots of the same mentor and length in the next two weeks, for an expired request."""
+    try:
+        from sessions.selectors import mentor_slots
+    except ImportError:  # the slot engine is a separate module; an expiry mail still goes out without it
+        return []
+    from django.utils import timezone
+
+    now = timezone.now()
+    try:
+        starts = list(mentor_slots(mentor=booking.mentor, start=now, end=now + OTHER_SLOTS_WINDOW,
+                                   duration=booking.duration_minutes, now=now))[:OTHER_SLOTS_LIMIT]
+    except Exception:  # noqa: BLE001 - suggestions are a courtesy; never lose the mail over them
+        logger.warning("no slot suggestions for booking %s", booking.pk, exc_info=True)
+        return []
+    out = []
+    for start in starts:
+        start = getattr(start, "start", start)
+        iso = start.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        out.append({
+            "label": in_zone(start, zone_name),
+            "url": f"{settings.SITE_URL}/mentors/{booking.mentor_id}/book/?start={iso}&duration={booking.duration_minutes}",
+        })
+    return out
+
+
+def _subject(kind: str, booking: Booking, other_name: str, when: str) -> str:
+    subjects = {
+        "booking_requested": f"Session request: {booking.topic}",
+        "booking_confirmed": f"Confirmed: {booking.topic} with {other_name}, {when}",
+        "booking_declined": f"Declined: {booking.topic}",
+        "booking_cancelled": f"Cancelled: {booking.topic} with {other_name}, {when}",
+        "booking_rescheduled": f"Moved: {booking.topic} with {other_name}, now {when}",
+        "booking_expired": f"Your request to {other_name} expired",
+        "reminder_24h": f"Tomorrow: {booking.topic} with {other_name}, {when}",
+        "reminder_1h": f"In 1 hour: {booking.topic} with {other_name}, {when}",
+        "session_completed": f"How was your session with {other_name}?",
+    }
+    return subjects.get(kind, f"About your session: {booking.topic}")
+
+
+def _template_name(kind: str) -> str:
+    return "reminder" if kind.startswith("reminder_") else kind
+
+
+def _attach_ics(message: EmailMultiAlternatives, notification: Notification, booking: Booking) -> None:
+    method = ICS_METHODS.get(notification.kind)
+    if method is None:
+        return
+    try:
+        from sessions.services.calendar import booking_ics
+    except ImportError:
+        logger.warning("sessions.services.calendar is missing; mail %s goes without .ics", notification.pk)
+        return
+    content = booking_ics(booking=booking, method=method, recipient=notification.recipient)
+    message.attach("invite.ics", content, f"text/calendar; method={method}; charset=utf-8")
+
+
+def notification_email(notification: Notification) -> EmailMultiAlternatives:
+    booking = notification.booking
+    recipient = notification.recipient
+    if booking is None:
+        raise ValueError(f"notification {notification.pk} has no booking to tell about")
+    zone = recipient.timezone or "UTC"
+    is_mentor = recipient.pk == booking.mentor_id
+    other = booking.mentee if is_mentor else booking.mentor
+    when = in_zone(booking.start, zone)
+    context = {
+        "recipient": recipient,
+        "recipient_name": recipient.display_name,
+        "is_mentor": is_mentor,
+        "other_name": other.display_name,
+        "booking": booking,
+        "kind": notification.kind,
+        "when": when,
+        "end_time": in_zone(booking.end, zone, with_date=False),
+        "zone": zone,
+        "booking_url": _booking_url(booking),
+        "site_url": settings.SITE_URL,
+        "preferences_url": f"{settings.SITE_URL}/me/",
+        "hours_before": 24 if notification.kind == "reminder_24h" else 1,
+    }
+    if notification.kind == "booking_rescheduled":
+        moved = booking.events.filter(kind=BookingEvent.Kind.RESCHEDULED).order_by("-at", "-id").first()
+        context["previous_when"] = in_zone(moved.from_start, zone) if moved and moved.from_start else ""
+    if notification.kind == "booking_cancelled" and booking.cancelled_by_id:
+        context["cancelled_by_other"] = booking.cancelled_by_id != recipient.pk
+    if notification.kind == "booking_expired":
+        context["other_slots"] = _other_slots(booking, zone)
+        context["mentor_url"] = f"{settings.SITE_URL}/mentors/{booking.mentor_id}/"
+    name = _template_name(notification.kind)
+    message = EmailMultiAlternatives(
+        subject=_subject(notification.kind, booking, other.display_name, when),
+        body=render_to_string(f"booking/email/{name}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+        headers={"X-Notification-Id": str(notification.pk), "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string(f"booking/email/{name}.html", context), "text/html")
+    _attach_ics(message, notification, booking)
+    return message

@@ -1,0 +1,52 @@
+"""Celery adapters for the outbox and the booking lifecycle: take ids, call a service, nothing else.
+
+All four are idempotent (the services claim database rows and mark them in the same
+transaction), so they are acks_late: a worker killed mid-task leaves the message to be redelivered
+and the redelivery finds nothing left to do twice. Only transient database errors are retried
+here; SMTP failures are retried by the outbox itself (attempts, backoff, then "failed"), and a
+domain error is never retried.
+"""
+
+from __future__ import annotations
+
+import time
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from sessions.services import lifecycle, notifications
+
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+# A dispatch keeps taking batches while there is a backlog, but hands the worker back well
+# before the soft time limit (120 s) and before the next beat tick piles up behind it.
+DISPATCH_BUDGET_SECONDS = 50
+
+_retrying = {"autoretry_for": TRANSIENT_DB_ERRORS, "retry_backoff": 5, "retry_backoff_max": 60,
+             "retry_jitter": True, "max_retries": 3, "acks_late": True}
+
+
+@shared_task(name="sessions.send_notification", **_retrying)
+def send_notification_task(notification_id: int) -> str:
+    return notifications.notification_send(notification_id=notification_id)
+
+
+@shared_task(name="sessions.dispatch_due_notifications", **_retrying)
+def dispatch_due_notifications(batch: int = 200) -> int:
+    started = time.monotonic()
+    sent = 0
+    while time.monotonic() - started < DISPATCH_BUDGET_SECONDS:
+        counts = notifications.notifications_dispatch_due(batch=batch)
+        sent += counts["sent"]
+        if counts["claimed"] < batch:
+            break
+    return sent
+
+
+@shared_task(name="sessions.expire_requests", **_retrying)
+def expire_requests() -> int:
+    return lifecycle.requests_expire_due()
+
+
+@shared_task(name="sessions.complete_sessions", **_retrying)
+def complete_sessions() -> int:
+    return lifecycle.sessions_complete_due()
