@@ -1,0 +1,49 @@
+"""`{% mentor_reviews profile %}`: the reviews panel of a mentor page, in three queries whatever
+the number of reviews (distribution, recent reviews with replies, what the viewer has reported)."""
+
+from __future__ import annotations
+
+from django import template
+
+from ratings.models import RatingReport
+from ratings.selectors import mentor_reviews_summary, public_name
+
+register = template.Library()
+
+
+@register.inclusion_tag("ratings/_mentor_reviews_panel.html", takes_context=True)
+def mentor_reviews(context, profile, limit: int = 5):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    summary = mentor_reviews_summary(profile=profile, limit=limit)
+    signed_in = bool(user and user.is_authenticated)
+    reported_ids: set[int] = set()
+    if signed_in and summary["reviews"]:
+        reported_ids = set(RatingReport.objects.filter(
+            reporter=user, rating_id__in=[r.pk for r in summary["reviews"]]).values_list("rating_id", flat=True))
+    for review in summary["reviews"]:
+        review.reviewer_name = public_name(review.rater)
+        review.viewer_reported = review.pk in reported_ids
+        review.viewer_is_author = signed_in and review.rater_id == user.pk
+        review.has_reply = getattr(review, "reply", None) is not None
+    return {
+        **summary,
+        "profile": profile,
+        "request": request,
+        "user": user,
+        "signed_in": signed_in,
+        "viewer_is_mentor": signed_in and user.pk == profile.pk,
+        "csrf_token": context.get("csrf_token"),
+        "report_reasons": RatingReport.Reason.choices,
+        "next": request.get_full_path() if request is not None else "",
+    }
+
+
+@register.filter
+def star_text(value) -> str:
+    """'★★★★☆' for 4, for sighted readers; templates pair it with a text label."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return "★" * n + "☆" * (5 - n)
