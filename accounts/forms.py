@@ -1,10 +1,32 @@
-"""Account forms. Profile forms live here too as the accounts pages grow."""
+"""Account forms: they parse and present input; the services in accounts.services validate and write.
+
+`apply_domain_errors` puts a service's per-field messages back next to the fields they belong to.
+"""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
+from accounts.errors import AccountError
+from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
+from accounts.selectors import SORTS
 from accounts.timezones import timezone_choices, validate_timezone
+from accounts.validators import split_terms, validate_photo
+
+
+def apply_domain_errors(form: forms.Form, exc: AccountError) -> None:
+    for field, messages in (exc.field_errors or {"__all__": [exc.message]}).items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+def _language_choices():
+    return [(lang.code, lang.name) for lang in Language.objects.all()]
+
+
+LENGTH_CHOICES = [(n, f"{n} minutes") for n in settings.SESSION_LENGTHS]
 
 
 class SignupExtraForm(forms.Form):
@@ -32,3 +54,153 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["name", "timezone"])
         role = self.cleaned_data["role"]
         user_set_roles(user=user, is_mentor=role in ("mentor", "both"), is_mentee=role in ("mentee", "both"))
+
+
+class UserSettingsForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Your name")
+    timezone = forms.ChoiceField(choices=timezone_choices, label="Time zone",
+                                 help_text="Every time on the site and in emails is shown in this zone.",
+                                 widget=forms.Select(attrs={"data-detect-timezone": "1"}))
+    is_mentee = forms.BooleanField(required=False, label="I want mentoring (mentee)")
+    is_mentor = forms.BooleanField(required=False, label="I mentor others (mentor)",
+                                   help_text="Gives you a public profile in the mentor directory.")
+    remind_24h = forms.BooleanField(required=False, label="Remind me 24 hours before a session")
+    remind_1h = forms.BooleanField(required=False, label="Remind me 1 hour before a session")
+    email_updates = forms.BooleanField(required=False, label="Email me when a booking is requested, confirmed or cancelled")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("is_mentee") or data.get("is_mentor")):
+            self.add_error("is_mentee", "Choose at least one role: mentee, mentor or both.")
+        return data
+
+
+class _TermsField(forms.CharField):
+    """Comma-separated names ("Python, system design") for skills or industries."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 1500)
+        kwargs.setdefault("help_text", "Separate with commas. Common spellings are recognised (JS = JavaScript); "
+                                       "new ones are added.")
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return split_terms(super().clean(value))
+
+
+class MentorProfileForm(forms.Form):
+    headline = forms.CharField(max_length=140, required=False,
+                               help_text="One line, e.g. “Staff engineer helping backend devs grow into tech leads”.")
+    bio = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 7}),
+                          help_text="What you have done and what you can help with (up to 5,000 characters).")
+    photo = forms.ImageField(required=False, help_text="Optional. JPEG, PNG or WebP, up to 2 MB.",
+                             widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    remove_photo = forms.BooleanField(required=False, label="Remove my current photo")
+    skills = _TermsField(label="Expertise (skills)")
+    industries = _TermsField(label="Industries")
+    languages = forms.MultipleChoiceField(choices=_language_choices, widget=forms.CheckboxSelectMultiple,
+                                          label="Languages you can mentor in")
+    years_experience = forms.IntegerField(min_value=0, max_value=70, label="Years of experience")
+    session_lengths = forms.TypedMultipleChoiceField(choices=LENGTH_CHOICES, coerce=int,
+                                                     widget=forms.CheckboxSelectMultiple,
+                                                     label="Session lengths you offer",
+                                                     error_messages={"required": "Offer at least one session length."})
+    call_method = forms.ChoiceField(choices=MentorProfile.CallMethod.choices, widget=forms.RadioSelect,
+                                    label="How calls happen")
+    meeting_url = forms.URLField(required=False, label="Your meeting link", assume_scheme="https",
+                                 help_text="Needed only if you use your own link (Zoom, Meet, Teams …).")
+    accepting_bookings = forms.BooleanField(required=False, label="I am accepting new bookings")
+
+    @classmethod
+    def initial_for(cls, profile: MentorProfile) -> dict:
+        return {
+            "headline": profile.headline, "bio": profile.bio,
+            "skills": ", ".join(s.name for s in profile.skills.all()),
+            "industries": ", ".join(i.name for i in profile.industries.all()),
+            "languages": [lang.code for lang in profile.languages.all()],
+            "years_experience": profile.years_experience, "session_lengths": profile.session_lengths,
+            "call_method": profile.call_method, "meeting_url": profile.meeting_url,
+            "accepting_bookings": profile.accepting_bookings,
+        }
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            try:
+                validate_photo(photo)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(exc.messages)
+        return photo
+
+    def clean(self):
+        data = super().clean()
+        if data.get("call_method") == MentorProfile.CallMethod.OWN_LINK and not data.get("meeting_url") \
+                and "meeting_url" not in self.errors:
+            self.add_error("meeting_url", "Add your meeting link, or choose the automatic video room.")
+        return data
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        photo, remove = data.pop("photo", None), data.pop("remove_photo", False)
+        if photo:
+            data["photo"] = photo
+        elif remove:
+            data["photo"] = None
+        return data
+
+
+class MenteeProfileForm(forms.Form):
+    goals = forms.CharField(max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text="What do you want help with? Any language is fine.")
+    interests = _TermsField(label="Interests (skills you want to grow)")
+    industries = _TermsField(label="Industries you work in or want to move into")
+    languages = forms.MultipleChoiceField(choices=_language_choices, widget=forms.CheckboxSelectMultiple,
+                                          required=False, label="Languages you can have a session in")
+    career_stage = forms.ChoiceField(choices=[("", "Prefer not to say"), *MenteeProfile.CareerStage.choices],
+                                     required=False)
+
+    @classmethod
+    def initial_for(cls, profile: MenteeProfile) -> dict:
+        return {
+            "goals": profile.goals,
+            "interests": ", ".join(s.name for s in profile.interests.all()),
+            "industries": ", ".join(i.name for i in profile.industries.all()),
+            "languages": [lang.code for lang in profile.languages.all()],
+            "career_stage": profile.career_stage,
+        }
+
+
+RATING_CHOICES = [("", "Any rating"), ("3", "3 stars and up"), ("3.5", "3.5 stars and up"),
+                  ("4", "4 stars and up"), ("4.5", "4.5 stars and up")]
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's search and filters, for the page and the API alike (values in the query string)."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search",
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, skill, topic …"}))
+    skill = forms.ModelChoiceField(queryset=Skill.objects.all(), to_field_name="slug", required=False,
+                                   empty_label="Any skill",
+                                   error_messages={"invalid_choice": "Unknown skill; choose one from the list."})
+    industry = forms.ModelChoiceField(queryset=Industry.objects.all(), to_field_name="slug", required=False,
+                                      empty_label="Any industry",
+                                      error_messages={"invalid_choice": "Unknown industry; choose one from the list."})
+    language = forms.ModelChoiceField(queryset=Language.objects.all(), required=False, empty_label="Any language",
+                                      error_messages={"invalid_choice": "Unknown language code (use ISO 639-1, e.g. es)."})
+    length = forms.TypedChoiceField(choices=[("", "Any length"), *LENGTH_CHOICES], coerce=int, empty_value=None,
+                                    required=False, label="Session length",
+                                    error_messages={"invalid_choice": "Session length must be 15, 30, 45 or 60."})
+    min_rating = forms.FloatField(required=False, min_value=0, max_value=5, label="Minimum rating",
+                                  widget=forms.Select(choices=RATING_CHOICES))
+    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by",
+                             error_messages={"invalid_choice": f"Sort by one of: {', '.join(SORTS)}."})
+
+    def valid_data(self) -> dict:
+        """The fields that parsed: a bad filter is reported but does not blank the whole directory."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+
+    def has_filters(self) -> bool:
+        data = self.valid_data()
+        return any(data.get(k) not in (None, "") for k in ("q", "skill", "industry", "language", "length", "min_rating"))

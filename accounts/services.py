@@ -1,14 +1,118 @@
-"""Every write to accounts data goes through here (profiles, roles, imports)."""
+"""Every write to accounts data goes through here (settings, roles, profiles, taxonomy).
+
+Validation lives here too, so the pages, the API and the importer give the same answers; forms
+and serializers only parse input. Profile writes tell the matching engine what changed, inside
+the same transaction, so a recompute never runs against data that was rolled back.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.text import slugify
 
-from accounts.models import MenteeProfile, MentorProfile, User
+from accounts.errors import AccountError
+from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
+from accounts.timezones import is_valid_timezone
+from accounts.validators import split_terms, validate_photo
+from matching import triggers
 
+USER_FIELDS = ("name", "timezone", "is_mentor", "is_mentee", "remind_24h", "remind_1h", "email_updates")
+MENTOR_FIELDS = ("headline", "bio", "photo", "skills", "industries", "languages", "years_experience",
+                 "session_lengths", "call_method", "meeting_url", "accepting_bookings")
+MENTEE_FIELDS = ("goals", "interests", "industries", "languages", "career_stage")
+
+
+# --- Taxonomy ----------------------------------------------------------------------------------
+
+def _canonical_name(name: str) -> str:
+    # People type "machine learning" or "kubernetes"; store "Machine learning" and "Kubernetes", but
+    # leave anything with capitals alone ("iOS", "AWS", "PostgreSQL") because its author chose them.
+    name = " ".join(name.split())
+    return name[0].upper() + name[1:] if name.islower() else name
+
+
+def _unique_slug(model: type[Model], name: str) -> str:
+    base = slugify(name)[:70] or slugify(name.replace("+", " plus ").replace("#", " sharp "))[:70] or "term"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def taxonomy_resolve(*, model: type[Skill] | type[Industry], names: Iterable[str], create: bool = True) -> list:
+    """Map free-text names to canonical terms: by name, slug or synonym, case-insensitively.
+
+    Unknown names become new canonical terms when `create` is set (a mentor's niche skill is
+    still a skill); otherwise they are dropped. Order follows the input, without duplicates.
+    """
+    names = list(names)
+    if not names:
+        return []
+    index: dict[str, Any] = {}
+    for term in model.objects.all():
+        index.setdefault(term.name.lower(), term)
+        index.setdefault(term.slug, term)
+        for synonym in term.synonym_list:
+            index.setdefault(synonym.lower(), term)
+    out: list = []
+    for raw in names:
+        name = " ".join(raw.split())
+        term = index.get(name.lower()) or index.get(slugify(name))
+        if term is None and create:
+            canonical = _canonical_name(name)
+            term, _ = model.objects.get_or_create(name=canonical, defaults={"slug": _unique_slug(model, canonical)})
+            index[name.lower()] = term
+        if term is not None and term not in out:
+            out.append(term)
+    return out
+
+
+def _languages_resolve(codes, errors: dict[str, list[str]]) -> list[Language] | None:
+    if isinstance(codes, str):
+        codes = [c for c in codes.replace(" ", ",").split(",") if c]
+    try:
+        codes = [str(c).strip().lower() for c in codes]
+    except TypeError:
+        errors["languages"] = ["Give a list of ISO 639-1 language codes, e.g. [\"en\", \"es\"]."]
+        return None
+    found = {lang.code: lang for lang in Language.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        errors["languages"] = [f"Unknown language code: {', '.join(unknown)} (use ISO 639-1 codes such as en, es, de)."]
+        return None
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+def _terms(model, value, field: str, errors: dict[str, list[str]]) -> list | None:
+    try:
+        names = split_terms(value)
+    except ValidationError as exc:
+        errors[field] = list(exc.messages)
+        return None
+    return taxonomy_resolve(model=model, names=names)
+
+
+def _check_length(obj: Model, field: str, errors: dict[str, list[str]]) -> None:
+    # TextField.max_length only sizes the HTML widget; the model does not enforce it, so we do.
+    limit = obj._meta.get_field(field).max_length
+    value = getattr(obj, field) or ""
+    if limit and len(value) > limit:
+        errors.setdefault(field, []).append(f"Use at most {limit} characters (it has {len(value)}).")
+
+
+def _collect(exc: ValidationError, errors: dict[str, list[str]]) -> None:
+    for field, messages in exc.message_dict.items():
+        errors.setdefault(field, []).extend(messages)
+
+
+# --- Users and roles ---------------------------------------------------------------------------
 
 def _unique_mentor_slug(user: User) -> str:
     base = slugify(user.name or user.email.split("@")[0])[:60] or "mentor"
@@ -24,6 +128,7 @@ def user_set_roles(*, user: User, is_mentor: bool, is_mentee: bool) -> User:
 
     Dropping the mentor role unlists the profile but keeps it (bookings and ratings refer to it).
     """
+    was_mentor, was_mentee = user.is_mentor, user.is_mentee
     user.is_mentor = is_mentor
     user.is_mentee = is_mentee
     user.save(update_fields=["is_mentor", "is_mentee"])
@@ -36,7 +141,175 @@ def user_set_roles(*, user: User, is_mentor: bool, is_mentee: bool) -> User:
         MentorProfile.objects.filter(user=user).update(is_listed=False)
     if is_mentee:
         MenteeProfile.objects.get_or_create(user=user)
+    if was_mentor != is_mentor:
+        triggers.mentors_changed(mentor_ids=[user.pk])
+    if is_mentee and not was_mentee:
+        triggers.mentee_changed(mentee_id=user.pk)
     return user
+
+
+@transaction.atomic
+def user_update(*, user: User, **changes: Any) -> User:
+    """Change a person's settings: name, time zone, roles and notification preferences."""
+    unknown = set(changes) - set(USER_FIELDS)
+    if unknown:
+        raise AccountError("Unknown fields.", field_errors={f: ["This field cannot be changed here."] for f in unknown})
+    errors: dict[str, list[str]] = {}
+    if "name" in changes:
+        name = " ".join(str(changes["name"] or "").split())
+        if not name:
+            errors["name"] = ["Tell people what to call you."]
+        elif len(name) > 120:
+            errors["name"] = ["Use at most 120 characters."]
+        changes["name"] = name
+    if "timezone" in changes and not is_valid_timezone(changes["timezone"]):
+        errors["timezone"] = [f"“{changes['timezone']}” is not a known IANA time zone (for example Europe/Berlin)."]
+    is_mentor = bool(changes.pop("is_mentor", user.is_mentor))
+    is_mentee = bool(changes.pop("is_mentee", user.is_mentee))
+    if not (is_mentor or is_mentee):
+        errors["is_mentee"] = ["Choose at least one role: mentee, mentor or both."]
+    if errors:
+        raise AccountError("Please correct the errors below.", field_errors=errors)
+
+    zone_changed = "timezone" in changes and changes["timezone"] != user.timezone
+    for field, value in changes.items():
+        setattr(user, field, bool(value) if field in ("remind_24h", "remind_1h", "email_updates") else value)
+    if changes:
+        user.save(update_fields=list(changes))
+    if (is_mentor, is_mentee) != (user.is_mentor, user.is_mentee):
+        user_set_roles(user=user, is_mentor=is_mentor, is_mentee=is_mentee)
+    if zone_changed:
+        # Matching prefers mentors whose working hours overlap the mentee's; a new zone changes that.
+        if user.is_mentee:
+            triggers.mentee_changed(mentee_id=user.pk)
+        if user.is_mentor:
+            triggers.mentors_changed(mentor_ids=[user.pk])
+    return user
+
+
+# --- Profiles ----------------------------------------------------------------------------------
+
+def _check_fields(changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise AccountError("Unknown fields.", field_errors={f: ["Unknown field."] for f in sorted(unknown)})
+
+
+@transaction.atomic
+def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
+    """Edit a mentor's public profile. Pass only what changes; `photo=None` removes the photo.
+
+    `skills` and `industries` take names (a list or a comma-separated string) resolved through
+    the taxonomy; `languages` takes ISO codes; `session_lengths` any of settings.SESSION_LENGTHS.
+    """
+    _check_fields(changes, MENTOR_FIELDS)
+    if not user.is_mentor:
+        raise AccountError("Take on the mentor role first (in your account settings).", status=409,
+                           code="not_a_mentor")
+    profile = MentorProfile.objects.select_for_update().get(user=user)
+    errors: dict[str, list[str]] = {}
+    m2m: dict[str, list] = {}
+    old_photo = profile.photo.name if profile.photo else ""
+
+    for field in ("headline", "bio", "call_method", "meeting_url"):
+        if field in changes:
+            setattr(profile, field, (changes[field] or "").strip())
+    for field in ("accepting_bookings",):
+        if field in changes:
+            setattr(profile, field, bool(changes[field]))
+    if "years_experience" in changes:
+        try:
+            years = int(changes["years_experience"])
+        except (TypeError, ValueError):
+            errors["years_experience"] = ["Enter a whole number of years."]
+        else:
+            if not 0 <= years <= 70:
+                errors["years_experience"] = ["Enter a number from 0 to 70."]
+            profile.years_experience = max(0, min(years, 70))
+    if "session_lengths" in changes:
+        try:
+            lengths = sorted({int(n) for n in changes["session_lengths"] or []})
+        except (TypeError, ValueError):
+            lengths = None
+        allowed = list(settings.SESSION_LENGTHS)
+        if lengths is None or any(n not in allowed for n in lengths):
+            errors["session_lengths"] = [f"Session lengths must be among {', '.join(map(str, allowed))} minutes."]
+        elif not lengths:
+            errors["session_lengths"] = ["Offer at least one session length."]
+        else:
+            profile.set_session_lengths(lengths)
+    if "photo" in changes:
+        photo = changes["photo"]
+        if photo:
+            try:
+                validate_photo(photo)
+            except ValidationError as exc:
+                errors["photo"] = list(exc.messages)
+            else:
+                profile.photo = photo
+        else:
+            profile.photo = None
+    if "skills" in changes:
+        m2m["skills"] = _terms(Skill, changes["skills"], "skills", errors)
+    if "industries" in changes:
+        m2m["industries"] = _terms(Industry, changes["industries"], "industries", errors)
+    if "languages" in changes:
+        m2m["languages"] = _languages_resolve(changes["languages"] or [], errors)
+
+    _check_length(profile, "bio", errors)
+    if profile.call_method == MentorProfile.CallMethod.OWN_LINK and not profile.meeting_url:
+        errors.setdefault("meeting_url", []).append("Add your meeting link, or choose the automatic video room.")
+    try:
+        profile.full_clean(exclude=["user", "slug", "photo", *errors], validate_unique=False,
+                           validate_constraints=False)
+    except ValidationError as exc:
+        _collect(exc, errors)
+    if errors:
+        raise AccountError("Please correct the errors below.", field_errors=errors)
+
+    profile.save()
+    for field, terms in m2m.items():
+        getattr(profile, field).set(terms)
+    new_photo = profile.photo.name if profile.photo else ""
+    if old_photo and old_photo != new_photo:
+        storage = profile.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    triggers.mentors_changed(mentor_ids=[user.pk])
+    return profile
+
+
+@transaction.atomic
+def mentee_profile_update(*, user: User, **changes: Any) -> MenteeProfile:
+    """Edit what a mentee wants help with; `interests` are skills, resolved like a mentor's."""
+    _check_fields(changes, MENTEE_FIELDS)
+    if not user.is_mentee:
+        raise AccountError("Take on the mentee role first (in your account settings).", status=409,
+                           code="not_a_mentee")
+    profile, _ = MenteeProfile.objects.select_for_update().get_or_create(user=user)
+    errors: dict[str, list[str]] = {}
+    m2m: dict[str, list] = {}
+    if "goals" in changes:
+        profile.goals = (changes["goals"] or "").strip()
+    if "career_stage" in changes:
+        profile.career_stage = changes["career_stage"] or ""
+    if "interests" in changes:
+        m2m["interests"] = _terms(Skill, changes["interests"], "interests", errors)
+    if "industries" in changes:
+        m2m["industries"] = _terms(Industry, changes["industries"], "industries", errors)
+    if "languages" in changes:
+        m2m["languages"] = _languages_resolve(changes["languages"] or [], errors)
+    _check_length(profile, "goals", errors)
+    try:
+        profile.full_clean(exclude=["user", *errors], validate_unique=False)
+    except ValidationError as exc:
+        _collect(exc, errors)
+    if errors:
+        raise AccountError("Please correct the errors below.", field_errors=errors)
+    profile.save()
+    for field, terms in m2m.items():
+        getattr(profile, field).set(terms)
+    triggers.mentee_changed(mentee_id=user.pk)
+    return profile
 
 
 def mentor_rating_aggregate_set(*, mentor_id: int, count: int, total: int, bayes: float) -> None:

@@ -1,20 +1,112 @@
+"""Account pages: settings, profile editors, the mentor directory and public mentor pages."""
+
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
 
-from accounts.selectors import listed_mentors
+from accounts import services
+from accounts.errors import AccountError
+from accounts.forms import (
+    DirectoryFilterForm,
+    MenteeProfileForm,
+    MentorProfileForm,
+    UserSettingsForm,
+    apply_domain_errors,
+)
+from accounts.models import MenteeProfile, MentorProfile
+from accounts.selectors import MentorFilters, mentor_for_page, mentors_search
+
+DIRECTORY_PAGE_SIZE = 12
 
 
 @login_required
 def me(request):
-    return render(request, "accounts/me.html", {})
+    user = request.user
+    if request.method == "POST":
+        form = UserSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_update(user=user, **form.cleaned_data)
+            except AccountError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, "Your settings are saved.")
+                return redirect("accounts:me")
+    else:
+        form = UserSettingsForm(initial={
+            "name": user.name, "timezone": user.timezone, "is_mentee": user.is_mentee, "is_mentor": user.is_mentor,
+            "remind_24h": user.remind_24h, "remind_1h": user.remind_1h, "email_updates": user.email_updates,
+        })
+    mentor_profile = MentorProfile.objects.filter(user=user).first() if user.is_mentor else None
+    return render(request, "accounts/me.html", {"form": form, "mentor_profile": mentor_profile})
+
+
+@login_required
+def mentor_profile_edit(request):
+    user = request.user
+    if not user.is_mentor:
+        messages.info(request, "Tick “I mentor others” in your settings to get a mentor profile.")
+        return redirect("accounts:me")
+    profile = MentorProfile.objects.prefetch_related("skills", "industries", "languages").get(user=user)
+    if request.method == "POST":
+        form = MentorProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.mentor_profile_update(user=user, **form.changes())
+            except AccountError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, "Your mentor profile is saved.")
+                return redirect("accounts:mentor_profile_edit")
+    else:
+        form = MentorProfileForm(initial=MentorProfileForm.initial_for(profile))
+    return render(request, "accounts/mentor_profile_form.html", {"form": form, "profile": profile})
+
+
+@login_required
+def mentee_profile_edit(request):
+    user = request.user
+    if not user.is_mentee:
+        messages.info(request, "Tick “I want mentoring” in your settings to get a mentee profile.")
+        return redirect("accounts:me")
+    profile, _ = MenteeProfile.objects.prefetch_related("interests", "industries", "languages").get_or_create(user=user)
+    if request.method == "POST":
+        form = MenteeProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.mentee_profile_update(user=user, **form.cleaned_data)
+            except AccountError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, "Your mentee profile is saved.")
+                return redirect("accounts:mentee_profile_edit")
+    else:
+        form = MenteeProfileForm(initial=MenteeProfileForm.initial_for(profile))
+    return render(request, "accounts/mentee_profile_form.html", {"form": form, "profile": profile})
 
 
 def directory(request):
-    return render(request, "accounts/directory.html", {"mentors": listed_mentors()[:20]})
+    form = DirectoryFilterForm(request.GET or None)
+    data = form.valid_data() if form.is_bound else {}
+    mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data))
+    page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = {
+        "form": form, "page": page, "mentors": page.object_list,
+        "has_filters": form.is_bound and form.has_filters(), "querystring": query_without_page.urlencode(),
+        "query": data.get("q", ""),
+    }
+    template = "accounts/_directory_results.html" if request.headers.get("HX-Request") else "accounts/directory.html"
+    return render(request, template, context)
 
 
 def mentor_detail(request, slug: str):
-    profile = get_object_or_404(listed_mentors(), slug=slug)
+    profile = mentor_for_page(slug=slug, viewer=request.user)
+    if profile is None:
+        raise Http404("No such mentor")
     return render(request, "accounts/mentor_detail.html", {"profile": profile})

@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accounts.api import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="accounts-me"),
+    path("me/mentor-profile/", views.MyMentorProfileView.as_view(), name="accounts-mentor-profile"),
+    path("me/mentee-profile/", views.MyMenteeProfileView.as_view(), name="accounts-mentee-profile"),
+    path("mentors/", views.MentorListView.as_view(), name="mentor-list"),
+    path("mentors/<int:pk>/", views.MentorDetailView.as_view(), name="mentor-detail"),
+    path("skills/", views.SkillListView.as_view(), name="accounts-skill-list"),
+    path("industries/", views.IndustryListView.as_view(), name="accounts-industry-list"),
+    path("languages/", views.LanguageListView.as_view(), name="accounts-language-list"),
+    path("auth/token/", views.TokenView.as_view(), name="accounts-token"),
+]

@@ -1,0 +1,148 @@
+"""Shapes of accounts data on the wire. Reading serializers shape output; writing ones only parse.
+
+Validation that matters (known languages, own-link needs a URL, photo limits) happens in
+accounts.services so the API answers exactly like the pages do.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
+from accounts.timezones import is_valid_timezone
+from accounts.validators import MAX_TERM_LENGTH, MAX_TERMS
+
+
+class SkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Skill
+        fields = ["name", "slug", "synonyms"]
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Industry
+        fields = ["name", "slug", "synonyms"]
+
+
+class LanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["code", "name"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    mentor_profile_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "timezone", "is_mentor", "is_mentee", "remind_24h", "remind_1h",
+                  "email_updates", "is_staff", "mentor_profile_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_mentor_profile_url(self, user: User) -> str | None:
+        profile = getattr(user, "mentor_profile", None) if user.is_mentor else None
+        return profile.get_absolute_url() if profile else None
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False)
+    timezone = serializers.CharField(max_length=64, required=False, help_text="IANA time zone, e.g. Europe/Berlin")
+    is_mentor = serializers.BooleanField(required=False)
+    is_mentee = serializers.BooleanField(required=False)
+    remind_24h = serializers.BooleanField(required=False)
+    remind_1h = serializers.BooleanField(required=False)
+    email_updates = serializers.BooleanField(required=False)
+
+    def validate_timezone(self, value: str) -> str:
+        if not is_valid_timezone(value):
+            raise serializers.ValidationError(f"“{value}” is not a known IANA time zone (for example Europe/Berlin).")
+        return value
+
+
+def _terms_field(help_text: str, **kwargs) -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField(max_length=MAX_TERM_LENGTH), max_length=MAX_TERMS,
+                                 help_text=help_text, **kwargs)
+
+
+class MentorProfileSerializer(serializers.ModelSerializer):
+    """A mentor as the directory and the public page show them."""
+
+    id = serializers.IntegerField(source="user_id", read_only=True)
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    timezone = serializers.CharField(source="user.timezone", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    skills = SkillSerializer(many=True, read_only=True)
+    industries = IndustrySerializer(many=True, read_only=True)
+    languages = LanguageSerializer(many=True, read_only=True)
+    session_lengths = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    rating_average = serializers.FloatField(read_only=True, allow_null=True)
+    photo = serializers.ImageField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MentorProfile
+        fields = ["id", "slug", "url", "name", "timezone", "headline", "bio", "photo", "skills", "industries",
+                  "languages", "years_experience", "session_lengths", "call_method", "accepting_bookings",
+                  "is_listed", "rating_count", "rating_average", "rating_bayes", "created_at"]
+        read_only_fields = fields
+
+
+class MyMentorProfileSerializer(MentorProfileSerializer):
+    """The owner's view adds what only they see (their own meeting link)."""
+
+    class Meta(MentorProfileSerializer.Meta):
+        fields = [*MentorProfileSerializer.Meta.fields, "meeting_url"]
+        read_only_fields = fields
+
+
+class MentorProfileWriteSerializer(serializers.Serializer):
+    """PUT needs every field except photo and meeting_url; PATCH takes any subset."""
+
+    headline = serializers.CharField(max_length=140, allow_blank=True)
+    bio = serializers.CharField(max_length=5000, allow_blank=True)
+    photo = serializers.ImageField(required=False, allow_null=True,
+                                   help_text="multipart upload; JPEG, PNG or WebP up to 2 MB; null removes it")
+    skills = _terms_field("Skill names; synonyms resolve to the canonical skill, unknown names are added")
+    industries = _terms_field("Industry names, resolved like skills")
+    languages = serializers.ListField(child=serializers.CharField(max_length=8), max_length=20,
+                                      help_text="ISO 639-1 codes, e.g. [\"en\", \"es\"]")
+    years_experience = serializers.IntegerField(min_value=0, max_value=70)
+    session_lengths = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(settings.SESSION_LENGTHS)), min_length=1, max_length=4,
+        help_text="Any of 15, 30, 45, 60")
+    call_method = serializers.ChoiceField(choices=MentorProfile.CallMethod.choices)
+    meeting_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
+    accepting_bookings = serializers.BooleanField()
+
+
+class MenteeProfileSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="user_id", read_only=True)
+    interests = SkillSerializer(many=True, read_only=True)
+    industries = IndustrySerializer(many=True, read_only=True)
+    languages = LanguageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MenteeProfile
+        fields = ["id", "goals", "interests", "industries", "languages", "career_stage", "updated_at"]
+        read_only_fields = fields
+
+
+class MenteeProfileWriteSerializer(serializers.Serializer):
+    goals = serializers.CharField(max_length=3000, allow_blank=True)
+    interests = _terms_field("Skills you want to grow; resolved like a mentor's skills")
+    industries = _terms_field("Industries you work in or want to move into")
+    languages = serializers.ListField(child=serializers.CharField(max_length=8), max_length=20,
+                                      help_text="ISO 639-1 codes")
+    career_stage = serializers.ChoiceField(choices=MenteeProfile.CareerStage.choices, allow_blank=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(max_length=256, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)

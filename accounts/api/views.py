@@ -1,0 +1,225 @@
+"""Accounts API: thin adapters from HTTP to accounts.services and accounts.selectors."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import authenticate
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, permissions, serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.api.serializers import (
+    IndustrySerializer,
+    LanguageSerializer,
+    MenteeProfileSerializer,
+    MenteeProfileWriteSerializer,
+    MentorProfileSerializer,
+    MentorProfileWriteSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
+    MyMentorProfileSerializer,
+    SkillSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
+from accounts.errors import AccountError
+from accounts.forms import DirectoryFilterForm
+from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
+from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentors_search
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer, summary="Your account settings")
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer,
+                   summary="Change name, time zone, roles or notification preferences")
+    def patch(self, request):
+        data = MeUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        user = services.user_update(user=request.user, **data.validated_data)
+        return Response(MeSerializer(user).data)
+
+
+class _OwnProfileView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    write_serializer: type[serializers.Serializer]
+
+    def _write(self, request, *, partial: bool):
+        data = self.write_serializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        self.update(request.user, data.validated_data)
+        return self.get(request)
+
+
+class MyMentorProfileView(_OwnProfileView):
+    write_serializer = MentorProfileWriteSerializer
+
+    def _profile(self, user) -> MentorProfile:
+        if not user.is_mentor:
+            raise AccountError("You are not a mentor; PATCH /api/v1/me/ with is_mentor=true first.", status=404,
+                               code="not_a_mentor")
+        return MentorProfile.objects.select_related("user").prefetch_related(
+            "skills", "industries", "languages").get(user=user)
+
+    def update(self, user, data):
+        services.mentor_profile_update(user=user, **data)
+
+    @extend_schema(responses=MyMentorProfileSerializer, summary="Your mentor profile")
+    def get(self, request):
+        return Response(MyMentorProfileSerializer(self._profile(request.user), context={"request": request}).data)
+
+    @extend_schema(request=MentorProfileWriteSerializer, responses=MyMentorProfileSerializer,
+                   summary="Replace your mentor profile (photo and meeting_url optional)")
+    def put(self, request):
+        self._profile(request.user)
+        return self._write(request, partial=False)
+
+    @extend_schema(request=MentorProfileWriteSerializer, responses=MyMentorProfileSerializer,
+                   summary="Change some fields of your mentor profile")
+    def patch(self, request):
+        self._profile(request.user)
+        return self._write(request, partial=True)
+
+
+class MyMenteeProfileView(_OwnProfileView):
+    write_serializer = MenteeProfileWriteSerializer
+
+    def _profile(self, user) -> MenteeProfile:
+        if not user.is_mentee:
+            raise AccountError("You are not a mentee; PATCH /api/v1/me/ with is_mentee=true first.", status=404,
+                               code="not_a_mentee")
+        profile, _ = MenteeProfile.objects.get_or_create(user=user)
+        return MenteeProfile.objects.prefetch_related("interests", "industries", "languages").get(pk=profile.pk)
+
+    def update(self, user, data):
+        services.mentee_profile_update(user=user, **data)
+
+    @extend_schema(responses=MenteeProfileSerializer, summary="Your mentee profile")
+    def get(self, request):
+        return Response(MenteeProfileSerializer(self._profile(request.user)).data)
+
+    @extend_schema(request=MenteeProfileWriteSerializer, responses=MenteeProfileSerializer,
+                   summary="Replace your mentee profile")
+    def put(self, request):
+        self._profile(request.user)
+        return self._write(request, partial=False)
+
+    @extend_schema(request=MenteeProfileWriteSerializer, responses=MenteeProfileSerializer,
+                   summary="Change some fields of your mentee profile")
+    def patch(self, request):
+        self._profile(request.user)
+        return self._write(request, partial=True)
+
+
+DIRECTORY_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Free text over name, headline, bio and skills"),
+    OpenApiParameter("skill", OpenApiTypes.STR, description="Skill slug (see /api/v1/skills/)"),
+    OpenApiParameter("industry", OpenApiTypes.STR, description="Industry slug (see /api/v1/industries/)"),
+    OpenApiParameter("language", OpenApiTypes.STR, description="ISO 639-1 language code"),
+    OpenApiParameter("length", OpenApiTypes.INT, enum=list(settings.SESSION_LENGTHS),
+                     description="Only mentors offering this session length (minutes)"),
+    OpenApiParameter("min_rating", OpenApiTypes.FLOAT, description="Minimum Bayesian rating, 0-5"),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS), description="Default: relevance"),
+]
+
+
+@extend_schema(parameters=DIRECTORY_PARAMETERS, summary="Search the mentor directory")
+class MentorListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = MentorProfileSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        form = DirectoryFilterForm(self.request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()})
+        data = form.cleaned_data
+        return mentors_search(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data))
+
+
+@extend_schema(summary="One mentor (id = user id)")
+class MentorDetailView(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = MentorProfileSerializer
+    queryset = MentorProfile.objects.none()
+
+    def get_object(self):
+        profile = mentor_by_id(mentor_id=self.kwargs["pk"], viewer=self.request.user)
+        if profile is None:
+            raise exceptions.NotFound("No such mentor.")
+        return profile
+
+
+class _TaxonomyListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = self.model.objects.all()
+        q = (self.request.query_params.get("q") or "").strip()[:80]
+        if q:
+            qs = qs.filter(name__icontains=q) | qs.filter(synonyms__icontains=q)
+        return qs.order_by("name")
+
+
+_Q = [OpenApiParameter("q", OpenApiTypes.STR, description="Part of a name or synonym")]
+
+
+@extend_schema(parameters=_Q, summary="Skills taxonomy")
+class SkillListView(_TaxonomyListView):
+    model = Skill
+    serializer_class = SkillSerializer
+
+
+@extend_schema(parameters=_Q, summary="Industries taxonomy")
+class IndustryListView(_TaxonomyListView):
+    model = Industry
+    serializer_class = IndustrySerializer
+
+
+@extend_schema(summary="Languages people can speak (ISO 639-1)")
+class LanguageListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = LanguageSerializer
+    queryset = Language.objects.order_by("name")
+    filter_backends: list = []
+
+
+class TokenThrottle(AnonRateThrottle):
+    # Password guessing through the API is throttled per client address like the login form is.
+    scope = "auth_token"
+    rate = "10/min"
+
+
+class TokenView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer,
+                   summary="Exchange email and password for an API token (send it as 'Authorization: Token ...')")
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        email, password = data.validated_data["email"], data.validated_data["password"]
+        user = authenticate(request._request, email=email, password=password)
+        if user is None:
+            raise exceptions.ValidationError({"non_field_errors": ["Wrong email or password."]})
+        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not EmailAddress.objects.filter(
+                user=user, verified=True).exists():
+            raise exceptions.ValidationError({"email": ["Confirm your email address first (see the email we sent)."]})
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
