@@ -16,7 +16,7 @@ class BookingForm(forms.Form):
     duration = forms.TypedChoiceField(coerce=int, label="Length")
     topic = forms.CharField(max_length=140, help_text="A few words, e.g. \"Preparing for a staff interview\".")
     question = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 5}), help_text=QUESTION_HELP)
-    context_url = forms.URLField(required=False, label="Context link (optional)",
+    context_url = forms.URLField(required=False, assume_scheme="https", label="Context link (optional)",
                                  help_text="A document, repository or job post the mentor can look at beforehand.")
 
     def __init__(self, *args, lengths: list[int], **kwargs):
