@@ -1,1 +1,81 @@
-"""Matching models: filled in by the matching issue."""
+"""Stored match results, the debounced recompute queue, and the embedding cache."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class MatchScore(models.Model):
+    """One of a mentee's top-N recommended mentors, with the reasons shown to the mentee.
+
+    Lifecycle: written in bulk by matching.services for a mentee (the mentee's previous rows are
+    replaced in the same transaction), never edited; replaced again when the mentee's profile, a
+    candidate mentor, or the nightly recompute says so. `rank` 1 is the best match.
+    """
+
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_scores")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    reasons = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["mentee_id", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentee", "mentor"], name="match_unique_pair"),
+            models.CheckConstraint(condition=models.Q(score__gte=0) & models.Q(score__lte=1), name="match_score_0_1"),
+        ]
+        indexes = [models.Index(fields=["mentee", "rank"], name="match_mentee_rank")]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.mentor_id} for {self.mentee_id} ({self.score:.2f})"
+
+
+class RecomputeRequest(models.Model):
+    """A debounced "recompute these match lists" row.
+
+    Lifecycle: upserted by matching.triggers when a mentee or mentor changes (due ~30 s later; a
+    burst of edits keeps pushing due_at, so it runs once after the burst) -> claimed by the
+    periodic processor with SELECT ... FOR UPDATE SKIP LOCKED (claimed_at set) -> deleted when the
+    recompute commits. A claim older than STALE_CLAIM (a worker died) is claimable again.
+    At most one unclaimed row exists per subject (partial unique constraint).
+    """
+
+    class Kind(models.TextChoices):
+        MENTEE = "mentee", "Mentee changed"
+        MENTOR = "mentor", "Mentor changed"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    # A plain id, not a foreign key: a deleted user's pending request is harmless and simply skipped.
+    subject_id = models.BigIntegerField()
+    due_at = models.DateTimeField()
+    first_requested_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject_id"], condition=models.Q(claimed_at__isnull=True),
+                                    name="recompute_one_pending_per_subject"),
+        ]
+        indexes = [models.Index(fields=["due_at"], name="recompute_due")]
+
+    def __str__(self) -> str:
+        return f"recompute {self.kind} {self.subject_id} at {self.due_at:%H:%M:%S}"
+
+
+class TextEmbedding(models.Model):
+    """Cache of sentence embeddings by text hash (model id included), so recomputes skip the encoder.
+
+    Lifecycle: inserted on first use of a text, never updated; rows of texts no longer used are
+    harmless (about 1 KB each) and can be deleted at any time.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    vector = models.BinaryField()  # float16 x 512, little-endian
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

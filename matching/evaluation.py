@@ -1,0 +1,106 @@
+"""Ranking quality on our evaluation set (matching/eval_data.py): engine vs a plain TF-IDF baseline.
+
+Metrics, per mentee then averaged: top-1 = the first recommendation is a grade-2 mentor ("the one
+to book"); top-3 = a grade-2 mentor is among the first three; NDCG@5 with gains 2^grade - 1.
+Used by bench/matching_quality.py (prints) and matching/tests/test_quality.py (asserts floors).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from matching import engine, eval_data, semantic
+from matching.features import (
+    MenteeRecord,
+    MentorRecord,
+    build_taxonomy,
+    mentee_features,
+    mentee_text,
+    mentor_features,
+    mentor_text,
+)
+
+EVAL_DAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+NEUTRAL_WEIGHTS = {"semantic": 0.50, "skills": 0.12, "industry": 0.06, "language": 0.08, "daytime": 0.06,
+                   "availability": 0.10, "quality": 0.08}
+
+
+@dataclass
+class Scores:
+    top1: float
+    top3: float
+    ndcg5: float
+    n: int
+
+
+def _metrics(rankings: list[list[int]], judgements: list[dict[int, int]]) -> Scores:
+    top1 = top3 = ndcg = 0.0
+    for ranked, rel in zip(rankings, judgements, strict=True):
+        best = {m for m, g in rel.items() if g == 2}
+        top1 += ranked[0] in best if ranked else 0
+        top3 += bool(best & set(ranked[:3]))
+        dcg = sum((2 ** rel.get(m, 0) - 1) / math.log2(i + 2) for i, m in enumerate(ranked[:5]))
+        ideal = sorted(rel.values(), reverse=True)[:5]
+        idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+        ndcg += dcg / idcg if idcg else 0.0
+    n = len(rankings)
+    return Scores(top1 / n, top3 / n, ndcg / n, n)
+
+
+def _records():
+    tax = build_taxonomy(skills=eval_data.SKILLS, industries=eval_data.INDUSTRIES, languages=eval_data.LANGUAGES)
+    mentors = [MentorRecord(id=mid, headline=h, bio=b, skill_ids=s, language_codes=langs)
+               for mid, (h, b, s, langs) in eval_data.MENTORS.items()]
+    mentees = [MenteeRecord(id=1000 + i, goals=g, interest_ids=s, language_codes=langs)
+               for i, (g, s, langs, _, _) in enumerate(eval_data.MENTEES)]
+    return tax, mentors, mentees
+
+
+def engine_rankings(k: int = 5) -> list[list[int]]:
+    tax, mentors, mentees = _records()
+    m_emb = semantic.encode([mentor_text(r, tax) for r in mentors])
+    e_emb = semantic.encode([mentee_text(r, tax) for r in mentees])
+    mf = mentor_features(mentors, tax, embeddings=m_emb, now=EVAL_DAY)
+    ef = mentee_features(mentees, tax, embeddings=e_emb, now=EVAL_DAY)
+    out: list[list[int]] = []
+    for block in engine.top_k(ef, mf, NEUTRAL_WEIGHTS, k=k, with_parts=False):
+        for row, valid in zip(block.mentor_index, block.valid, strict=True):
+            out.append([int(mf.ids[j]) for j, ok in zip(row, valid, strict=True) if ok])
+    return out
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def tfidf_rankings(k: int = 5) -> list[list[int]]:
+    """Plain word TF-IDF cosine between goals and mentor headline+bio+skills (no languages, no taxonomy)."""
+    tax, mentors, mentees = _records()
+    docs = [mentor_text(r, tax) for r in mentors]
+    queries = [mentee_text(r, tax) for r in mentees]
+    tokenised = [_TOKEN.findall(t.lower()) for t in docs + queries]
+    vocab = {w: i for i, w in enumerate(sorted({w for toks in tokenised for w in toks}))}
+    df = Counter(w for toks in tokenised for w in set(toks))
+    idf = np.array([math.log((1 + len(tokenised)) / (1 + df[w])) + 1 for w in vocab], dtype=np.float64)
+    mat = np.zeros((len(tokenised), len(vocab)))
+    for i, toks in enumerate(tokenised):
+        for w, c in Counter(toks).items():
+            mat[i, vocab[w]] = c * idf[vocab[w]]
+    mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
+    sims = mat[len(docs):] @ mat[:len(docs)].T
+    ids = [r.id for r in mentors]
+    return [[ids[j] for j in np.argsort(-row, kind="stable")[:k]] for row in sims]
+
+
+def evaluate(split: str | None = None) -> dict[str, Scores]:
+    """{"engine": Scores, "tfidf": Scores} over all mentees, or only one split ("dev" / "heldout")."""
+    keep = [i for i, m in enumerate(eval_data.MENTEES) if split in (None, m[4])]
+    judgements = [eval_data.MENTEES[i][3] for i in keep]
+    eng, base = engine_rankings(), tfidf_rankings()
+    return {"engine": _metrics([eng[i] for i in keep], judgements),
+            "tfidf": _metrics([base[i] for i in keep], judgements)}

