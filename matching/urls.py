@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from matching import views
 
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [
+    path("recommended/", views.recommended, name="recommended"),
+]

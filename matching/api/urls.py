@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from matching.api.views import MatchListView
+
+urlpatterns = [
+    path("matches/", MatchListView.as_view(), name="match-list"),
+]
