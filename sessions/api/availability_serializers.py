@@ -1,0 +1,124 @@
+"""Input and output shapes for the availability and slots API (and the slot picker's query)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from rest_framework import serializers
+
+from accounts.timezones import is_valid_timezone
+from sessions.models import AvailabilityOverride, BookingPolicy
+from sessions.services.availability import POLICY_FIELDS
+
+MAX_RANGE_DAYS = 90
+DEFAULT_RANGE_DAYS = 14
+
+
+class RuleSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday ... 6 = Sunday")
+    start = serializers.TimeField(format="%H:%M")
+    end = serializers.TimeField(format="%H:%M")
+
+    def to_representation(self, instance):
+        if hasattr(instance, "start_time"):
+            return {"weekday": instance.weekday, "start": f"{instance.start_time:%H:%M}",
+                    "end": f"{instance.end_time:%H:%M}"}
+        return super().to_representation(instance)
+
+
+class WeeklyRulesSerializer(serializers.Serializer):
+    rules = RuleSerializer(many=True, allow_empty=True, max_length=7 * 8)
+
+
+class OverrideSerializer(serializers.ModelSerializer):
+    end_date = serializers.DateField(required=False, allow_null=True)
+    start_time = serializers.TimeField(required=False, allow_null=True, format="%H:%M")
+    end_time = serializers.TimeField(required=False, allow_null=True, format="%H:%M")
+    is_blocked = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = AvailabilityOverride
+        fields = ["id", "start_date", "end_date", "start_time", "end_time", "note", "is_blocked"]
+        read_only_fields = ["id"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BookingPolicy
+        fields = list(POLICY_FIELDS) + ["updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+def _parse_bound(value: str, zone: zoneinfo.ZoneInfo, *, is_end: bool) -> datetime | None:
+    """A date means the start of that day in `zone` (for `end`: the end of that day, inclusive);
+    a datetime without an offset is read in `zone`."""
+    value = value.strip()
+    try:
+        # Date first: parse_datetime would also read "2027-03-01" as midnight, losing the
+        # "whole day, inclusive" meaning of a date given as the end.
+        parsed_d = parse_date(value)
+        parsed_dt = None if parsed_d else parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed_dt is not None:
+        return parsed_dt if parsed_dt.tzinfo else parsed_dt.replace(tzinfo=zone)
+    if parsed_d is not None:
+        day: date = parsed_d + timedelta(days=1) if is_end else parsed_d
+        return datetime.combine(day, time(0)).replace(tzinfo=zone)
+    return None
+
+
+class SlotQuerySerializer(serializers.Serializer):
+    """?start=&end=&duration=&tz= for GET /api/v1/mentors/{id}/slots/ and the slot picker."""
+
+    start = serializers.CharField(required=False, allow_blank=True,
+                                  help_text="Date (YYYY-MM-DD) or ISO datetime; default today in tz")
+    end = serializers.CharField(required=False, allow_blank=True,
+                                help_text="Date (inclusive) or ISO datetime; default start + 14 days")
+    duration = serializers.IntegerField(required=False, help_text="Minutes; one of the mentor's session lengths")
+    tz = serializers.CharField(required=False, allow_blank=True, help_text="IANA zone to show times in")
+
+    def __init__(self, *args, lengths: list[int], default_tz: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lengths = lengths
+        self.default_tz = default_tz
+
+    def validate_tz(self, value):
+        if value and not is_valid_timezone(value):
+            raise serializers.ValidationError(f"“{value}” is not a known IANA time zone (for example Europe/Berlin).")
+        return value
+
+    def validate_duration(self, value):
+        if value not in self.lengths:
+            offered = ", ".join(str(n) for n in self.lengths) or "none"
+            raise serializers.ValidationError(f"This mentor offers sessions of {offered} minutes.")
+        return value
+
+    def validate(self, attrs):
+        tz_name = attrs.get("tz") or self.default_tz
+        zone = zoneinfo.ZoneInfo(tz_name)
+        errors = {}
+        if attrs.get("start"):
+            start = _parse_bound(attrs["start"], zone, is_end=False)
+            if start is None:
+                errors["start"] = ["Give a date (2027-03-01) or a datetime (2027-03-01T09:00:00Z)."]
+        else:
+            start = datetime.combine(timezone.now().astimezone(zone).date(), time(0)).replace(tzinfo=zone)
+        if attrs.get("end"):
+            end = _parse_bound(attrs["end"], zone, is_end=True)
+            if end is None:
+                errors["end"] = ["Give a date (2027-03-14) or a datetime (2027-03-14T18:00:00Z)."]
+        else:
+            end = start + timedelta(days=DEFAULT_RANGE_DAYS) if start else None
+        if not errors:
+            if end <= start:
+                errors["end"] = ["The end must be after the start."]
+            elif end - start > timedelta(days=MAX_RANGE_DAYS):
+                errors["end"] = [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {"start": start, "end": end, "tz": tz_name,
+                "duration": attrs.get("duration") or (30 if 30 in self.lengths else (self.lengths or [30])[0])}

@@ -1,0 +1,156 @@
+"""Availability API (the signed-in mentor's own rules, overrides and policy) and public slots.
+
+Thin: parse with a serializer, call a service or selector, answer. Domain errors become 4xx in
+mentorship.api.exception_handler.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from sessions import selectors
+from sessions.api.availability_serializers import (
+    OverrideSerializer,
+    PolicySerializer,
+    RuleSerializer,
+    SlotQuerySerializer,
+    WeeklyRulesSerializer,
+)
+from sessions.services import availability as services
+
+
+class IsMentor(permissions.BasePermission):
+    message = "Only mentors have availability settings."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_mentor)
+
+
+class MentorOnlyView(APIView):
+    # Token first so that an anonymous request gets 401 with a WWW-Authenticate header, not 403.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [permissions.IsAuthenticated, IsMentor]
+
+
+class RulesView(MentorOnlyView):
+    """GET the mentor's weekly windows; PUT replaces all of them at once."""
+
+    serializer_class = WeeklyRulesSerializer
+
+    def _body(self, mentor):
+        return {"timezone": mentor.timezone,
+                "rules": RuleSerializer(selectors.weekly_rules(mentor=mentor), many=True).data}
+
+    def get(self, request):
+        return Response(self._body(request.user))
+
+    def put(self, request):
+        serializer = WeeklyRulesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.availability_set_weekly(mentor=request.user, rules=serializer.validated_data["rules"])
+        return Response(self._body(request.user))
+
+
+class OverridesView(MentorOnlyView):
+    """GET upcoming overrides (?all=1 for past ones too); POST adds one."""
+
+    serializer_class = OverrideSerializer
+
+    def get(self, request):
+        rows = selectors.overrides_for(mentor=request.user, upcoming_only=request.query_params.get("all") != "1")
+        return Response({"timezone": request.user.timezone, "results": OverrideSerializer(rows, many=True).data})
+
+    def post(self, request):
+        serializer = OverrideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        override = services.override_create(mentor=request.user, **serializer.validated_data)
+        return Response(OverrideSerializer(override).data, status=201)
+
+
+class OverrideDetailView(MentorOnlyView):
+    def delete(self, request, pk: int):
+        services.override_delete(mentor=request.user, override_id=pk)
+        return Response(status=204)
+
+
+class PolicyView(MentorOnlyView):
+    serializer_class = PolicySerializer
+
+    def get(self, request):
+        return Response(PolicySerializer(selectors.policy_for(mentor=request.user)).data)
+
+    def patch(self, request):
+        serializer = PolicySerializer(selectors.policy_for(mentor=request.user), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        policy = services.policy_update(mentor=request.user, **serializer.validated_data)
+        return Response(PolicySerializer(policy).data)
+
+
+def bookable_mentor(mentor_id: int) -> User:
+    return get_object_or_404(
+        User.objects.select_related("mentor_profile"),
+        pk=mentor_id, is_active=True, is_mentor=True, mentor_profile__is_listed=True,
+    )
+
+
+def viewer_zone(request) -> str:
+    user = request.user
+    if user.is_authenticated and user.timezone:
+        return user.timezone
+    return getattr(request, "tz_name", None) or "UTC"
+
+
+def slot_payload(*, mentor: User, query: dict) -> dict:
+    """The slots answer, shared by the API and the picker fragment."""
+    viewer = zoneinfo.ZoneInfo(query["tz"])
+    mentor_zone = mentor.tzinfo
+    duration = query["duration"]
+    starts = selectors.mentor_slots(mentor=mentor, start=query["start"], end=query["end"], duration=duration)
+    length = timedelta(minutes=duration)
+    slots = [{
+        "start": s, "end": s + length,
+        "local_start": s.astimezone(viewer),
+        "mentor_local_start": s.astimezone(mentor_zone),
+    } for s in starts]
+    return {
+        "mentor": {"id": mentor.pk, "timezone": mentor.timezone},
+        "timezone": query["tz"],
+        "duration": duration,
+        "durations": mentor.mentor_profile.session_lengths,
+        "start": query["start"], "end": query["end"],
+        "accepting_bookings": mentor.mentor_profile.accepting_bookings,
+        "slots": slots,
+    }
+
+
+def _iso(dt) -> str:
+    return dt.isoformat().replace("+00:00", "Z")
+
+
+class MentorSlotsView(APIView):
+    """Public: free start times of a mentor, in UTC, in the viewer's zone and the mentor's zone."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request, mentor_id: int):
+        mentor = bookable_mentor(mentor_id)
+        query = SlotQuerySerializer(data=request.query_params, lengths=mentor.mentor_profile.session_lengths,
+                                    default_tz=viewer_zone(request))
+        query.is_valid(raise_exception=True)
+        body = slot_payload(mentor=mentor, query=query.validated_data)
+        utc = zoneinfo.ZoneInfo("UTC")
+        body["start"], body["end"] = _iso(body["start"].astimezone(utc)), _iso(body["end"].astimezone(utc))
+        body["slots"] = [{
+            "start": _iso(s["start"]), "end": _iso(s["end"]),
+            "local_start": s["local_start"].isoformat(),
+            "mentor_local_start": s["mentor_local_start"].isoformat(),
+        } for s in body["slots"]]
+        return Response(body)
