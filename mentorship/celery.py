@@ -49,7 +49,11 @@ def _configure() -> None:
     else:
         # A worker that dies mid-task leaves the message for another after the visibility timeout;
         # tasks are idempotent (claims in the database), so redelivery can never send twice.
-        conf["broker_transport_options"] = {"visibility_timeout": 3600}
+        # Publishing fails fast when Redis is down (kombu would otherwise retry for ~6 s inside the
+        # request's on-commit hook): every message we publish has a database row behind it that the
+        # dispatcher picks up anyway.
+        conf["broker_transport_options"] = {"visibility_timeout": 3600, "max_retries": 1, "interval_start": 0,
+                                            "interval_step": 0.2, "interval_max": 0.5}
     app.conf.update(conf)
 
 
