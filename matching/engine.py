@@ -31,10 +31,9 @@ PARTS = ("semantic", "skills", "industry", "language", "daytime", "availability"
 # the semantic part uses the whole [0, 1] range instead of being drowned by the small parts.
 COSINE_FLOOR = 0.05
 COSINE_SPAN = 0.45
-# A concept counts for a text when its cosine to the concept vector passes this (see explain()).
+# A concept counts for a text when its cosine to the concept vector passes CONCEPT_FLOOR.
 CONCEPT_FLOOR = 0.18
 CONCEPT_SPAN = 0.30
-CONCEPT_REASON_MIN = 0.25
 
 
 @dataclass
@@ -182,6 +181,10 @@ class Vocab:
     concept_offers: tuple[str, ...]
 
 
+def _rank_of(row: np.ndarray, col: int) -> int:
+    return int(np.sum(row > row[col]))
+
+
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -191,7 +194,9 @@ def explain(mentees: Features, i: int, mentors: Features, j: int, vocab: Vocab, 
     reasons: list[str] = []
     both = mentees.concepts[i] * mentors.concepts[j]
     c = int(np.argmax(both)) if both.size else -1
-    if c >= 0 and mentees.concepts[i, c] >= CONCEPT_REASON_MIN and mentors.concepts[j, c] >= CONCEPT_REASON_MIN:
+    # Name a topic only when it is among the goal's two strongest and the mentor's three strongest:
+    # absolute cosines vary a lot between short goals and long bios, ranks do not.
+    if c >= 0 and both[c] > 0 and _rank_of(mentees.concepts[i], c) < 2 and _rank_of(mentors.concepts[j], c) < 3:
         reasons.append(f"{vocab.concept_offers[c]}, which matches your goal")
     elif parts.get("semantic", 0.0) >= 0.45:
         reasons.append("Their experience is close to what you want help with")
