@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Industry, Language, MentorProfile, Skill
@@ -96,20 +96,20 @@ def _postgres_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[M
     skills_text = Subquery(
         through.objects.filter(mentorprofile_id=OuterRef("pk"))
         .values("mentorprofile_id")
-        .annotate(text=StringAgg(Coalesce(F("skill__name"), Value("")), delimiter=" "))
+        .annotate(text=StringAgg("skill__name", delimiter=" "))
         .values("text")[:1]
     )
     skills_synonyms = Subquery(
         through.objects.filter(mentorprofile_id=OuterRef("pk"))
         .values("mentorprofile_id")
-        .annotate(text=StringAgg(Coalesce(F("skill__synonyms"), Value("")), delimiter=" "))
+        .annotate(text=StringAgg("skill__synonyms", delimiter=" "))
         .values("text")[:1]
     )
     vector = (
         SearchVector("user__name", weight="A", config="english")
-        + SearchVector(Coalesce(skills_text, Value("")), weight="A", config="english")
+        + SearchVector(Coalesce(skills_text, Value(""), output_field=TextField()), weight="A", config="english")
         + SearchVector("headline", weight="B", config="english")
-        + SearchVector(Coalesce(skills_synonyms, Value("")), weight="B", config="english")
+        + SearchVector(Coalesce(skills_synonyms, Value(""), output_field=TextField()), weight="B", config="english")
         + SearchVector("bio", weight="C", config="english")
     )
     search = SearchQuery(query, search_type="websearch", config="english")

@@ -39,7 +39,7 @@ def _canonical_name(name: str) -> str:
 
 
 def _unique_slug(model: type[Model], name: str) -> str:
-    base = slugify(name)[:70] or slugify(name.replace("+", " plus ").replace("#", " sharp "))[:70] or "term"
+    base = slugify(name.replace("+", " plus ").replace("#", " sharp ").replace("&", " and "))[:70] or "term"
     slug, n = base, 2
     while model.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -64,7 +64,8 @@ def taxonomy_resolve(*, model: type[Skill] | type[Industry], names: Iterable[str
     out: list = []
     for raw in names:
         name = " ".join(raw.split())
-        term = index.get(name.lower()) or index.get(slugify(name))
+        # Exact name, synonym or slug only: slugify() would fold "C++" and "C#" into "C".
+        term = index.get(name.lower())
         if term is None and create:
             canonical = _canonical_name(name)
             term, _ = model.objects.get_or_create(name=canonical, defaults={"slug": _unique_slug(model, canonical)})

@@ -1,0 +1,118 @@
+"""manage.py seed_demo [--if-empty] [--print-logins] — realistic demo data, the same on every run."""
+
+from __future__ import annotations
+
+import random
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts import demo_data, services
+from accounts.models import MODERATORS_GROUP, Industry, MentorProfile, Skill, User
+
+SEED = 2027
+LENGTH_PATTERNS = [[30], [30, 60], [15, 30], [15, 30, 45, 60], [45, 60], [30, 45], [15], [60]]
+
+
+def _email(name: str) -> str:
+    return f"{slugify(name).replace('-', '.')}@{demo_data.DEMO_DOMAIN}"
+
+
+ADMIN = ("Ada Admin", f"admin@{demo_data.DEMO_DOMAIN}")
+MODERATOR = ("Mo Moderator", f"moderator@{demo_data.DEMO_DOMAIN}")
+SAMPLE_MENTOR = "Lena Hoffmann"
+SAMPLE_MENTEE = "Sam Taylor"
+
+
+class Command(BaseCommand):
+    help = "Create demo mentors, mentees, an admin and a moderator (deterministic; safe to rerun)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any mentor exists")
+        parser.add_argument("--print-logins", action="store_true", help="Only print the demo logins")
+
+    def handle(self, *args, if_empty: bool = False, print_logins: bool = False, **options):
+        if print_logins:
+            self._print_logins()
+            return
+        if if_empty and MentorProfile.objects.exists():
+            self.stdout.write("Mentors already exist; demo data not added.")
+            return
+        with transaction.atomic():
+            counts = self._seed()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {counts['mentors']} mentors, {counts['mentees']} mentees, an admin and a moderator."))
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        password = demo_data.DEMO_PASSWORD
+        self.stdout.write(f"Demo logins (password for all: {password}):")
+        for role, email in (("admin", ADMIN[1]), ("moderator", MODERATOR[1]),
+                            ("mentor", _email(SAMPLE_MENTOR)), ("mentee", _email(SAMPLE_MENTEE))):
+            self.stdout.write(f"  {role:<10} {email}")
+
+    def _user(self, *, name: str, timezone: str, **extra) -> User:
+        email = _email(name) if "email" not in extra else extra.pop("email")
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=None, name=name, timezone=timezone,
+                                            is_mentee=False, **extra)
+            # One hash for every demo user: hashing is deliberately slow and would dominate seeding.
+            user.password = self._password_hash
+            user.save(update_fields=["password"])
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        return user
+
+    def _seed(self) -> dict[str, int]:
+        self._password_hash = make_password(demo_data.DEMO_PASSWORD)
+        rng = random.Random(SEED)
+        for model, terms in ((Skill, demo_data.SKILLS), (Industry, demo_data.INDUSTRIES)):
+            for name, synonyms in terms.items():
+                model.objects.update_or_create(name=name, defaults={"slug": slugify(name.replace("&", "and")),
+                                                                    "synonyms": synonyms})
+
+        self._user(name=ADMIN[0], email=ADMIN[1], timezone="Europe/London", is_staff=True, is_superuser=True)
+        moderator = self._user(name=MODERATOR[0], email=MODERATOR[1], timezone="America/New_York")
+        moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+
+        profiles = [(industries, p) for industries, ps in demo_data.FIELDS.values() for p in ps]
+        rng.shuffle(profiles)
+        people = sorted(demo_data.PEOPLE, key=lambda p: p[0] != SAMPLE_MENTOR)  # the sample login comes first
+        mentors: list[User] = []
+        for (name, zone, languages), (industries, (headline, skills, bio)) in zip(people, profiles, strict=False):
+            user = self._user(name=name, timezone=zone)
+            services.user_set_roles(user=user, is_mentor=True, is_mentee=False)
+            own_link = rng.random() < 0.25
+            services.mentor_profile_update(
+                user=user, headline=headline, bio=bio, skills=skills,
+                industries=rng.sample(industries, k=min(len(industries), rng.randint(1, 2))),
+                languages=languages if "en" in languages else [*languages, "en"],
+                years_experience=rng.randint(3, 25), session_lengths=rng.choice(LENGTH_PATTERNS),
+                call_method="own_link" if own_link else "jitsi",
+                meeting_url=f"https://zoom.us/j/{rng.randint(10**9, 10**10 - 1)}" if own_link else "",
+                accepting_bookings=rng.random() < 0.9,
+            )
+            mentors.append(user)
+
+        for record in demo_data.MENTEES:
+            user = self._user(name=record["name"], timezone=record["timezone"])
+            services.user_set_roles(user=user, is_mentor=False, is_mentee=True)
+            services.mentee_profile_update(user=user, goals=record["goals"], interests=record["interests"],
+                                           industries=record["industries"], languages=record["languages"],
+                                           career_stage=record["career_stage"])
+
+        self._seed_availability(mentors)
+        return {"mentors": len(mentors), "mentees": len(demo_data.MENTEES)}
+
+    def _seed_availability(self, mentors: list[User]) -> None:
+        # Availability belongs to the booking app; its own seeding helper gives each mentor a week.
+        try:
+            from sessions.services.availability import availability_seed_demo
+        except ImportError:
+            return
+        for mentor in mentors:
+            availability_seed_demo(mentor=mentor, rng=random.Random(f"{SEED}-{mentor.email}"))

@@ -1,0 +1,106 @@
+"""The directory query: who is listed, filters, sorting and text search (ranked on PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts import services
+from accounts.models import Industry, Language, MentorProfile, Skill
+from accounts.selectors import MentorFilters, mentor_for_page, mentors_search
+from tests.factories import IndustryFactory, MentorFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(qs) -> list[str]:
+    return [p.user.name for p in qs]
+
+
+@pytest.fixture
+def directory(db):
+    python = SkillFactory(name="Python", synonyms="py")
+    js = SkillFactory(name="JavaScript", synonyms="JS, ECMAScript")
+    fintech = IndustryFactory(name="Fintech")
+    ana = MentorFactory(name="Ana Backend", profile__headline="Payments engineer", profile__bio="Ledgers and APIs.",
+                        profile__years_experience=15, profile__offers_15=True)
+    ana.mentor_profile.skills.add(python)
+    ana.mentor_profile.industries.add(fintech)
+    ana.mentor_profile.languages.add("es")
+    ben = MentorFactory(name="Ben Frontend", profile__headline="UI engineer", profile__bio="React all day.",
+                        profile__years_experience=5)
+    ben.mentor_profile.skills.add(js)
+    cleo = MentorFactory(name="Cleo Coach", profile__headline="Career coach",
+                         profile__bio="I once wrote some Python scripts.", profile__years_experience=25)
+    MentorProfile.objects.filter(user=cleo).update(rating_count=10, rating_sum=48, rating_bayes=4.6)
+    MentorProfile.objects.filter(user=ben).update(rating_count=3, rating_sum=12, rating_bayes=4.1)
+    hidden = MentorFactory(name="Hidden Python Person", profile__is_listed=False)
+    hidden.mentor_profile.skills.add(python)
+    return {"ana": ana, "ben": ben, "cleo": cleo, "hidden": hidden, "python": python, "fintech": fintech}
+
+
+def test_unlisted_inactive_and_former_mentors_are_not_in_the_directory(directory):
+    MentorFactory(name="Gone", is_active=False)
+    former = MentorFactory(name="Former")
+    services.user_set_roles(user=former, is_mentor=False, is_mentee=True)
+    assert sorted(_names(mentors_search())) == ["Ana Backend", "Ben Frontend", "Cleo Coach"]
+
+
+def test_filters_by_skill_industry_language_length_and_rating(directory):
+    assert _names(mentors_search(filters=MentorFilters(skill=directory["python"]))) == ["Ana Backend"]
+    assert _names(mentors_search(filters=MentorFilters(industry=directory["fintech"]))) == ["Ana Backend"]
+    assert _names(mentors_search(filters=MentorFilters(language=Language.objects.get(code="es")))) == ["Ana Backend"]
+    assert _names(mentors_search(filters=MentorFilters(length=15))) == ["Ana Backend"]
+    assert _names(mentors_search(filters=MentorFilters(min_rating=4.5))) == ["Cleo Coach"]
+    assert mentors_search(filters=MentorFilters(skill=directory["python"], length=60)).count() == 1
+    assert mentors_search(filters=MentorFilters(skill=directory["python"], min_rating=4)).count() == 0
+
+
+def test_sorts_by_rating_experience_and_newest(directory):
+    assert _names(mentors_search(filters=MentorFilters(sort="rating"))) == ["Cleo Coach", "Ben Frontend", "Ana Backend"]
+    assert _names(mentors_search(filters=MentorFilters(sort="experience"))) == [
+        "Cleo Coach", "Ana Backend", "Ben Frontend"]
+    assert _names(mentors_search(filters=MentorFilters(sort="newest")))[0] == "Cleo Coach"
+
+
+def test_text_search_matches_name_headline_bio_and_skill_synonyms(directory):
+    assert _names(mentors_search(query="payments")) == ["Ana Backend"]
+    assert _names(mentors_search(query="Ben")) == ["Ben Frontend"]
+    assert _names(mentors_search(query="react")) == ["Ben Frontend"]
+    assert _names(mentors_search(query="JS")) == ["Ben Frontend"]  # synonym of JavaScript
+    assert set(_names(mentors_search(query="python"))) == {"Ana Backend", "Cleo Coach"}
+    assert list(mentors_search(query="kubernetes")) == []
+
+
+def test_search_does_not_repeat_mentors_with_several_matching_skills(directory):
+    ana = directory["ana"]
+    ana.mentor_profile.skills.add(SkillFactory(name="Python testing"), SkillFactory(name="Python packaging"))
+    assert _names(mentors_search(query="python")).count("Ana Backend") == 1
+
+
+@pytest.mark.postgres
+def test_postgres_ranks_skill_and_headline_matches_above_a_passing_mention_in_the_bio(directory):
+    # Ana lists Python as a skill; Cleo only mentions it in her bio, and is better rated.
+    results = list(mentors_search(query="python"))
+    assert _names(results) == ["Ana Backend", "Cleo Coach"]
+    assert results[0].rank > results[1].rank
+
+
+@pytest.mark.postgres
+def test_postgres_search_stems_words_and_understands_web_search_syntax(directory):
+    assert _names(mentors_search(query="ledger")) == ["Ana Backend"]  # "Ledgers" in the bio
+    assert _names(mentors_search(query="engineer -payments")) == ["Ben Frontend"]
+    assert _names(mentors_search(query='"career coach"')) == ["Cleo Coach"]
+
+
+def test_unlisted_profile_is_visible_to_its_owner_and_staff_only(directory, stranger, staff):
+    hidden = directory["hidden"]
+    slug = hidden.mentor_profile.slug
+    assert mentor_for_page(slug=slug, viewer=stranger) is None
+    assert mentor_for_page(slug=slug, viewer=hidden) is not None
+    assert mentor_for_page(slug=slug, viewer=staff) is not None
+
+
+def test_taxonomy_models_are_untouched_by_reads(directory):
+    before = (Skill.objects.count(), Industry.objects.count())
+    list(mentors_search(query="anything at all"))
+    assert (Skill.objects.count(), Industry.objects.count()) == before
