@@ -1,0 +1,179 @@
+"""Availability pages (mentors edit their week, policy and overrides) and the public slot picker.
+
+Thin: parse, call a service or selector, render. Forms with errors re-render with 400, except
+for htmx requests, which get 200 because htmx does not swap error responses by default.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import UTC, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.timezones import timezone_choices
+from sessions import selectors
+from sessions.api.availability_serializers import SlotQuerySerializer
+from sessions.api.availability_views import bookable_mentor, slot_payload, viewer_zone
+from sessions.errors import BookingError
+from sessions.forms_availability import OverrideForm, PolicyForm, SlotPickerForm, WeeklyGridForm
+from sessions.services import availability as services
+
+PICKER_DAYS = (7, 14, 30, 60)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _mentor_or_403(request):
+    if not request.user.is_mentor:
+        raise PermissionDenied("Only mentors have availability settings.")
+    return request.user
+
+
+def _render_page(request, *, grid=None, policy_form=None, override_form=None, status=200):
+    mentor = request.user
+    policy = selectors.policy_for(mentor=mentor)
+    context = {
+        "grid": grid or WeeklyGridForm(rules=selectors.weekly_rules(mentor=mentor)),
+        "policy_form": policy_form or PolicyForm(instance=policy),
+        "override_form": override_form or OverrideForm(),
+        "overrides": selectors.overrides_for(mentor=mentor),
+        "mentor_zone": mentor.timezone,
+    }
+    if status != 200 and _is_htmx(request):
+        status = 200
+    return render(request, "booking/availability.html", context, status=status)
+
+
+@login_required
+def availability(request):
+    """GET: the editor. POST: the weekly grid (save, or add/remove a row and re-render)."""
+    mentor = _mentor_or_403(request)
+    if request.method != "POST":
+        return _render_page(request)
+    grid = WeeklyGridForm(request.POST)
+    if "add" in request.POST:
+        grid.add_row(_int(request.POST.get("add")))
+        return _render_page(request, grid=grid)
+    if "remove" in request.POST:
+        weekday, _, index = (request.POST.get("remove") or "").partition(":")
+        grid.remove_row(_int(weekday), _int(index))
+        return _render_page(request, grid=grid)
+    if grid.is_valid():
+        try:
+            services.availability_set_weekly(mentor=mentor, rules=grid.cleaned_rules)
+        except BookingError as exc:
+            grid.add_service_errors(exc.field_errors or {"__all__": [exc.message]})
+        else:
+            messages.success(request, "Your weekly availability is saved.")
+            if _is_htmx(request):
+                return _render_page(request)
+            return redirect("booking:availability")
+    return _render_page(request, grid=grid, status=400)
+
+
+def _int(value, default: int = -1) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+@require_POST
+def policy(request):
+    mentor = _mentor_or_403(request)
+    form = PolicyForm(request.POST, instance=selectors.policy_for(mentor=mentor))
+    if form.is_valid():
+        try:
+            services.policy_update(mentor=mentor, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+        except BookingError as exc:
+            for field, errors in exc.field_errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, "Your booking settings are saved.")
+            return redirect("booking:availability")
+    return _render_page(request, policy_form=form, status=400)
+
+
+@login_required
+@require_POST
+def override_add(request):
+    mentor = _mentor_or_403(request)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.override_create(mentor=mentor, **form.cleaned_data)
+        except BookingError as exc:
+            for field, errors in exc.field_errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, "Override added.")
+            return redirect("booking:availability")
+    return _render_page(request, override_form=form, status=400)
+
+
+@login_required
+@require_POST
+def override_delete(request, pk: int):
+    mentor = _mentor_or_403(request)
+    try:
+        services.override_delete(mentor=mentor, override_id=pk)
+    except BookingError as exc:
+        if exc.status == 404:
+            return HttpResponse("No such override.", status=404)
+        raise
+    messages.success(request, "Override removed.")
+    return redirect("booking:availability")
+
+
+@require_GET
+def slot_picker(request, mentor_id: int):
+    """The picker's slot list: an htmx fragment inside the mentor page, a full page without JS."""
+    mentor = bookable_mentor(mentor_id)
+    profile = mentor.mentor_profile
+    lengths = profile.session_lengths
+    params = QueryDict(mutable=True)
+    params.update({k: v for k, v in request.GET.items() if k in ("duration", "tz", "start")})
+    days = _int(request.GET.get("days"), 14)
+    days = days if days in PICKER_DAYS else 14
+    query = SlotQuerySerializer(data=params, lengths=lengths, default_tz=viewer_zone(request))
+    errors = {}
+    payload = None
+    if query.is_valid():
+        data = dict(query.validated_data)
+        # Whole local days in the viewer's zone, from the start of today (or of ?start=).
+        data["end"] = data["start"] + timedelta(days=days)
+        payload = slot_payload(mentor=mentor, query=data)
+    else:
+        errors = {field: [str(m) for m in msgs] for field, msgs in query.errors.items()}
+    tz_name = payload["timezone"] if payload else viewer_zone(request)
+    form = SlotPickerForm(
+        initial={"duration": payload["duration"] if payload else (lengths[0] if lengths else 30),
+                 "tz": tz_name, "days": days},
+        lengths=lengths, zones=timezone_choices(),
+    )
+    by_day: OrderedDict = OrderedDict()
+    if payload:
+        for slot in payload["slots"]:
+            slot["iso"] = slot["start"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            by_day.setdefault(slot["local_start"].date(), []).append(slot)
+    context = {
+        "profile": profile, "mentor": mentor, "form": form, "errors": errors, "payload": payload,
+        "by_day": list(by_day.items()), "tz_name": tz_name, "days": days,
+        "zones_differ": payload is not None and payload["timezone"] != mentor.timezone,
+        "longer_days": next((d for d in PICKER_DAYS if d > days), None),
+        "other_lengths": [n for n in lengths if payload and n != payload["duration"]],
+    }
+    status = 400 if errors and not _is_htmx(request) else 200
+    template = "booking/_slot_picker.html" if _is_htmx(request) else "booking/_slot_picker_page.html"
+    return render(request, template, context, status=status)
