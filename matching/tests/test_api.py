@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from matching import services
-from matching.tests.conftest import make_mentee, make_mentor
+from matching.tests.conftest import make_mentor
 
 pytestmark = pytest.mark.django_db
 URL = reverse("api:match-list")
