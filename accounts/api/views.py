@@ -157,7 +157,7 @@ class MentorDetailView(generics.RetrieveAPIView):
     queryset = MentorProfile.objects.none()
 
     def get_object(self):
-        profile = mentor_by_id(mentor_id=self.kwargs["pk"], viewer=self.request.user)
+        profile = mentor_by_id(mentor_id=self.kwargs["id"], viewer=self.request.user)
         if profile is None:
             raise exceptions.NotFound("No such mentor.")
         return profile

@@ -1,0 +1,239 @@
+"""REST API: /api/v1/me/, profiles, the directory, taxonomy and tokens, with permission cases."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import MenteeProfile, MentorProfile
+from accounts.tests.conftest import image_upload
+from tests.factories import MentorFactory, SkillFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ME = reverse("api:accounts-me")
+MENTOR_PROFILE = reverse("api:accounts-mentor-profile")
+MENTEE_PROFILE = reverse("api:accounts-mentee-profile")
+MENTORS = reverse("api:mentor-list")
+TOKEN = reverse("api:accounts-token")
+
+FULL_MENTOR = {
+    "headline": "Data lead", "bio": "Analytics engineering.", "skills": ["SQL", "dbt"], "industries": ["Fintech"],
+    "languages": ["en", "pt"], "years_experience": 9, "session_lengths": [30, 60], "call_method": "jitsi",
+    "accepting_bookings": True,
+}
+
+
+def _mentor_detail(pk: int) -> str:
+    return reverse("api:mentor-detail", kwargs={"id": pk})
+
+
+@pytest.mark.parametrize("url", [ME, MENTOR_PROFILE, MENTEE_PROFILE])
+def test_own_account_endpoints_refuse_anonymous_callers(api_client, url):
+    assert api_client.get(url).status_code == 403
+    assert api_client.patch(url, {"name": "x"}, format="json").status_code == 403
+
+
+def test_me_shows_and_changes_settings(client_for, mentee):
+    client = client_for(mentee)
+    assert client.get(ME).json()["timezone"] == "America/New_York"
+    response = client.patch(ME, {"timezone": "Europe/Madrid", "is_mentor": True, "remind_24h": False}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["timezone"] == "Europe/Madrid" and body["is_mentor"] and not body["remind_24h"]
+    assert body["mentor_profile_url"].startswith("/mentors/")
+
+
+def test_me_rejects_bad_input_with_a_message_per_field(client_for, mentee):
+    response = client_for(mentee).patch(ME, {"timezone": "Moon/Base", "name": "n" * 121,
+                                             "is_mentee": "perhaps"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"timezone", "name", "is_mentee"}
+    response = client_for(mentee).patch(ME, {"is_mentee": False}, format="json")
+    assert response.status_code == 400 and "is_mentee" in response.json()["errors"]
+
+
+def test_me_cannot_change_email_or_staff_flag(client_for, mentee):
+    client_for(mentee).patch(ME, {"email": "evil@example.com", "is_staff": True}, format="json")
+    mentee.refresh_from_db()
+    assert mentee.email == "mentee@example.com" and not mentee.is_staff
+
+
+@pytest.mark.parametrize("who, status", [("mentor", 200), ("stranger", 404), ("staff", 404)])
+def test_mentor_profile_endpoint_is_for_the_mentor_themselves(client_for, mentor, stranger, staff, who, status):
+    user = {"mentor": mentor, "stranger": stranger, "staff": staff}[who]
+    response = client_for(user).get(MENTOR_PROFILE)
+    assert response.status_code == status
+    if status == 200:
+        assert response.json()["id"] == mentor.pk and "meeting_url" in response.json()
+    else:
+        assert response.json()["code"] == "not_a_mentor"
+
+
+def test_mentor_replaces_profile_with_put_and_changes_it_with_patch(client_for, mentor):
+    SkillFactory(name="SQL", synonyms="PostgreSQL")
+    client = client_for(mentor)
+    response = client.put(MENTOR_PROFILE, {**FULL_MENTOR, "skills": ["postgresql", "data modelling"]}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert [s["name"] for s in body["skills"]] == ["Data modelling", "SQL"]
+    assert body["session_lengths"] == [30, 60] and {lang["code"] for lang in body["languages"]} == {"en", "pt"}
+    response = client.patch(MENTOR_PROFILE, {"call_method": "own_link", "meeting_url": "https://meet.example.com/x"},
+                            format="json")
+    assert response.status_code == 200 and response.json()["meeting_url"] == "https://meet.example.com/x"
+    assert MentorProfile.objects.get(user=mentor).headline == "Data lead"
+
+
+def test_put_needs_every_field(client_for, mentor):
+    response = client_for(mentor).put(MENTOR_PROFILE, {"headline": "Only this"}, format="json")
+    assert response.status_code == 400
+    assert {"bio", "skills", "languages", "session_lengths"} <= set(response.json()["errors"])
+
+
+@pytest.mark.parametrize("patch, field", [
+    ({"languages": ["en", "klingon"]}, "languages"),
+    ({"languages": ["xx"]}, "languages"),
+    ({"session_lengths": [20]}, "session_lengths"),
+    ({"session_lengths": []}, "session_lengths"),
+    ({"bio": "b" * 5001}, "bio"),
+    ({"headline": "h" * 141}, "headline"),
+    ({"years_experience": -1}, "years_experience"),
+    ({"call_method": "own_link", "meeting_url": ""}, "meeting_url"),
+    ({"skills": "not a list"}, "skills"),
+    ({"meeting_url": "javascript:alert(1)"}, "meeting_url"),
+])
+def test_bad_mentor_profile_input_is_a_400_with_the_field_named(client_for, mentor, patch, field):
+    response = client_for(mentor).patch(MENTOR_PROFILE, patch, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"], response.json()
+
+
+def test_photo_upload_through_multipart_and_its_limits(client_for, mentor, settings):
+    client = client_for(mentor)
+    response = client.patch(MENTOR_PROFILE, {"photo": image_upload()}, format="multipart")
+    assert response.status_code == 200 and response.json()["photo"].endswith(".png")
+    settings.MAX_PHOTO_BYTES = 1000
+    response = client.patch(MENTOR_PROFILE, {"photo": image_upload(pad_to=5000)}, format="multipart")
+    assert response.status_code == 400 and "limit" in response.json()["errors"]["photo"][0]
+    response = client.patch(MENTOR_PROFILE, {"photo": None}, format="json")
+    assert response.status_code == 200 and response.json()["photo"] is None
+
+
+def test_mentee_profile_get_put_patch_and_errors(client_for, mentee, mentor):
+    client = client_for(mentee)
+    assert client.get(MENTEE_PROFILE).json()["goals"] == "Grow into a senior engineer."
+    response = client.put(MENTEE_PROFILE, {"goals": "Aprender SQL", "interests": ["SQL"], "industries": [],
+                                           "languages": ["es"], "career_stage": "switching"}, format="json")
+    assert response.status_code == 200 and response.json()["career_stage"] == "switching"
+    response = client.patch(MENTEE_PROFILE, {"goals": "g" * 3001, "languages": ["qq"]}, format="json")
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"goals"}
+    response = client.patch(MENTEE_PROFILE, {"languages": ["qq"]}, format="json")
+    assert response.status_code == 400 and "languages" in response.json()["errors"]
+    assert MenteeProfile.objects.get(user=mentee).goals == "Aprender SQL"
+    assert client_for(mentor).get(MENTEE_PROFILE).status_code == 404  # a mentor without the mentee role
+
+
+@pytest.mark.parametrize("who", ["anonymous", "stranger", "mentor", "staff"])
+def test_everyone_can_search_the_directory(api_client, client_for, make_mentors, stranger, staff, who):
+    make_mentors(3)
+    user = {"anonymous": None, "stranger": stranger, "mentor": MentorProfile.objects.first().user, "staff": staff}[who]
+    client = client_for(user) if user else api_client
+    body = client.get(MENTORS, {"q": "python", "language": "de", "sort": "experience"}).json()
+    assert body["count"] == 3
+    assert [m["name"] for m in body["results"]] == ["Mentor 002", "Mentor 001", "Mentor 000"]
+    assert {"id", "slug", "skills", "languages", "session_lengths", "rating_average"} <= set(body["results"][0])
+    assert "meeting_url" not in body["results"][0]
+
+
+def test_directory_api_rejects_invalid_filters_per_field(api_client, make_mentors):
+    make_mentors(1)
+    response = api_client.get(MENTORS, {"skill": "nope", "length": "17", "min_rating": "9", "sort": "random",
+                                        "language": "xx"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"skill", "length", "min_rating", "sort", "language"}
+
+
+def test_directory_api_paginates(api_client, make_mentors):
+    make_mentors(25)
+    first = api_client.get(MENTORS).json()
+    assert first["count"] == 25 and len(first["results"]) == 20 and first["next"]
+    assert len(api_client.get(MENTORS, {"page": 2}).json()["results"]) == 5
+
+
+def test_directory_api_query_count_is_the_same_for_5_and_50_mentors(api_client, make_mentors,
+                                                                     django_assert_num_queries):
+    def count(n):
+        MentorProfile.objects.all().delete()
+        make_mentors(n)
+        with CaptureQueriesContext(connection) as ctx:
+            assert api_client.get(MENTORS, {"q": "mentor", "sort": "rating"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(5) == count(50)
+    with django_assert_num_queries(5):  # count, page, skills, industries, languages
+        api_client.get(MENTORS, {"q": "mentor", "sort": "rating"})
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 404), ("stranger", 404), ("owner", 200), ("staff", 200)])
+def test_mentor_detail_hides_unlisted_profiles_except_from_owner_and_staff(api_client, client_for, stranger, staff,
+                                                                           who, status):
+    hidden = MentorFactory(name="Quiet", profile__is_listed=False)
+    user = {"anonymous": None, "stranger": stranger, "owner": hidden, "staff": staff}[who]
+    client = client_for(user) if user else api_client
+    assert client.get(_mentor_detail(hidden.pk)).status_code == status
+
+
+def test_mentor_detail_by_user_id(api_client, mentor, mentee):
+    body = api_client.get(_mentor_detail(mentor.pk)).json()
+    assert body["name"] == "Maya Mentor" and body["timezone"] == "Europe/Berlin"
+    assert api_client.get(_mentor_detail(mentee.pk)).status_code == 404
+    assert api_client.get(_mentor_detail(999999)).status_code == 404
+
+
+def test_taxonomy_endpoints_list_and_search(api_client):
+    SkillFactory(name="JavaScript", synonyms="JS")
+    SkillFactory(name="Go")
+    assert [s["name"] for s in api_client.get(reverse("api:accounts-skill-list"), {"q": "js"}).json()["results"]] == [
+        "JavaScript"]
+    assert api_client.get(reverse("api:accounts-industry-list")).status_code == 200
+    languages = api_client.get(reverse("api:accounts-language-list"), {"page_size": 100}).json()["results"]
+    assert {"code": "es", "name": "Spanish"} in languages
+
+
+def test_token_for_email_and_password_and_it_authenticates(api_client, mentee):
+    response = api_client.post(TOKEN, {"email": "MENTEE@example.com", "password": "correct-horse-battery"},
+                               format="json")
+    assert response.status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api_client.get(ME).json()["email"] == "mentee@example.com"
+
+
+def test_token_refuses_wrong_password_unverified_email_and_bad_input(api_client, mentee):
+    wrong = api_client.post(TOKEN, {"email": "mentee@example.com", "password": "nope"}, format="json")
+    assert wrong.status_code == 400 and "non_field_errors" in wrong.json()["errors"]
+    from allauth.account.models import EmailAddress
+
+    unverified = UserFactory(email="new@example.com")
+    EmailAddress.objects.filter(user=unverified).update(verified=False)
+    response = api_client.post(TOKEN, {"email": "new@example.com", "password": "correct-horse-battery"}, format="json")
+    assert response.status_code == 400 and "email" in response.json()["errors"]
+    response = api_client.post(TOKEN, {"email": "not-an-email"}, format="json")
+    assert response.status_code == 400 and {"email", "password"} <= set(response.json()["errors"])
+
+
+def test_token_endpoint_is_throttled(api_client, mentee):
+    statuses = [api_client.post(TOKEN, {"email": "mentee@example.com", "password": "guess"}, format="json").status_code
+                for _ in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+
+
+def test_openapi_schema_documents_the_accounts_endpoints(client):
+    schema = client.get("/api/schema/?format=json").json()
+    for path in ("/api/v1/me/", "/api/v1/me/mentor-profile/", "/api/v1/me/mentee-profile/", "/api/v1/mentors/",
+                 "/api/v1/mentors/{id}/", "/api/v1/skills/", "/api/v1/industries/", "/api/v1/languages/",
+                 "/api/v1/auth/token/"):
+        assert path in schema["paths"], path
+    params = {p["name"] for p in schema["paths"]["/api/v1/mentors/"]["get"]["parameters"]}
+    assert {"q", "skill", "industry", "language", "length", "min_rating", "sort", "page"} <= params
