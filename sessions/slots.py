@@ -193,14 +193,35 @@ class _Engine:
                 out.append((a, b))
         return out
 
-    def availability(self, first: date, last: date) -> tuple[list[int], list[int]]:
-        """Merged real intervals of availability for local dates first..last."""
-        spans = []
+    def plan(self, first: date, last: date) -> list[tuple[date, list[tuple[int, int, int | None]]]]:
+        """Per local date first..last: its merged windows as (wall start, wall end, offset), where
+        offset is the day's single UTC offset in seconds, or None on a day with a DST change."""
+        out = []
         day = first
+        one_day = timedelta(days=1)
         while day <= last:
-            for ws, we in self.day_windows(day):
-                spans.extend(self._real_pieces(ws, we))
-            day += timedelta(days=1)
+            windows = self.day_windows(day)
+            planned: list[tuple[int, int, int | None]] = []
+            if windows:
+                midnight = (day.toordinal() - _EPOCH_ORDINAL) * DAY
+                off = self._offset_at(self._utc(midnight, 0))
+                # Same offset at both midnights: no change that day (two in one day never happen),
+                # so every wall time of the day exists once and maps by one subtraction.
+                same = off == self._offset_at(self._utc(midnight + DAY, 0))
+                planned = [(ws, we, off if same else None) for ws, we in windows]
+            out.append((day, planned))
+            day += one_day
+        return out
+
+    def availability(self, plan) -> tuple[list[int], list[int]]:
+        """Merged real intervals of availability for a plan."""
+        spans = []
+        for _day, windows in plan:
+            for ws, we, off in windows:
+                if off is not None:
+                    spans.append((ws - off, we - off))
+                else:
+                    spans.extend(self._real_pieces(ws, we))
         spans.sort()
         starts: list[int] = []
         ends: list[int] = []
@@ -242,37 +263,35 @@ class _Engine:
         upper = min(_ts(end) - 1, self.now + p.horizon_days * DAY)  # inclusive
         if lower > upper:
             return []
-        first = self._local_date(lower) - timedelta(days=1)
-        last = self._local_date(upper) + timedelta(days=1)
-        av_starts, av_ends = self.availability(first, last)
+        plan = self.plan(self._local_date(lower) - timedelta(days=1), self._local_date(upper) + timedelta(days=1))
+        av_starts, av_ends = self.availability(plan)
+        busy_starts, busy_ends, n_busy = self.busy_starts, self.busy_ends, len(self.busy_starts)
+        before, after = p.buffer_before * 60, d + p.buffer_after * 60
         out: list[int] = []
-        day = first
-        while day <= last:
-            windows = self.day_windows(day)
-            if windows and self._cap_reason(day, duration) is None:
-                for ws, we in windows:
-                    u0 = self._utc(ws, 0)
-                    off = self._offset_at(u0)
-                    # Fast path: the same offset at both ends means no DST change in the window,
-                    # so every grid time exists, is unambiguous and maps by one subtraction.
-                    simple = off == self._offset_at(self._utc(we, 1)) and self._exists(ws, u0)
-                    wall = ws
-                    while wall < we:
-                        if simple:
-                            u = wall - off
-                        else:
-                            u = self._utc(wall, 0)
-                            if not self._exists(wall, u):
-                                wall += g
-                                continue
-                        if u > upper:
-                            break
-                        if u >= lower:
-                            i = bisect_right(av_starts, u) - 1
-                            if i >= 0 and av_ends[i] >= u + d and not self._taken(u, d):
-                                out.append(u)
-                        wall += g
-            day += timedelta(days=1)
+        for day, windows in plan:
+            if not windows or self._cap_reason(day, duration) is not None:
+                continue
+            for ws, we, off in windows:
+                if off is not None:
+                    # Plain day: candidates are an arithmetic progression in UTC.
+                    first = ws - off
+                    if first < lower:
+                        first += -((first - lower) // g) * g  # first grid point >= lower
+                    candidates = range(first, min(we - off, upper + 1), g)
+                else:
+                    candidates = []
+                    for wall in range(ws, we, g):
+                        u = self._utc(wall, 0)
+                        if self._exists(wall, u) and lower <= u <= upper:
+                            candidates.append(u)
+                for u in candidates:
+                    i = bisect_right(av_starts, u) - 1
+                    if i < 0 or av_ends[i] < u + d:
+                        continue
+                    j = bisect_right(busy_ends, u - before)
+                    if j < n_busy and busy_starts[j] < u + after:
+                        continue
+                    out.append(u)
         out.sort()
         return out
 
@@ -294,7 +313,7 @@ class _Engine:
             return OUTSIDE
         if (wall - window[0]) % (p.granularity * 60) or self._utc(wall, 0) != u:
             return NOT_ALIGNED
-        av_starts, av_ends = self.availability(day - timedelta(days=1), day + timedelta(days=1))
+        av_starts, av_ends = self.availability(self.plan(day - timedelta(days=1), day + timedelta(days=1)))
         i = bisect_right(av_starts, u) - 1
         if i < 0 or av_ends[i] < u + duration * 60:
             return OUTSIDE
