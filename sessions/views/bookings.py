@@ -7,6 +7,7 @@ free slots.
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 from django.contrib import messages
@@ -29,7 +30,7 @@ from sessions.services import calendar as calendar_services
 
 JOIN_OPENS_BEFORE = timedelta(minutes=10)
 PAGE_SIZE = 10
-RESCHEDULE_OPTIONS = 40
+RESCHEDULE_PER_DAY = 8
 
 
 def _parse_start(raw: str | None) -> datetime | None:
@@ -147,16 +148,25 @@ def _visible_booking(request, pk: int) -> Booking:
     return booking
 
 
-def _reschedule_options(booking: Booking) -> list[datetime]:
+def _reschedule_options(booking: Booking, zone_name: str) -> list[tuple[str, list[datetime]]]:
+    """Free starts for the next two weeks, grouped by the viewer's local day, a few per day."""
     from sessions.selectors import mentor_slots
 
     now = timezone.now()
     try:
-        starts = mentor_slots(mentor=booking.mentor, start=now, end=now + timedelta(days=21),
+        starts = mentor_slots(mentor=booking.mentor, start=now, end=now + timedelta(days=14),
                               duration=booking.duration_minutes, now=now)
     except BookingError:
         return []
-    return [s for s in starts if s != booking.start][:RESCHEDULE_OPTIONS]
+    zone = zoneinfo.ZoneInfo(zone_name)
+    days: dict = {}
+    for start in starts:
+        if start == booking.start:
+            continue
+        day = days.setdefault(start.astimezone(zone).date(), [])
+        if len(day) < RESCHEDULE_PER_DAY:
+            day.append(start)
+    return [(f"{day:%a} {day.day} {day:%b}", slots) for day, slots in days.items()]
 
 
 def _render_detail(request, booking: Booking, *, status: int = 200, **forms):
@@ -180,7 +190,7 @@ def _render_detail(request, booking: Booking, *, status: int = 200, **forms):
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "reschedule_form": forms.get("reschedule_form") or RescheduleForm(),
-        "reschedule_options": _reschedule_options(booking) if can_change else [],
+        "reschedule_options": _reschedule_options(booking, request.tz_name) if can_change else [],
         "next_slots": forms.get("next_slots") or [],
     }
     return render(request, "booking/detail.html", context, status=status)
