@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
@@ -67,6 +68,12 @@ BEAT_SCHEDULE: dict = {
     "expire-requests": {"task": "sessions.expire_requests", "schedule": 300.0},
     # Completion waits a 15-minute grace anyway; five more minutes before "rate your session" is fine.
     "complete-sessions": {"task": "sessions.complete_sessions", "schedule": 300.0},
+    # Match lists: profile changes are debounced ~30 s in RecomputeRequest rows; a one-minute
+    # claimer keeps "edit goals, see new recommendations" within about a minute and a half.
+    "matching-process-due": {"task": "matching.process_due_recompute_requests", "schedule": 60.0},
+    # Nightly full recompute picks up what no trigger sees (time-zone daylight shifts, slots that
+    # simply pass); 03:30 UTC is night in Europe and evening in the Americas, off-peak for both.
+    "matching-recompute-all": {"task": "matching.recompute_all_matches", "schedule": crontab(hour=3, minute=30)},
 }
 
 _configure()
