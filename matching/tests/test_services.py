@@ -158,3 +158,15 @@ def test_tasks_are_adapters_over_the_services(pool):
     triggers.mentee_changed(mentee_id=mentee.pk, now=timezone.now() - timedelta(minutes=5))
     assert tasks.process_due_recompute_requests() == 1
     assert tasks.process_due_recompute_requests() == 0
+
+
+def test_beat_runs_the_processor_every_minute_and_everything_nightly():
+    from celery.schedules import crontab
+
+    from mentorship.celery import BEAT_SCHEDULE, app
+
+    app.loader.import_default_modules()
+    entries = {e["task"]: e["schedule"] for e in BEAT_SCHEDULE.values()}
+    assert entries["matching.process_due_recompute_requests"] == 60.0
+    assert entries["matching.recompute_all_matches"] == crontab(hour=3, minute=30)
+    assert {"matching.process_due_recompute_requests", "matching.recompute_all_matches"} <= set(app.tasks)
