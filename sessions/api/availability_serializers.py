@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import serializers
@@ -81,9 +82,9 @@ class SlotQuerySerializer(serializers.Serializer):
     duration = serializers.IntegerField(required=False, help_text="Minutes; one of the mentor's session lengths")
     tz = serializers.CharField(required=False, allow_blank=True, help_text="IANA zone to show times in")
 
-    def __init__(self, *args, lengths: list[int], default_tz: str, **kwargs):
+    def __init__(self, *args, lengths: list[int] | None = None, default_tz: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        self.lengths = lengths
+        self.lengths = list(settings.SESSION_LENGTHS) if lengths is None else lengths
         self.default_tz = default_tz
 
     def validate_tz(self, value):
@@ -122,3 +123,28 @@ class SlotQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(errors)
         return {"start": start, "end": end, "tz": tz_name,
                 "duration": attrs.get("duration") or (30 if 30 in self.lengths else (self.lengths or [30])[0])}
+
+
+class SlotSerializer(serializers.Serializer):
+    """One free start (documentation shape of the slots answer)."""
+
+    start = serializers.DateTimeField(help_text="UTC")
+    end = serializers.DateTimeField(help_text="UTC")
+    local_start = serializers.DateTimeField(help_text="The same instant with the offset of `tz`")
+    mentor_local_start = serializers.DateTimeField(help_text="The same instant in the mentor's zone")
+
+
+class SlotMentorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    timezone = serializers.CharField()
+
+
+class SlotsResponseSerializer(serializers.Serializer):
+    mentor = SlotMentorSerializer()
+    timezone = serializers.CharField(help_text="The zone local_start is given in")
+    duration = serializers.IntegerField()
+    durations = serializers.ListField(child=serializers.IntegerField(), help_text="Lengths the mentor offers")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    accepting_bookings = serializers.BooleanField()
+    slots = SlotSerializer(many=True)

@@ -10,6 +10,7 @@ import zoneinfo
 from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from sessions.api.availability_serializers import (
     PolicySerializer,
     RuleSerializer,
     SlotQuerySerializer,
+    SlotsResponseSerializer,
     WeeklyRulesSerializer,
 )
 from sessions.services import availability as services
@@ -76,6 +78,7 @@ class OverridesView(MentorOnlyView):
 
 
 class OverrideDetailView(MentorOnlyView):
+    @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         services.override_delete(mentor=request.user, override_id=pk)
         return Response(status=204)
@@ -140,6 +143,7 @@ class MentorSlotsView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(parameters=[SlotQuerySerializer], responses=SlotsResponseSerializer)
     def get(self, request, mentor_id: int):
         mentor = bookable_mentor(mentor_id)
         query = SlotQuerySerializer(data=request.query_params, lengths=mentor.mentor_profile.session_lengths,
