@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
@@ -51,6 +51,8 @@ class BookingListCreate(generics.ListAPIView):
     serializer_class = s.BookingSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Booking.objects.none()
         params = self.request.query_params
         user = self.request.user
         errors = {}
@@ -79,7 +81,16 @@ class BookingListCreate(generics.ListAPIView):
             qs = qs.order_by("start", "id")
         return qs
 
-    @extend_schema(request=s.BookingCreateSerializer, responses={201: s.BookingDetailSerializer})
+    @extend_schema(parameters=[
+        OpenApiParameter("role", str, enum=list(ROLES), description="Only bookings where I am the mentor / mentee"),
+        OpenApiParameter("when", str, enum=list(WHENS), description="upcoming: not yet ended; past: ended"),
+        OpenApiParameter("all", str, enum=["1"], description="Staff only: every booking"),
+    ])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=s.BookingCreateSerializer, responses={201: s.BookingDetailSerializer},
+                   description="Book a slot. 409 when the slot was just taken, with `next_slots` (UTC ISO).")
     def post(self, request):
         data = s.BookingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -53,8 +53,9 @@ def _lock_policy(mentor) -> BookingPolicy:
 
 def _lock_booking(booking: Booking) -> Booking:
     """Re-read the booking under a row lock: the caller's instance may be stale."""
+    # of=("self",): lock the booking row only, not the two user rows the join reads.
     try:
-        return Booking.objects.select_for_update().select_related("mentor", "mentee").get(pk=booking.pk)
+        return Booking.objects.select_for_update(of=("self",)).select_related("mentor", "mentee").get(pk=booking.pk)
     except Booking.DoesNotExist:
         raise BookingError("Booking not found.", status=404, code="not_found")
 
