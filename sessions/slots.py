@@ -204,11 +204,13 @@ class _Engine:
             planned: list[tuple[int, int, int | None]] = []
             if windows:
                 midnight = (day.toordinal() - _EPOCH_ORDINAL) * DAY
-                off = self._offset_at(self._utc(midnight, 0))
-                # Same offset at both midnights: no change that day (two in one day never happen),
-                # so every wall time of the day exists once and maps by one subtraction.
-                same = off == self._offset_at(self._utc(midnight + DAY, 0))
-                planned = [(ws, we, off if same else None) for ws, we in windows]
+                # One offset at both midnights, read with both folds: no change that day (two in one
+                # day never happen), so every wall time of the day exists once and maps by one
+                # subtraction. Both folds matter for zones that change AT midnight (Havana,
+                # Santiago): there the day starts inside a gap or a repeat.
+                offsets = {self._offset_at(self._utc(m, f)) for m in (midnight, midnight + DAY) for f in (0, 1)}
+                off = offsets.pop() if len(offsets) == 1 else None
+                planned = [(ws, we, off) for ws, we in windows]
             out.append((day, planned))
             day += one_day
         return out

@@ -276,3 +276,12 @@ def test_thirty_day_window_with_forty_bookings_is_fast():
     assert len(result) > 200
     p95 = statistics.quantiles(times, n=20)[-1]
     assert p95 < 0.010, f"p95 {p95 * 1000:.1f} ms"
+
+
+def test_havana_day_that_starts_inside_the_spring_gap():
+    # Havana jumps from 00:00 to 01:00 on 14 March 2027: the day's first wall hour never exists.
+    day = date(2027, 3, 14)
+    start, end = day_range("America/Havana", day)
+    result = run("America/Havana", [Rule(6, time(0), time(2))], start=start - timedelta(hours=2), end=end,
+                 duration=30, policy=Policy(granularity=30))
+    assert local_times("America/Havana", result, day) == ["01:00", "01:30"]

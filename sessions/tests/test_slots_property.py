@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from sessions.slots import Busy, Override, Policy, Rule, diagnose_slot, free_slots
 from sessions.tests.test_slots_oracle import naive_slots
 
-ZONES = ["America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham"]
+ZONES = ["America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham",
+         # Changes at midnight: the day itself starts in a gap or a repeat.
+         "America/Havana", "America/Santiago"]
 
 
 def _changes(zone_name: str) -> list[date]:
@@ -96,7 +98,7 @@ def calendars(draw):
                 duration=duration, start=start, end=end, now=now)
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(calendars())
 def test_engine_matches_naive_oracle(cal):
     engine = free_slots(**cal)
