@@ -115,16 +115,18 @@ def profiles_import_validate(data) -> tuple[dict[str, list[dict]], list[str]]:
             unknown = sorted(set(record) - set(record_serializer().fields))
             if unknown:
                 errors.append(f"{where}: unknown field(s) {', '.join(unknown)}.")
+            raw_email = record.get("email")
+            if isinstance(raw_email, str) and raw_email.strip():
+                email = raw_email.strip().lower()
+                if email in first_seen:
+                    errors.append(f"{where}.email: {email} already appears at {section}[{first_seen[email]}].")
+                    continue
+                first_seen[email] = position
             parsed = record_serializer(data=record, context=context)
             if not parsed.is_valid():
-                label = f"{where} ({record.get('email')})" if isinstance(record.get("email"), str) else where
+                label = f"{where} ({raw_email})" if isinstance(raw_email, str) else where
                 errors.extend(f"{label}.{line}" for line in _flatten(parsed.errors))
                 continue
-            email = parsed.validated_data["email"]
-            if email in first_seen:
-                errors.append(f"{where}.email: {email} already appears at {section}[{first_seen[email]}].")
-                continue
-            first_seen[email] = position
             clean[section].append(parsed.validated_data)
     return clean, errors
 
