@@ -205,3 +205,16 @@ def test_slots_query_count_is_fixed_for_a_thirty_day_window(api_client, open_men
     with django_assert_num_queries(5):
         many = api_client.get(slots_url(open_mentor.pk), params).json()["slots"]
     assert len(many) < len(few)
+
+
+def test_override_list_query_count_does_not_grow(mentor, client_for, django_assert_max_num_queries):
+    client = client_for(mentor)
+    day = future_monday()
+    AvailabilityOverride.objects.create(mentor=mentor, start_date=day, end_date=day)
+    with django_assert_max_num_queries(10) as few:
+        client.get(OVERRIDES)
+    for i in range(1, 15):
+        AvailabilityOverride.objects.create(mentor=mentor, start_date=day + timedelta(days=i),
+                                            end_date=day + timedelta(days=i))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(OVERRIDES).json()["results"]) == 15

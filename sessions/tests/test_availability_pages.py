@@ -209,3 +209,19 @@ def test_overrides_show_in_picker(open_mentor, client):
     AvailabilityOverride.objects.create(mentor=open_mentor, start_date=today, end_date=today + timedelta(days=20))
     html = client.get(picker(open_mentor), {"duration": 30}, **HTMX).content.decode()
     assert "No free 30-minute slots" in html
+
+
+def test_editor_query_count_does_not_grow_with_rules_and_overrides(mentor, django_assert_max_num_queries):
+    client = browser_for(mentor)
+    day = timezone.now().date() + timedelta(days=3)
+    AvailabilityOverride.objects.create(mentor=mentor, start_date=day, end_date=day)
+    with django_assert_max_num_queries(20) as few:
+        client.get(PAGE)
+    for i in range(1, 12):
+        AvailabilityOverride.objects.create(mentor=mentor, start_date=day + timedelta(days=i),
+                                            end_date=day + timedelta(days=i))
+    AvailabilityRule.objects.bulk_create(
+        [AvailabilityRule(mentor=mentor, weekday=d, start_time=time(h), end_time=time(h, 30))
+         for d in range(7) for h in (8, 10, 14)])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(PAGE).status_code == 200
