@@ -213,7 +213,9 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
                             blocked_start=booking.blocked_start, blocked_end=booking.blocked_end)
             if policy.requires_approval:
                 booking.status = Booking.Status.REQUESTED
-                booking.expires_at = now + timedelta(hours=settings.BOOKING_REQUEST_EXPIRY_HOURS)
+                # A request nobody answered before the session would have started is moot: it
+                # expires then at the latest, so it never lingers as "requested" in the past.
+                booking.expires_at = min(now + timedelta(hours=settings.BOOKING_REQUEST_EXPIRY_HOURS), start)
             else:
                 booking.status = Booking.Status.CONFIRMED
                 booking.confirmed_at = now

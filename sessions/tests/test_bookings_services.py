@@ -76,6 +76,14 @@ def test_approval_needed_makes_a_request_that_expires(open_mentor, mentee):
     assert list(booking.events.values_list("kind", flat=True)) == ["requested"]
 
 
+def test_request_expires_at_the_start_at_the_latest(open_mentor, mentee):
+    set_policy(open_mentor, requires_approval=True, min_notice_hours=1)
+    start = local_slot(open_mentor, days=1)
+    now = start - timedelta(hours=5)
+    booking = book(mentee, open_mentor, start, now=now)
+    assert booking.expires_at == start
+
+
 @pytest.mark.parametrize(
     "change, field",
     [
