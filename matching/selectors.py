@@ -38,7 +38,9 @@ def matches_for(*, mentee: User, limit: int | None = None) -> list[Match]:
     if stored:
         return [Match(mentor=s.mentor, score=s.score, rank=i, reasons=list(s.reasons), stored=True)
                 for i, s in enumerate(stored, start=1)]
-    recs = recommend(mentee_ids=[mentee.pk], limit=limit, persist=False).get(mentee.pk, [])
+    # The one write a read may do: filling the embedding cache, so the next page view (or the
+    # background recompute) does not run the encoder over every mentor profile again.
+    recs = recommend(mentee_ids=[mentee.pk], limit=limit, persist=True).get(mentee.pk, [])
     mentors = User.objects.select_related("mentor_profile").in_bulk([r.mentor_id for r in recs])
     return [Match(mentor=mentors[r.mentor_id], score=r.score, rank=r.rank, reasons=r.reasons, stored=False)
             for r in recs if r.mentor_id in mentors]

@@ -78,7 +78,7 @@ def test_selector_computes_on_the_fly_when_nothing_is_stored(pool):
     mentee = make_mentee("fly@example.com", "I freeze when presenting to the board")
     matches = matches_for(mentee=mentee)
     assert matches and not matches[0].stored and matches[0].mentor == pool["speaker"]
-    assert not MatchScore.objects.exists()  # a read never writes
+    assert not MatchScore.objects.exists()  # a read stores no list (only the embedding cache)
     scores = match_scores_for(mentee=mentee)
     assert scores[pool["speaker"].pk] == matches[0].score
 
@@ -170,3 +170,20 @@ def test_beat_runs_the_processor_every_minute_and_everything_nightly():
     assert entries["matching.process_due_recompute_requests"] == 60.0
     assert entries["matching.recompute_all_matches"] == crontab(hour=3, minute=30)
     assert {"matching.process_due_recompute_requests", "matching.recompute_all_matches"} <= set(app.tasks)
+
+
+def test_on_the_fly_matches_take_a_fixed_number_of_queries(pool, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from matching.tests.conftest import make_mentor
+
+    mentee = make_mentee("count@example.com", "I freeze when presenting to the board")
+    matches_for(mentee=mentee)  # warms the embedding cache
+    with CaptureQueriesContext(connection) as few:
+        assert len(matches_for(mentee=mentee)) == 3
+    for n in range(5):
+        make_mentor(f"count{n}@example.com", "Career coach", "I help people grow.")
+    matches_for(mentee=mentee)
+    with django_assert_num_queries(len(few)):
+        assert len(matches_for(mentee=mentee)) == 8
