@@ -163,13 +163,19 @@ class MentorDetailView(generics.RetrieveAPIView):
         return profile
 
 
+class TaxonomyQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+
 class _TaxonomyListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     filter_backends: list = []
 
     def get_queryset(self):
+        params = TaxonomyQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
         qs = self.model.objects.all()
-        q = (self.request.query_params.get("q") or "").strip()[:80]
+        q = params.validated_data.get("q", "").strip()
         if q:
             qs = qs.filter(name__icontains=q) | qs.filter(synonyms__icontains=q)
         return qs.order_by("name")

@@ -237,3 +237,19 @@ def test_openapi_schema_documents_the_accounts_endpoints(client):
         assert path in schema["paths"], path
     params = {p["name"] for p in schema["paths"]["/api/v1/mentors/"]["get"]["parameters"]}
     assert {"q", "skill", "industry", "language", "length", "min_rating", "sort", "page"} <= params
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/skills/?q=%00", "/api/v1/industries/?q=a%00", "/api/v1/mentors/?q=%00", "/api/v1/mentors/?skill=%00",
+    "/api/v1/mentors/?min_rating=inf", "/api/v1/mentors/?min_rating=nan", "/api/v1/mentors/?q=" + "x" * 201,
+    "/api/v1/skills/?q=" + "x" * 81,
+])
+def test_hostile_query_strings_are_a_400_not_a_500(api_client, make_mentors, url):
+    make_mentors(1)
+    response = api_client.get(url)
+    assert response.status_code == 400 and response.json()["errors"]
+
+
+def test_malformed_json_body_is_a_400(client_for, mentor):
+    response = client_for(mentor).generic("PATCH", MENTOR_PROFILE, "{not json", content_type="application/json")
+    assert response.status_code == 400

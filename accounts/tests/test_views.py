@@ -153,3 +153,12 @@ def test_unlisted_mentor_page_is_visible_to_owner_and_staff_only(client, client_
 
 def test_home_page_features_mentors(client, mentor):
     assert "Maya Mentor" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("query", [
+    "?q=%00", "?skill=%00&industry=%00&language=%00&length=%00&min_rating=%00&sort=%00&page=%00",
+    "?q=(((%20%26%7C!%20%22", "?q=-", "?min_rating=nan", "?q=" + "x" * 500,
+])
+def test_hostile_directory_queries_render_the_page(client, make_mentors, query):
+    make_mentors(1)
+    assert client.get("/mentors/" + query).status_code == 200
