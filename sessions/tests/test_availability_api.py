@@ -35,7 +35,7 @@ def test_anonymous_gets_401(api_client, db, url):
 
 @pytest.mark.parametrize("url", [RULES, OVERRIDES, POLICY])
 @pytest.mark.parametrize("persona", ["mentee", "stranger", "staff"])
-def test_non_mentors_get_403(request, client_for, url, persona):
+def test_non_mentors_get_403(request, db, client_for, url, persona):
     user = request.getfixturevalue(persona)
     response = client_for(user).get(url)
     assert response.status_code == 403

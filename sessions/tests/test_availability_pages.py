@@ -35,7 +35,7 @@ def test_anonymous_is_sent_to_login(client, db):
 
 
 @pytest.mark.parametrize("persona", ["mentee", "stranger", "staff"])
-def test_non_mentors_get_403(request, persona):
+def test_non_mentors_get_403(request, db, persona):
     user = request.getfixturevalue(persona)
     assert browser_for(user).get(PAGE).status_code == 403
     assert browser_for(user).post(reverse("booking:availability_policy"), {}).status_code == 403
