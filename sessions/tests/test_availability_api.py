@@ -33,6 +33,23 @@ def test_anonymous_gets_401(api_client, db, url):
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize("method,url", [("put", RULES), ("post", OVERRIDES), ("patch", POLICY),
+                                        ("delete", OVERRIDES + "1/")])
+def test_anonymous_writes_get_401(api_client, db, method, url):
+    response = getattr(api_client, method)(url, {}, format="json")
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("method,url", [("put", RULES), ("post", OVERRIDES), ("patch", POLICY)])
+def test_non_mentor_writes_get_403_and_change_nothing(client_for, stranger, method, url):
+    body = {"rules": [{"weekday": 0, "start": "09:00", "end": "10:00"}], "start_date": "2030-01-01",
+            "buffer_after_minutes": 5}
+    response = getattr(client_for(stranger), method)(url, body, format="json")
+    assert response.status_code == 403
+    assert not AvailabilityRule.objects.exists() and not AvailabilityOverride.objects.exists()
+    assert not BookingPolicy.objects.exists()
+
+
 @pytest.mark.parametrize("url", [RULES, OVERRIDES, POLICY])
 @pytest.mark.parametrize("persona", ["mentee", "stranger", "staff"])
 def test_non_mentors_get_403(request, db, client_for, url, persona):

@@ -225,3 +225,18 @@ def test_editor_query_count_does_not_grow_with_rules_and_overrides(mentor, djang
          for d in range(7) for h in (8, 10, 14)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(PAGE).status_code == 200
+
+
+def test_htmx_save_confirms_inside_the_grid(mentor):
+    response = browser_for(mentor).post(PAGE, {"w0_start": ["09:00"], "w0_end": ["10:00"], "save": "1"}, **HTMX)
+    assert response.status_code == 200 and 'id="grid-saved"' in response.content.decode()
+    assert rules_of(mentor) == [(0, "09:00", "10:00")]
+
+
+@pytest.mark.parametrize("name,args", [("booking:availability", []), ("booking:availability_policy", []),
+                                       ("booking:availability_override_add", []),
+                                       ("booking:availability_override_delete", [1])])
+def test_anonymous_posts_are_sent_to_login_and_change_nothing(client, db, name, args):
+    response = client.post(reverse(name, args=args), {"w0_start": ["09:00"], "w0_end": ["10:00"], "save": "1"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not AvailabilityRule.objects.exists()

@@ -37,7 +37,7 @@ def _mentor_or_403(request):
     return request.user
 
 
-def _render_page(request, *, grid=None, policy_form=None, override_form=None, status=200):
+def _render_page(request, *, grid=None, policy_form=None, override_form=None, status=200, saved=False):
     mentor = request.user
     policy = selectors.policy_for(mentor=mentor)
     context = {
@@ -46,6 +46,7 @@ def _render_page(request, *, grid=None, policy_form=None, override_form=None, st
         "override_form": override_form or OverrideForm(),
         "overrides": selectors.overrides_for(mentor=mentor),
         "mentor_zone": mentor.timezone,
+        "saved": saved,
     }
     if status != 200 and _is_htmx(request):
         status = 200
@@ -72,9 +73,11 @@ def availability(request):
         except BookingError as exc:
             grid.add_service_errors(exc.field_errors or {"__all__": [exc.message]})
         else:
-            messages.success(request, "Your weekly availability is saved.")
             if _is_htmx(request):
-                return _render_page(request)
+                # Only the grid is swapped, so the confirmation goes inside it (a flash message
+                # would be consumed by the discarded rest of the page).
+                return _render_page(request, saved=True)
+            messages.success(request, "Your weekly availability is saved.")
             return redirect("booking:availability")
     return _render_page(request, grid=grid, status=400)
 
