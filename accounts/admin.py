@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 
 from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+from accounts.search import mentor_search_refresh
 
 
 class TimezoneRegionFilter(admin.SimpleListFilter):
@@ -78,6 +79,12 @@ class _TaxonomyAdmin(admin.ModelAdmin):
     @admin.display(ordering="_mentor_count", description="mentors")
     def mentor_count(self, obj) -> int:
         return obj._mentor_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if isinstance(obj, Skill):
+            # Skill names and synonyms are part of each mentor's stored search document.
+            mentor_search_refresh(mentor_ids=obj.mentors.values_list("pk", flat=True))
 
 
 @admin.register(Skill)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Industry, Language, MentorProfile, Skill
+from accounts.search import CONFIG as SEARCH_CONFIG
+from accounts.search import search_document
 
 SORTS = {
     "relevance": "Best match",
@@ -88,31 +90,11 @@ def _apply_filters(qs: QuerySet[MentorProfile], filters: MentorFilters) -> Query
 
 
 def _postgres_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[MentorProfile]:
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
-    # Skill names and their synonyms as one string per mentor, so "JS" finds a JavaScript mentor.
-    through = MentorProfile.skills.through
-    skills_text = Subquery(
-        through.objects.filter(mentorprofile_id=OuterRef("pk"))
-        .values("mentorprofile_id")
-        .annotate(text=StringAgg("skill__name", delimiter=" "))
-        .values("text")[:1]
-    )
-    skills_synonyms = Subquery(
-        through.objects.filter(mentorprofile_id=OuterRef("pk"))
-        .values("mentorprofile_id")
-        .annotate(text=StringAgg("skill__synonyms", delimiter=" "))
-        .values("text")[:1]
-    )
-    vector = (
-        SearchVector("user__name", weight="A", config="english")
-        + SearchVector(Coalesce(skills_text, Value(""), output_field=TextField()), weight="A", config="english")
-        + SearchVector("headline", weight="B", config="english")
-        + SearchVector(Coalesce(skills_synonyms, Value(""), output_field=TextField()), weight="B", config="english")
-        + SearchVector("bio", weight="C", config="english")
-    )
-    search = SearchQuery(query, search_type="websearch", config="english")
+    # The stored document when there is one; computed on the fly for rows written around the services.
+    vector = Coalesce("search_vector", search_document(), output_field=SearchVectorField())
+    search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     return (
         qs.annotate(search=vector, rank=SearchRank(vector, search))
         .filter(Q(search=search) | Q(user__name__icontains=query))

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from accounts.errors import AccountError
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
+from accounts.search import mentor_search_refresh
 from accounts.timezones import is_valid_timezone
 from accounts.validators import split_terms, validate_photo
 from matching import triggers
@@ -135,6 +136,8 @@ def user_set_roles(*, user: User, is_mentor: bool, is_mentee: bool) -> User:
     user.save(update_fields=["is_mentor", "is_mentee"])
     if is_mentor:
         profile, created = MentorProfile.objects.get_or_create(user=user, defaults={"slug": _unique_mentor_slug(user)})
+        if created:
+            mentor_search_refresh(mentor_ids=[user.pk])
         if not created and not profile.is_listed:
             profile.is_listed = True
             profile.save(update_fields=["is_listed"])
@@ -173,12 +176,15 @@ def user_update(*, user: User, **changes: Any) -> User:
         raise AccountError("Please correct the errors below.", field_errors=errors)
 
     zone_changed = "timezone" in changes and changes["timezone"] != user.timezone
+    name_changed = "name" in changes and changes["name"] != user.name
     for field, value in changes.items():
         setattr(user, field, bool(value) if field in ("remind_24h", "remind_1h", "email_updates") else value)
     if changes:
         user.save(update_fields=list(changes))
     if (is_mentor, is_mentee) != (user.is_mentor, user.is_mentee):
         user_set_roles(user=user, is_mentor=is_mentor, is_mentee=is_mentee)
+    if name_changed:
+        mentor_search_refresh(mentor_ids=[user.pk])  # the name is part of the directory's search document
     if zone_changed:
         # Matching prefers mentors whose working hours overlap the mentee's; a new zone changes that.
         if user.is_mentee:
@@ -271,6 +277,7 @@ def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
     profile.save()
     for field, terms in m2m.items():
         getattr(profile, field).set(terms)
+    mentor_search_refresh(mentor_ids=[user.pk])
     new_photo = profile.photo.name if profile.photo else ""
     if old_photo and old_photo != new_photo:
         storage = profile.photo.storage

@@ -104,3 +104,22 @@ def test_taxonomy_models_are_untouched_by_reads(directory):
     before = (Skill.objects.count(), Industry.objects.count())
     list(mentors_search(query="anything at all"))
     assert (Skill.objects.count(), Industry.objects.count()) == before
+
+
+@pytest.mark.postgres
+def test_services_keep_the_stored_search_document_current(mentor, client_for, staff):
+    from django.contrib.postgres.search import SearchQuery
+
+    def stored(word):
+        return MentorProfile.objects.filter(pk=mentor.pk, search_vector=SearchQuery(word, config="english")).exists()
+
+    services.mentor_profile_update(user=mentor, skills=["Rust"], headline="Systems programmer")
+    assert stored("rust") and stored("systems")
+    services.user_update(user=mentor, name="Zephyrine Mentor")
+    assert stored("zephyrine")
+    rust = Skill.objects.get(name="Rust")
+    response = client_for(staff).post(f"/admin/accounts/skill/{rust.pk}/change/",
+                                      {"name": "Rust", "slug": "rust", "synonyms": "rustlang, ferris"})
+    assert response.status_code == 302
+    assert stored("ferris")
+    assert [p.pk for p in mentors_search(query="ferris")] == [mentor.pk]

@@ -1,0 +1,59 @@
+"""The mentor search document (PostgreSQL full-text search), in one place.
+
+Name and skills weigh most (A), then headline and skill synonyms (B), then the bio (C), so a
+mentor who lists "Python" ranks above one who mentions it once in a long bio. Skill synonyms are
+part of the document, so "JS" finds a JavaScript mentor.
+
+The document is stored on MentorProfile.search_vector (GIN-indexed) by the accounts services
+whenever a profile, its skills or its owner's name change: computing it per row at query time
+cost ~1.4 s per directory search over 2,000 mentors, reading it costs milliseconds. Rows written
+around the services (fixtures, raw SQL) have NULL there and are computed on the fly instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
+
+CONFIG = "english"
+
+
+def _text(subquery) -> Coalesce:
+    return Coalesce(Subquery(subquery), Value(""), output_field=TextField())
+
+
+def search_document():
+    """A SearchVector expression for the MentorProfile row in scope (subqueries only, so it also
+    works inside UPDATE, where joins are not allowed)."""
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.contrib.postgres.search import SearchVector
+
+    from accounts.models import MentorProfile, User
+
+    through = MentorProfile.skills.through
+    per_mentor = through.objects.filter(mentorprofile_id=OuterRef("pk")).values("mentorprofile_id")
+    name = User.objects.filter(pk=OuterRef("pk")).values("name")[:1]
+    skill_names = per_mentor.annotate(text=StringAgg("skill__name", delimiter=" ")).values("text")[:1]
+    skill_synonyms = per_mentor.annotate(text=StringAgg("skill__synonyms", delimiter=" ")).values("text")[:1]
+    return (
+        SearchVector(_text(name), weight="A", config=CONFIG)
+        + SearchVector(_text(skill_names), weight="A", config=CONFIG)
+        + SearchVector("headline", weight="B", config=CONFIG)
+        + SearchVector(_text(skill_synonyms), weight="B", config=CONFIG)
+        + SearchVector("bio", weight="C", config=CONFIG)
+    )
+
+
+def mentor_search_refresh(*, mentor_ids: Iterable[int] | None = None) -> int:
+    """Recompute the stored search document of these mentors (all when None). No-op off PostgreSQL."""
+    if not settings.IS_POSTGRES:
+        return 0
+    from accounts.models import MentorProfile
+
+    qs = MentorProfile.objects.all()
+    if mentor_ids is not None:
+        qs = qs.filter(pk__in=list(mentor_ids))
+    return qs.update(search_vector=search_document())
