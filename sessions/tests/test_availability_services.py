@@ -116,3 +116,13 @@ def test_seed_demo_gives_realistic_valid_availability(mentor):
     assert 2 <= len({r[0] for r in rules}) <= 5
     assert all(r[1] < r[2] for r in rules)
     assert BookingPolicy.objects.filter(mentor=mentor).exists()
+
+
+def test_matching_gets_a_recompute_request_only_when_the_write_commits(mentor):
+    from matching.models import RecomputeRequest
+
+    with pytest.raises(BookingError):
+        availability_set_weekly(mentor=mentor, rules=[(0, time(9), time(12)), (0, time(10), time(11))])
+    assert not RecomputeRequest.objects.filter(kind="mentor", subject_id=mentor.pk).exists()
+    availability_set_weekly(mentor=mentor, rules=[(0, time(9), time(12))])
+    assert RecomputeRequest.objects.filter(kind="mentor", subject_id=mentor.pk).count() == 1
