@@ -4,7 +4,7 @@ Inputs are dense feature matrices built by matching/features.py (one row per men
 Every part of the score is a matrix over (mentees x mentors) in [0, 1], computed for a block of
 mentees at a time with matrix products, never per-pair Python:
 
-    semantic      0.7 * sentence-embedding cosine (rescaled) + 0.3 * shared-topic overlap (lexicon concepts)
+    semantic      0.5 * sentence-embedding cosine (rescaled) + 0.5 * cosine of topic profiles (lexicon concepts)
     skills        share of the mentee's interests (Skill taxonomy, synonyms resolved) the mentor has
     industry      1 when they share an industry
     language      0.6 when the mentor speaks the language the goals are written in, +0.4 when the
@@ -32,8 +32,7 @@ PARTS = ("semantic", "skills", "industry", "language", "daytime", "availability"
 COSINE_FLOOR = 0.05
 COSINE_SPAN = 0.45
 # A concept counts for a text when its cosine to the concept vector passes CONCEPT_FLOOR.
-CONCEPT_FLOOR = 0.18
-CONCEPT_SPAN = 0.30
+CONCEPT_FLOOR = 0.14
 
 
 @dataclass
@@ -82,8 +81,8 @@ class TopK:
 
 
 def concept_affinity(emb: np.ndarray, concept_vectors: np.ndarray) -> np.ndarray:
-    """(n, K) in [0, 1]: how strongly each text is about each concept."""
-    return np.clip((emb @ concept_vectors.T - CONCEPT_FLOOR) / CONCEPT_SPAN, 0.0, 1.0).astype(np.float32)
+    """(n, K) >= 0: how strongly each text is about each concept (cosine above CONCEPT_FLOOR)."""
+    return np.clip(emb @ concept_vectors.T - CONCEPT_FLOOR, 0.0, None).astype(np.float32)
 
 
 def _mentor_vector_parts(mentors: Features) -> tuple[np.ndarray, np.ndarray]:
@@ -104,10 +103,12 @@ def score_matrix(mentees: Features, mentors: Features, weights: Mapping[str, flo
 
     cos = mentees.emb @ mentors.emb.T
     text_part = np.clip((cos - COSINE_FLOOR) / COSINE_SPAN, 0.0, 1.0)
+    # Topic part: cosine of the two texts' topic profiles, so a short goal about one thing and a
+    # long bio about several compare on what each is mostly about, not on absolute cosines.
     topic = mentees.concepts @ mentors.concepts.T
-    topic_norm = np.maximum(mentees.concepts.sum(axis=1, keepdims=True), 1e-6)
-    topic_part = np.clip(topic / topic_norm, 0.0, 1.0)
-    semantic = 0.7 * text_part + 0.3 * topic_part
+    norms = np.linalg.norm(mentees.concepts, axis=1, keepdims=True) * np.linalg.norm(mentors.concepts, axis=1)[None, :]
+    topic_part = np.clip(topic / np.maximum(norms, 1e-9), 0.0, 1.0)
+    semantic = 0.5 * text_part + 0.5 * topic_part
 
     wanted = mentees.skills.sum(axis=1, keepdims=True)
     skills = (mentees.skills @ mentors.skills.T) / np.maximum(wanted, 1.0)

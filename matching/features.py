@@ -5,7 +5,7 @@ Normalisation rules, in one place:
   "I want to get better at JS" counts as JavaScript. A mentor's are their skills plus any their
   headline names. Terms of one or two letters ("Go", "R") are only taken from the chosen lists:
   in free text they are ordinary words.
-- The goals' language is detected from common function words (en/es/de/fr/pt/it/nl). A mentee
+- The goals' language is detected with py3langid (byte n-grams, offline). A mentee
   who writes in Spanish speaks Spanish even if they did not tick it; nobody's language list is
   empty (English is assumed, the platform's language).
 - Daytime is 08:00-20:00 local, computed for the given day, so DST is taken into account.
@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -33,29 +34,27 @@ from matching.models import TextEmbedding
 FREE_SLOT_HORIZON = timedelta(days=14)
 DAY_START, DAY_END = 8, 20
 
-_STOPWORDS = {
-    "en": "the and to my i is in of for with how want what do get be at".split(),
-    "es": "el la los las que de y en mi quiero cómo como para con una un por es tengo me".split(),
-    "de": "ich und die der das nicht ein eine mit wie zu mich mein meine für ist auf bei".split(),
-    "fr": "je et le la les des de mon ma pour avec comment une un est à dans veux être".split(),
-    "pt": "eu e o a os as de do da meu minha para com como quero uma um em não é".split(),
-    "it": "io e il la di che per con come voglio una un mio mia non sono".split(),
-    "nl": "ik en de het een van met hoe wil mijn voor niet is op".split(),
-}
+# Languages the goals' language is chosen among: those the sentence encoder knows well.
+DETECTABLE_LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "nl", "pl", "ru", "tr")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=1)
+def _language_identifier():
+    # py3langid (PyPI): langid.py's naive Bayes over byte n-grams, model inside the wheel, deterministic.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(DETECTABLE_LANGUAGES))
+    return identifier
+
+
 def detect_language(text: str) -> str | None:
-    """ISO code of the text's language from function words, or None when unsure (short or mixed)."""
-    words = _WORD.findall(text.lower())
-    if len(words) < 3:
+    """ISO code of the text's language, or None when unsure (fewer than three words, or < 90 % sure)."""
+    if len(_WORD.findall(text or "")) < 3:
         return None
-    counts = {code: sum(1 for w in words if w in set(stops)) for code, stops in _STOPWORDS.items()}
-    best = max(counts, key=counts.get)
-    ranked = sorted(counts.values(), reverse=True)
-    if ranked[0] >= 2 and ranked[0] > ranked[1]:
-        return best
-    return None
+    code, confidence = _language_identifier().classify(text)
+    return code if confidence >= 0.9 else None
 
 
 def daytime_hours(zone: str, day: datetime) -> np.ndarray:

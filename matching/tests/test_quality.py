@@ -20,10 +20,11 @@ def scores():
 
 def test_engine_ranks_the_right_mentor_near_the_top(scores):
     engine = scores["engine"]
-    # Measured 2026-11-26: top-1 0.833, top-3 0.938, NDCG@5 0.867 (goal was 0.95 / 0.90: not reached).
-    assert engine.top3 >= 0.90
-    assert engine.ndcg5 >= 0.84
-    assert engine.top1 >= 0.75
+    # Measured 2026-11-26: top-1 0.854, top-3 0.979, NDCG@5 0.900 (goals 0.95 / 0.90); held-out half
+    # alone: 0.957 / 0.873. Floors leave a little room for BLAS rounding on other CPUs.
+    assert engine.top3 >= 0.95
+    assert engine.ndcg5 >= 0.88
+    assert engine.top1 >= 0.80
 
 
 def test_engine_is_clearly_above_plain_tfidf(scores):
@@ -33,4 +34,4 @@ def test_engine_is_clearly_above_plain_tfidf(scores):
 
 def test_held_out_half_holds_up():
     held = evaluate("heldout")
-    assert held["engine"].top3 >= 0.85 and held["engine"].ndcg5 >= 0.78
+    assert held["engine"].top3 >= 0.90 and held["engine"].ndcg5 >= 0.85
