@@ -65,7 +65,8 @@ def python_loop_score(me: engine.Features, i: int, mo: engine.Features, j: int) 
     cos = sum(x * y for x, y in zip(a, b, strict=True))
     text = min(max((cos - engine.COSINE_FLOOR) / engine.COSINE_SPAN, 0.0), 1.0)
     ca, cb = me.concepts[i].tolist(), mo.concepts[j].tolist()
-    topic = min(sum(x * y for x, y in zip(ca, cb, strict=True)) / max(sum(ca), 1e-6), 1.0)
+    norms = math.sqrt(sum(x * x for x in ca)) * math.sqrt(sum(y * y for y in cb))
+    topic = min(max(sum(x * y for x, y in zip(ca, cb, strict=True)) / max(norms, 1e-9), 0.0), 1.0)
     sa, sb = me.skills[i].tolist(), mo.skills[j].tolist()
     skills = sum(x * y for x, y in zip(sa, sb, strict=True)) / max(sum(sa), 1.0)
     industry = min(sum(x * y for x, y in zip(me.industries[i].tolist(), mo.industries[j].tolist(), strict=True)), 1.0)
@@ -79,7 +80,7 @@ def python_loop_score(me: engine.Features, i: int, mo: engine.Features, j: int) 
     da, db = me.daytime[i].tolist(), mo.daytime[j].tolist()
     daytime = sum(x * y for x, y in zip(da, db, strict=True)) / max(sum(da), 1.0)
     avail = 1.0 - math.exp(-float(mo.free_slots[j]) / 4.0)
-    parts = {"semantic": 0.7 * text + 0.3 * topic, "skills": skills, "industry": industry, "language": language,
+    parts = {"semantic": engine.TEXT_SHARE * text + (1 - engine.TEXT_SHARE) * topic, "skills": skills, "industry": industry, "language": language,
              "daytime": daytime, "availability": avail, "quality": float(mo.quality[j])}
     return sum(WEIGHTS[k] * v for k, v in parts.items())
 

@@ -31,6 +31,8 @@ PARTS = ("semantic", "skills", "industry", "language", "daytime", "availability"
 # the semantic part uses the whole [0, 1] range instead of being drowned by the small parts.
 COSINE_FLOOR = 0.05
 COSINE_SPAN = 0.45
+# Share of the sentence cosine in the semantic part; the rest is the topic-profile cosine.
+TEXT_SHARE = 0.5
 # A concept counts for a text when its cosine to the concept vector passes CONCEPT_FLOOR.
 CONCEPT_FLOOR = 0.14
 
@@ -108,7 +110,7 @@ def score_matrix(mentees: Features, mentors: Features, weights: Mapping[str, flo
     topic = mentees.concepts @ mentors.concepts.T
     norms = np.linalg.norm(mentees.concepts, axis=1, keepdims=True) * np.linalg.norm(mentors.concepts, axis=1)[None, :]
     topic_part = np.clip(topic / np.maximum(norms, 1e-9), 0.0, 1.0)
-    semantic = 0.5 * text_part + 0.5 * topic_part
+    semantic = TEXT_SHARE * text_part + (1.0 - TEXT_SHARE) * topic_part
 
     wanted = mentees.skills.sum(axis=1, keepdims=True)
     skills = (mentees.skills @ mentors.skills.T) / np.maximum(wanted, 1.0)
