@@ -1,0 +1,341 @@
+"""Reminder dispatch under load, with a worker killed half-way: exactly once, on time, fast enough.
+
+    .venv/bin/python bench/reminders.py [--bookings 100000] [--spread 120] [--timeout 900]
+
+What it does (on its own PostgreSQL database and Redis db, never the development ones):
+1. creates the database `bench_reminders` if needed and migrates it;
+2. writes 100,000 confirmed bookings (each person mentors one and is mentee in another, so the
+   exclusion constraints hold) starting 1 h from now, and their 200,000 one-hour reminders (mentor
+   and mentee) through the normal outbox rows, due within the next `--spread` seconds;
+3. starts two Celery worker processes (solo pool) on Redis and, like a fast beat, keeps a
+   dispatch task queued; the workers run the project's real dispatcher and email code;
+4. when half the reminders are sent, kills one worker with SIGKILL, then restarts it;
+5. stops by itself when every reminder is settled (or at --timeout) and prints reminders per
+   second, p95 lateness (send time - due time), duplicates and misses.
+
+Sends are counted by an email backend (TableEmailBackend below) that builds each MIME message,
+as Django's locmem backend does, and records it in a table on the dispatcher's own database
+connection, so a send counts exactly when the transaction that marks the row sent commits. That
+is what the outbox guarantees; with real SMTP the hand-off to the mail server happens before the
+commit, so a kill in that window can repeat at most the killed worker's current batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_reminders"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/6"
+ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC", "America/Sao_Paulo"]
+SENDS_TABLE = "bench_reminder_sends"
+# No unique constraint on purpose: a duplicate send must be countable, not rejected.
+_SENDS_DDL = (f"CREATE TABLE {SENDS_TABLE} (notification_id bigint NOT NULL, pid int NOT NULL, "
+              "sent_at timestamptz NOT NULL DEFAULT clock_timestamp())")
+
+
+# --- the counting email backend (imported by the workers) -----------------------------------------
+
+try:
+    from django.core.mail.backends.base import BaseEmailBackend
+except ImportError:  # pragma: no cover - only the driver's very first lines run without Django
+    BaseEmailBackend = object  # type: ignore[assignment,misc]
+
+
+class TableEmailBackend(BaseEmailBackend):
+    """Builds every MIME message like Django's locmem backend and records (notification id, pid).
+
+    The rows are written on Django's default connection, i.e. inside the dispatcher's claiming
+    transaction: a worker killed before commit leaves no trace, exactly like its row updates.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pending: list[tuple[int, int]] = []
+
+    def send_messages(self, email_messages):
+        pid = os.getpid()
+        for message in email_messages:
+            message.message()  # what Django's locmem backend does: build the MIME message
+            self._pending.append((int(message.extra_headers["X-Notification-Id"]), pid))
+        return len(email_messages)
+
+    def close(self):
+        if not self._pending:
+            return
+        from django.db import connection
+        from psycopg2.extras import execute_values
+
+        with connection.cursor() as cursor:
+            execute_values(cursor.cursor, f"INSERT INTO {SENDS_TABLE} (notification_id, pid) VALUES %s",
+                           self._pending, page_size=1000)
+        self._pending = []
+
+
+# --- the driver -----------------------------------------------------------------------------------
+
+def _setup_env(db_url: str, redis_url: str) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "EMAIL_BACKEND": "bench.reminders.TableEmailBackend",
+        "DJANGO_SETTINGS_MODULE": "mentorship.settings",
+        "PYTHONPATH": str(BASE_DIR),
+        "LOG_LEVEL": "WARNING",
+    })
+    os.environ.update(env)
+    sys.path.insert(0, str(BASE_DIR))
+    return env
+
+
+def _ensure_database(db_url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    name = db_url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(db_url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def _populate(n_bookings: int, spread: float) -> datetime:
+    """Users, bookings and reminder rows, a day ahead; returns the first due time."""
+    from django.db import connection
+
+    from accounts.models import User
+    from sessions.models import Booking, Notification
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE booking_notification, booking_bookingevent, booking_booking RESTART IDENTITY CASCADE")
+        cursor.execute("DELETE FROM accounts_user WHERE email LIKE 'bench-%%@example.com'")
+        cursor.execute(f"DROP TABLE IF EXISTS {SENDS_TABLE}")
+        cursor.execute(_SENDS_DDL)
+
+    t = time.monotonic()
+    users = [User(email=f"bench-{i}@example.com", name=f"Bench Person {i}", password="!", timezone=ZONES[i % len(ZONES)],
+                  is_mentor=True, is_mentee=True) for i in range(n_bookings)]
+    User.objects.bulk_create(users, batch_size=5000)
+    ids = list(User.objects.filter(email__startswith="bench-").order_by("id").values_list("id", flat=True))
+    print(f"  {len(ids):,} users in {time.monotonic() - t:.1f} s", flush=True)
+
+    t = time.monotonic()
+    first_due = datetime.now(UTC) + timedelta(days=1)
+    bookings = []
+    for i in range(n_bookings):
+        due = first_due + timedelta(seconds=spread * i / n_bookings)
+        start = (due + timedelta(hours=1)).replace(microsecond=0)
+        end = start + timedelta(minutes=30)
+        bookings.append(Booking(
+            mentor_id=ids[i], mentee_id=ids[(i + 1) % n_bookings], start=start, end=end, blocked_start=start,
+            blocked_end=end, duration_minutes=30, status="confirmed", topic="Growing into a staff role",
+            question="How do I show impact beyond my own team when my manager does not see it?",
+            call_url=f"https://meet.jit.si/mm-bench-{i}",
+        ))
+    Booking.objects.bulk_create(bookings, batch_size=5000)
+    print(f"  {n_bookings:,} bookings in {time.monotonic() - t:.1f} s", flush=True)
+
+    t = time.monotonic()
+    rows = []
+    for booking in Booking.objects.order_by("id").values("id", "mentor_id", "mentee_id", "start").iterator(chunk_size=10000):
+        for recipient_id, role in ((booking["mentor_id"], "mentor"), (booking["mentee_id"], "mentee")):
+            rows.append(Notification(
+                kind="reminder_1h", recipient_id=recipient_id, booking_id=booking["id"],
+                dedupe_key=f"reminder:{booking['id']}:reminder_1h:to{recipient_id}:seq0",
+                due_at=booking["start"] - timedelta(hours=1), payload={"sequence": 0, "role": role},
+            ))
+        if len(rows) >= 10000:
+            Notification.objects.bulk_create(rows, batch_size=5000)
+            rows = []
+    Notification.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE booking_notification")
+        cursor.execute("ANALYZE booking_booking")
+        cursor.execute("ANALYZE accounts_user")
+    print(f"  {2 * n_bookings:,} reminder rows in {time.monotonic() - t:.1f} s", flush=True)
+    return first_due
+
+
+def _reuse(n_bookings: int, spread: float) -> datetime | None:
+    """An earlier run's data, reset to pending with the same due spread; None if there is none."""
+    from django.db import connection
+
+    from sessions.models import Booking, Notification
+
+    if Booking.objects.count() != n_bookings or Notification.objects.count() != 2 * n_bookings:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {SENDS_TABLE}")
+        cursor.execute(_SENDS_DDL)
+        cursor.execute("SELECT min(start) FROM booking_booking")
+        first_start = cursor.fetchone()[0]
+        # Far ahead first, so that no reminder is due while the rows are being reset.
+        cursor.execute("UPDATE booking_notification SET state = 'pending', attempts = 0, sent_at = NULL, "
+                       "subject = '', last_error = '', due_at = due_at + (%s - %s)",
+                       [datetime.now(UTC) + timedelta(days=1), first_start - timedelta(hours=1)])
+        cursor.execute("UPDATE booking_booking SET start = start + (%s - %s), \"end\" = \"end\" + (%s - %s), "
+                       "blocked_start = blocked_start + (%s - %s), blocked_end = blocked_end + (%s - %s)",
+                       [datetime.now(UTC) + timedelta(days=1, hours=1), first_start] * 4)
+        cursor.execute("SELECT min(due_at) FROM booking_notification")
+        return cursor.fetchone()[0]
+
+
+def _shift_to_now(first_due: datetime, lead: float) -> datetime:
+    """Move every booking and reminder so that the first one falls due `lead` seconds from now:
+    however long the set-up took, the due window starts when the workers do."""
+    from django.db import connection
+
+    shift = datetime.now(UTC) + timedelta(seconds=lead) - first_due
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE booking_booking SET start = start + %s, \"end\" = \"end\" + %s, "
+                       "blocked_start = blocked_start + %s, blocked_end = blocked_end + %s", [shift] * 4)
+        cursor.execute("UPDATE booking_notification SET due_at = due_at + %s", [shift])
+        # The shift rewrote every row; fresh statistics keep the dispatcher on its partial index.
+        cursor.execute("VACUUM ANALYZE booking_notification")
+        cursor.execute("VACUUM ANALYZE booking_booking")
+    return first_due + shift
+
+
+def _start_worker(env: dict, name: str) -> subprocess.Popen:
+    cmd = [str(BASE_DIR / ".venv/bin/celery"), "-A", "mentorship", "worker", "--pool=solo", "-n", f"{name}@%h",
+           "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"]
+    return subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+def _count_sends() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {SENDS_TABLE}")
+        return cursor.fetchone()[0]
+
+
+def _settled() -> bool:
+    from sessions.models import Notification
+
+    return not Notification.objects.filter(state="pending").exists()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bookings", type=int, default=100_000)
+    parser.add_argument("--spread", type=float, default=120.0, help="reminders fall due over this many seconds")
+    parser.add_argument("--lead", type=float, default=20.0, help="seconds from the end of set-up to the first due")
+    parser.add_argument("--timeout", type=float, default=900.0, help="hard stop for the dispatch phase")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the data even if an earlier run left it")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
+    args = parser.parse_args()
+
+    env = _setup_env(args.database_url, args.redis_url)
+    _ensure_database(args.database_url)
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+
+    from sessions.tasks import dispatch_due_notifications
+
+    print(f"database {args.database_url}, broker {args.redis_url}", flush=True)
+    call_command("migrate", verbosity=0)
+    total = 2 * args.bookings
+    # Set-up takes a while; the due window starts after it, so it is measured from then.
+    setup_started = time.monotonic()
+    first_due = _reuse(args.bookings, args.spread) if not args.fresh else None
+    if first_due is None:
+        print("populating ...", flush=True)
+        first_due = _populate(args.bookings, args.spread)
+    else:
+        print("reusing the bookings and reminders of an earlier run (reset to pending; --fresh rebuilds)", flush=True)
+    first_due = _shift_to_now(first_due, args.lead)
+    print(f"set-up done in {time.monotonic() - setup_started:.0f} s; first reminder due at {first_due:%H:%M:%S} UTC",
+          flush=True)
+
+    broker = redis.Redis.from_url(args.redis_url)
+    broker.flushdb()
+    workers = {1: _start_worker(env, "bench1"), 2: _start_worker(env, "bench2")}
+    killed_at = restarted_at = None
+    deadline = time.monotonic() + args.timeout
+    try:
+        while time.monotonic() < deadline:
+            # A fast beat: keep a couple of dispatch messages queued for the two workers.
+            if broker.llen("celery") < 2:
+                dispatch_due_notifications.delay()
+            sent = _count_sends() if killed_at is None else total
+            if killed_at is None and sent >= total // 2:
+                workers[1].send_signal(signal.SIGKILL)
+                workers[1].wait()
+                killed_at = time.monotonic()
+                print(f"SIGKILL worker 1 (pid {workers[1].pid}) after {sent:,} sends", flush=True)
+            if killed_at is not None and restarted_at is None and time.monotonic() - killed_at >= 2:
+                workers[1] = _start_worker(env, "bench1b")
+                restarted_at = time.monotonic()
+                print(f"worker 1 restarted (pid {workers[1].pid})", flush=True)
+            if datetime.now(UTC) > first_due + timedelta(seconds=args.spread) and _settled():
+                break
+            time.sleep(0.5)
+        else:
+            print("timeout: stopping before every reminder was settled", flush=True)
+    finally:
+        for proc in workers.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in workers.values():
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    return _report(total)
+
+
+def _report(total: int) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {SENDS_TABLE}_id ON {SENDS_TABLE} (notification_id)")
+        cursor.execute(f"ANALYZE {SENDS_TABLE}")
+        cursor.execute(f"SELECT count(*), count(DISTINCT notification_id), min(sent_at), max(sent_at), "
+                       f"count(DISTINCT pid) FROM {SENDS_TABLE}")
+        sends, distinct, first, last, pids = cursor.fetchone()
+        cursor.execute(
+            f"SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM s.sent_at - n.due_at)), "
+            f"max(extract(epoch FROM s.sent_at - n.due_at)) FROM {SENDS_TABLE} s JOIN booking_notification n ON n.id = s.notification_id")
+        (p50, p95, p99), worst = cursor.fetchone()
+        cursor.execute("SELECT state, count(*) FROM booking_notification GROUP BY state ORDER BY state")
+        states = dict(cursor.fetchall())
+        cursor.execute(f"SELECT count(*) FROM booking_notification n WHERE n.state = 'sent' AND NOT EXISTS "
+                       f"(SELECT 1 FROM {SENDS_TABLE} s WHERE s.notification_id = n.id)")
+        sent_without_mail = cursor.fetchone()[0]
+    duplicates = sends - distinct
+    misses = total - distinct
+    seconds = (last - first).total_seconds() if first and last else 0.0
+    rate = sends / seconds if seconds else 0.0
+    print()
+    print(f"reminders expected        {total:,}")
+    print(f"emails sent               {sends:,} by {pids} worker processes")
+    print(f"duplicates                {duplicates:,}")
+    print(f"misses                    {misses:,}")
+    print(f"rows marked sent w/o mail {sent_without_mail:,}")
+    print(f"row states                {states}")
+    print(f"reminders per second      {rate:,.0f}  ({sends:,} in {seconds:.1f} s, first to last send)")
+    print(f"lateness p50/p95/p99/max  {p50:.2f} / {p95:.2f} / {p99:.2f} / {worst:.2f} s")
+    ok = duplicates == 0 and misses == 0 and sent_without_mail == 0 and rate >= 1000
+    print("goals (0 duplicates, 0 misses, >= 1,000/s):", "MET" if ok else "NOT MET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
