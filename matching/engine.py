@@ -226,7 +226,7 @@ def explain(mentees: Features, i: int, mentors: Features, j: int, vocab: Vocab, 
     if hours >= 12:
         reasons.append("Same daytime hours as you")
     elif hours >= 3:
-        reasons.append(f"{hours} of your daytime hours are theirs too")
+        reasons.append(f"{hours} hours of shared daytime each day")
 
     if mentors.free_slots is not None and not np.isnan(mentors.free_slots[j]):
         slots = int(mentors.free_slots[j])
