@@ -3,6 +3,7 @@ ratings.services, which the views call."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ratings.models import (
@@ -98,6 +99,7 @@ class PublicReviewOut(serializers.ModelSerializer):
     def get_reviewer(self, obj) -> str:
         return public_name(obj.rater)
 
+    @extend_schema_field(ReplyOut(allow_null=True))
     def get_reply(self, obj):
         return _reply(obj)
 
@@ -120,6 +122,7 @@ class QueueItemOut(serializers.ModelSerializer):
         fields = ["id", "booking", "mentor", "rater", "stars", "comment", "state", "open_reports",
                   "report_reasons", "created_at", "edited_at", "reply"]
 
+    @extend_schema_field(ReplyOut(allow_null=True))
     def get_reply(self, obj):
         return _reply(obj)
 
@@ -143,3 +146,12 @@ class DecisionOut(serializers.ModelSerializer):
 
     def get_moderator(self, obj) -> str | None:
         return obj.moderator.email if obj.moderator_id else None
+
+
+class DecideOut(serializers.Serializer):
+    decisions = DecisionOut(many=True)
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()

@@ -78,7 +78,7 @@ class ReplyCreateView(APIView):
 class ReportCreateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=s.ReportIn, responses={201: None})
+    @extend_schema(request=s.ReportIn, responses={201: s.ReportOut})
     def post(self, request, rating_id: int):
         data = s.ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -101,7 +101,7 @@ class ModerationQueueView(generics.ListAPIView):
 class ModerationDecideView(APIView):
     permission_classes = [IsModerator]
 
-    @extend_schema(request=s.DecideIn, responses={200: s.DecisionOut(many=True)})
+    @extend_schema(request=s.DecideIn, responses={200: s.DecideOut})
     def post(self, request):
         data = s.DecideIn(data=request.data)
         data.is_valid(raise_exception=True)
