@@ -25,8 +25,10 @@ def _submit(browser, form_selector: str = "main form") -> None:
     WebDriverWait(browser, 10).until(staleness_of(page))
 
 
+# serialized_rollback: the languages seeded by a data migration survive the flush around this test,
+# and other serialized transactional tests do not trip over content types recreated by that flush.
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_signup_confirm_email_build_mentor_profile_and_find_it_in_the_directory(browser):
     browser.go("/accounts/signup/")
     _fill(browser, "id_email", "zara.quill@example.com")
