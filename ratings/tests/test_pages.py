@@ -307,3 +307,16 @@ def test_moderation_pages_query_counts_do_not_grow(page_client, mentor, moderato
         assert client.get(queue).content.decode().count('<tr id="queue-') == 9
     with django_assert_num_queries(len(a_small.captured_queries)):
         assert client.get(audit).content.decode().count("data-decision-id") == 9
+
+
+@pytest.mark.parametrize("role", ["anonymous", "stranger", "mentee", "mentor", "moderator", "staff"])
+def test_all_reviews_page_is_public_and_hides_private_answers(page_client, review, mentor, role):
+    page = page_client(role).get(reverse("ratings:mentor_reviews", args=[mentor.pk])).content.decode()
+    assert "Clear, practical advice." in page
+    assert "Met my expectations" not in page
+
+
+def test_all_reviews_page_of_unknown_or_unlisted_mentor_is_404(client, mentor):
+    assert client.get(reverse("ratings:mentor_reviews", args=[987654])).status_code == 404
+    MentorProfile.objects.filter(pk=mentor.pk).update(is_listed=False)
+    assert client.get(reverse("ratings:mentor_reviews", args=[mentor.pk])).status_code == 404
