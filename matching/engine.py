@@ -188,6 +188,11 @@ def _rank_of(row: np.ndarray, col: int) -> int:
     return int(np.sum(row > row[col]))
 
 
+def _share_of_top(row: np.ndarray, col: int) -> float:
+    top = float(row.max()) if row.size else 0.0
+    return float(row[col]) / top if top > 0 else 0.0
+
+
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -197,9 +202,11 @@ def explain(mentees: Features, i: int, mentors: Features, j: int, vocab: Vocab, 
     reasons: list[str] = []
     both = mentees.concepts[i] * mentors.concepts[j]
     c = int(np.argmax(both)) if both.size else -1
-    # Name a topic only when it is among the goal's two strongest and the mentor's three strongest:
-    # absolute cosines vary a lot between short goals and long bios, ranks do not.
-    if c >= 0 and both[c] > 0 and _rank_of(mentees.concepts[i], c) < 2 and _rank_of(mentors.concepts[j], c) < 3:
+    # Name a topic only when it is the goal's strongest and among the mentor's three strongest,
+    # and at least half as strong as each side's main topic: absolute cosines vary a lot between
+    # short goals and long bios, ranks and ratios do not. A wrong reason is worse than none.
+    if (c >= 0 and both[c] > 0 and _rank_of(mentees.concepts[i], c) < 1 and _rank_of(mentors.concepts[j], c) < 3
+            and _share_of_top(mentees.concepts[i], c) >= 0.5 and _share_of_top(mentors.concepts[j], c) >= 0.5):
         reasons.append(f"{vocab.concept_offers[c]}, which matches your goal")
     elif parts.get("semantic", 0.0) >= 0.45:
         reasons.append("Their experience is close to what you want help with")

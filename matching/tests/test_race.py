@@ -15,7 +15,7 @@ from matching.tests.conftest import make_mentee
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps seeded languages
 def test_concurrent_processors_share_the_work_without_doing_it_twice(pool):
     mentees = [make_mentee(f"race{n}@example.com", "I freeze when presenting to the board") for n in range(3)]
     now = timezone.now()
