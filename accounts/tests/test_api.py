@@ -254,3 +254,27 @@ def test_hostile_query_strings_are_a_400_not_a_500(api_client, make_mentors, url
 def test_malformed_json_body_is_a_400(client_for, mentor):
     response = client_for(mentor).generic("PATCH", MENTOR_PROFILE, "{not json", content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("who", ["stranger", "mentor", "mentee", "staff"])
+def test_everyone_signed_in_sees_only_their_own_account(client_for, stranger, mentor, mentee, staff, who):
+    user = {"stranger": stranger, "mentor": mentor, "mentee": mentee, "staff": staff}[who]
+    body = client_for(user).get(ME).json()
+    assert body["id"] == user.pk and body["email"] == user.email
+
+
+@pytest.mark.parametrize("who, status", [("mentee", 200), ("stranger", 200), ("mentor", 404), ("staff", 404)])
+def test_mentee_profile_endpoint_is_for_mentees_themselves(client_for, stranger, mentor, mentee, staff, who, status):
+    user = {"stranger": stranger, "mentor": mentor, "mentee": mentee, "staff": staff}[who]
+    response = client_for(user).get(MENTEE_PROFILE)
+    assert response.status_code == status
+    if status == 200:
+        assert response.json()["id"] == user.pk
+
+
+@pytest.mark.parametrize("url", ["/api/v1/skills/", "/api/v1/industries/", "/api/v1/languages/", "/api/v1/mentors/"])
+@pytest.mark.parametrize("who", ["anonymous", "stranger", "staff"])
+def test_public_lists_are_read_only_for_everyone(api_client, client_for, stranger, staff, url, who):
+    client = client_for({"stranger": stranger, "staff": staff}[who]) if who != "anonymous" else api_client
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "Hacking"}, format="json").status_code in (401, 405)
