@@ -8,7 +8,7 @@ from django.conf import settings
 
 from accounts.models import MenteeProfile, User
 from matching.models import MatchScore
-from matching.scoring import recommend
+from matching.scoring import MentorPool, recommend
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,31 @@ def matches_for(*, mentee: User, limit: int | None = None) -> list[Match]:
     mentors = User.objects.select_related("mentor_profile").in_bulk([r.mentor_id for r in recs])
     return [Match(mentor=mentors[r.mentor_id], score=r.score, rank=r.rank, reasons=r.reasons, stored=False)
             for r in recs if r.mentor_id in mentors]
+
+
+def matches_for_many(*, mentees: list[User], limit: int | None = None) -> dict[int, list[Match]]:
+    """matches_for over many mentees at once (the command's --all): stored lists in one query, the
+    rest computed on the fly in one engine run sharing one load of the mentor pool."""
+    limit = limit or settings.MATCHING_TOP_N
+    ids = [m.pk for m in mentees if is_matchable_mentee(m)]
+    out: dict[int, list[Match]] = {pk: [] for pk in ids}
+    rows = (MatchScore.objects.filter(mentee_id__in=ids, mentor__is_active=True, mentor__is_mentor=True,
+                                      mentor__mentor_profile__is_listed=True)
+            .select_related("mentor__mentor_profile").order_by("mentee_id", "rank"))
+    for row in rows:
+        found = out[row.mentee_id]
+        if len(found) < limit:
+            found.append(Match(mentor=row.mentor, score=row.score, rank=len(found) + 1, reasons=list(row.reasons),
+                               stored=True))
+    missing = [pk for pk, found in out.items() if not found]
+    if missing:
+        recs = recommend(mentee_ids=missing, limit=limit, pool=MentorPool.load(persist=True), persist=True)
+        users = User.objects.select_related("mentor_profile").in_bulk(
+            {r.mentor_id for items in recs.values() for r in items})
+        for pk, items in recs.items():
+            out[pk] = [Match(mentor=users[r.mentor_id], score=r.score, rank=r.rank, reasons=r.reasons, stored=False)
+                       for r in items if r.mentor_id in users]
+    return out
 
 
 def match_scores_for(*, mentee: User) -> dict[int, float]:

@@ -57,3 +57,16 @@ def test_a_mentor_is_not_a_mentee(pool):
 def test_bad_arguments_are_errors(args, pool):
     with pytest.raises(CommandError):
         run(*args)
+
+
+def test_all_mixes_stored_lists_and_on_the_fly_ones_in_one_run(pool):
+    stored = make_mentee("stored@example.com", "I freeze when presenting to the board")
+    make_mentee("fresh@example.com", "Tengo miedo a hablar en público", languages=("es",))
+    services.matches_recompute_for_mentees(mentee_ids=[stored.pk])
+    data = run("--all", "--limit", "1")
+    assert data == {
+        "fresh@example.com": [{"mentor": "oratoria@example.com", "score": data["fresh@example.com"][0]["score"],
+                               "reasons": data["fresh@example.com"][0]["reasons"]}],
+        "stored@example.com": [{"mentor": "speaker@example.com", "score": data["stored@example.com"][0]["score"],
+                                "reasons": data["stored@example.com"][0]["reasons"]}],
+    }

@@ -77,3 +77,21 @@ def test_page_query_count_does_not_grow_with_matches(client_for, mentee, pool, d
     with django_assert_num_queries(len(few)):
         response = client.get(URL)
     assert response.content.decode().count('class="card match"') == 9
+
+
+def test_staff_can_read_stored_matches_in_admin_and_recompute_them(client_for, staff, mentee, pool):
+    services.matches_recompute_for_mentees(mentee_ids=[mentee.pk])
+    client = client_for(staff)
+    assert client.get("/admin/matching/matchscore/").status_code == 200
+    assert client.get("/admin/matching/recomputerequest/").status_code == 200
+    from matching.models import MatchScore
+
+    before = set(MatchScore.objects.values_list("computed_at", flat=True))
+    response = client.post("/admin/matching/matchscore/", {
+        "action": "recompute", "_selected_action": list(MatchScore.objects.values_list("pk", flat=True))})
+    assert response.status_code == 302
+    assert set(MatchScore.objects.values_list("computed_at", flat=True)) != before
+
+
+def test_non_staff_cannot_open_the_matching_admin(client_for, mentee):
+    assert client_for(mentee).get("/admin/matching/matchscore/").status_code == 302

@@ -1,7 +1,8 @@
 """python manage.py recommend [EMAIL ...] [--all] [--limit N] --format json
 
 Prints {"<mentee email>": [{"mentor": "<email>", "score": 0.87, "reasons": [...]}, ...]} with the
-same selector as the page and the API: stored lists when present, computed on the fly otherwise.
+same engine as the page and the API (matching.selectors.matches_for_many): stored lists when
+present, computed on the fly otherwise (in one batch, so --all stays fast on a fresh database).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from matching.selectors import is_matchable_mentee, matches_for
+from matching.selectors import is_matchable_mentee, matches_for_many
 
 
 class Command(BaseCommand):
@@ -41,9 +42,10 @@ class Command(BaseCommand):
             if not_mentees:
                 raise CommandError(f"Not an active mentee: {', '.join(not_mentees)}")
             mentees = [found[e] for e in wanted]
+        matches = matches_for_many(mentees=mentees, limit=limit)
         out = {
             mentee.email: [{"mentor": m.mentor.email, "score": round(m.score, 4), "reasons": m.reasons}
-                           for m in matches_for(mentee=mentee, limit=limit)]
+                           for m in matches.get(mentee.pk, [])]
             for mentee in mentees
         }
         self.stdout.write(json.dumps(out, indent=2, ensure_ascii=False))
