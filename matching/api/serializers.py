@@ -24,3 +24,8 @@ class MatchSerializer(serializers.Serializer):
     score = serializers.FloatField()
     reasons = serializers.ListField(child=serializers.CharField())
     mentor = MatchMentorSerializer()
+
+
+class MatchListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = MatchSerializer(many=True)

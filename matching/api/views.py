@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import authentication, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from matching.api.serializers import MatchQuerySerializer, MatchSerializer
+from matching.api.serializers import MatchListSerializer, MatchQuerySerializer, MatchSerializer
 from matching.selectors import is_matchable_mentee, matches_for
 
 
@@ -24,7 +24,10 @@ class MatchListView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsMentee]
 
     @extend_schema(parameters=[OpenApiParameter("limit", int, description="1-50, default MATCHING_TOP_N")],
-                   responses=MatchSerializer(many=True))
+                   responses={200: MatchListSerializer,
+                              400: OpenApiResponse(description="limit is not a whole number from 1 to 50"),
+                              401: OpenApiResponse(description="Not signed in"),
+                              403: OpenApiResponse(description="Signed in, but not an active mentee")})
     def get(self, request):
         query = MatchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
