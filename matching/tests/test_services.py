@@ -187,3 +187,20 @@ def test_on_the_fly_matches_take_a_fixed_number_of_queries(pool, django_assert_n
     matches_for(mentee=mentee)
     with django_assert_num_queries(len(few)):
         assert len(matches_for(mentee=mentee)) == 8
+
+
+def test_ratings_and_reliability_break_ties_between_equal_mentors_and_show_as_a_reason():
+    from accounts.models import MentorProfile
+    from matching.tests.conftest import make_mentor
+    from sessions.models import ReliabilityRecord
+
+    bio = "I help people stay calm and clear when all eyes are on them."
+    flaky = make_mentor("flaky@example.com", "Speaker coach", bio)  # created first: wins a pure tie on id
+    loved = make_mentor("loved@example.com", "Speaker coach", bio)
+    MentorProfile.objects.filter(user=loved).update(rating_count=5, rating_sum=24, rating_bayes=4.4)
+    ReliabilityRecord.objects.create(user=flaky, sessions_completed=2, no_shows=3)
+    mentee = make_mentee("tie@example.com", "I freeze when presenting to the board")
+    services.matches_recompute_for_mentees(mentee_ids=[mentee.pk])
+    first, second = MatchScore.objects.filter(mentee=mentee).order_by("rank")
+    assert (first.mentor, second.mentor) == (loved, flaky)
+    assert "Rated 4.8 by 5 mentees" in first.reasons
