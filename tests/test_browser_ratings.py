@@ -35,6 +35,17 @@ def wait_for_text(browser, text: str) -> None:
         lambda b: text in b.find_element(By.ID, "main").text)
 
 
+def open_details(browser, details) -> None:
+    # The booking panel above loads by htmx and can shift the page under a click: retry until open.
+    def opened(_):
+        if not details.get_attribute("open"):
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", details)
+            details.find_element(By.TAG_NAME, "summary").click()
+        return bool(details.get_attribute("open"))
+
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(opened)
+
+
 def summary(browser) -> tuple[str, str]:
     return (browser.find_element(By.CSS_SELECTOR, "[data-testid=rating-average]").text,
             browser.find_element(By.CSS_SELECTOR, "[data-testid=rating-count]").text)
@@ -66,7 +77,7 @@ def test_rate_report_remove_changes_the_public_average(browser, mentor, mentee, 
     log_in(browser, stranger)
     browser.go(mentor_page)
     card = browser.find_element(By.ID, f"review-{review.pk}")
-    card.find_element(By.CSS_SELECTOR, "details.report summary").click()
+    open_details(browser, card.find_element(By.CSS_SELECTOR, "details.report"))
     Select(card.find_element(By.NAME, "reason")).select_by_value("abusive")
     card.find_element(By.NAME, "note").send_keys("Insulting, says nothing about the session")
     card.find_element(By.CSS_SELECTOR, "details.report button[type=submit]").click()
