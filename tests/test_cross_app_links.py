@@ -1,0 +1,52 @@
+"""The places where one app's page leads into another's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import BookingFactory
+
+
+def _completed_booking():
+    start = (timezone.now() - timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    return BookingFactory(status="completed", start=start, end=start + timedelta(minutes=30))
+
+
+@pytest.mark.django_db
+def test_mentee_is_invited_to_rate_a_completed_session_from_its_page(client):
+    booking = _completed_booking()
+    client.force_login(booking.mentee)
+    page = client.get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    assert reverse("ratings:rate", args=[booking.pk]) in page
+    assert "Rate this session" in page
+
+
+@pytest.mark.django_db
+def test_mentor_is_offered_private_feedback_on_a_completed_session(client):
+    booking = _completed_booking()
+    client.force_login(booking.mentor)
+    page = client.get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    assert reverse("ratings:rate", args=[booking.pk]) in page
+    assert "Give feedback" in page
+
+
+@pytest.mark.django_db
+def test_upcoming_session_has_no_rating_link(client):
+    booking = BookingFactory()
+    client.force_login(booking.mentee)
+    page = client.get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    assert reverse("ratings:rate", args=[booking.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_mentor_page_header_shows_the_smoothed_average(client):
+    booking = _completed_booking()
+    profile = booking.mentor.mentor_profile
+    profile.rating_count, profile.rating_sum, profile.rating_bayes = 1, 5, 4.17
+    profile.save()
+    page = client.get(profile.get_absolute_url()).content.decode()
+    assert "★ 4.2 from 1 review" in page
