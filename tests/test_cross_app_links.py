@@ -50,3 +50,11 @@ def test_mentor_page_header_shows_the_smoothed_average(client):
     profile.save()
     page = client.get(profile.get_absolute_url()).content.decode()
     assert "★ 4.2 from 1 review" in page
+
+
+@pytest.mark.django_db
+def test_account_page_links_to_sessions_availability_and_calendar_feed(client, mentor):
+    client.force_login(mentor)
+    page = client.get(reverse("accounts:me")).content.decode()
+    for name in ("booking:my_sessions", "booking:availability", "booking:calendar"):
+        assert f'href="{reverse(name)}"' in page, name
