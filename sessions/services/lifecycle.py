@@ -8,6 +8,7 @@ locks) the IMMEDIATE transaction mode serialises the writers instead.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -36,6 +37,18 @@ def _reliability_add(user_ids, **deltas: int) -> None:
         # Greatest: taking a completion back never drives a count below zero.
         **{field: Greatest(F(field) + delta, 0) for field, delta in deltas.items()}
     )
+
+
+def _completions_count(counts: Counter) -> None:
+    """Add a batch's completions per person, locking the records in ascending user id.
+
+    Two completers running at once each hold their records' row locks until they commit; taking
+    them in one global order means they queue instead of deadlocking (mentor A + mentee B in one
+    batch, mentor B + mentee A in the other).
+    """
+    for user_id in sorted(counts):
+        ReliabilityRecord.objects.get_or_create(user_id=user_id)
+        ReliabilityRecord.objects.filter(pk=user_id).update(sessions_completed=F("sessions_completed") + counts[user_id])
 
 
 def requests_expire_due(*, now: datetime | None = None, batch: int = JOB_BATCH) -> int:
@@ -70,13 +83,15 @@ def sessions_complete_due(*, now: datetime | None = None, grace: int | None = No
         with transaction.atomic():
             due = list(_claim(Booking.objects.select_related("mentor", "mentee").filter(
                 status=Booking.Status.CONFIRMED, end__lte=cutoff)).order_by("end", "id")[:batch])
+            completions: Counter = Counter()
             for booking in due:
                 booking.status = Booking.Status.COMPLETED
                 booking.completed_at = now
                 booking.save(update_fields=["status", "completed_at", "updated_at"])
                 BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.COMPLETED)
-                _reliability_add((booking.mentor_id, booking.mentee_id), sessions_completed=1)
+                completions.update((booking.mentor_id, booking.mentee_id))
                 booking_notify(booking=booking, event="completed")
+            _completions_count(completions)
         done += len(due)
         if len(due) < batch:
             return done
