@@ -196,6 +196,22 @@ class DirectoryFilterForm(forms.Form):
     sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by",
                              error_messages={"invalid_choice": f"Sort by one of: {', '.join(SORTS)}."})
 
+    def __init__(self, *args, viewer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        if not self._can_sort_by_match():
+            # Only the rendered options: a submitted sort=match still reaches clean_sort's message.
+            self.fields["sort"].widget.choices = [(k, v) for k, v in SORTS.items() if k != "match"]
+
+    def _can_sort_by_match(self) -> bool:
+        return bool(self.viewer is not None and self.viewer.is_authenticated and self.viewer.is_mentee)
+
+    def clean_sort(self):
+        sort = self.cleaned_data.get("sort")
+        if sort == "match" and not self._can_sort_by_match():
+            raise forms.ValidationError("Sign in as a mentee to sort mentors by how well they match your goals.")
+        return sort
+
     def valid_data(self) -> dict:
         """The fields that parsed: a bad filter is reported but does not blank the whole directory."""
         self.is_valid()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import Case, Exists, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.models import Industry, Language, MentorProfile, Skill
@@ -21,6 +21,7 @@ SORTS = {
     "rating": "Highest rated",
     "experience": "Most experienced",
     "newest": "Newest",
+    "match": "Best match for me",
 }
 
 
@@ -34,11 +35,13 @@ class MentorFilters:
     length: int | None = None
     min_rating: float | None = None
     sort: str = "relevance"
+    # {mentor id: score} for sort="match"; the caller brings them (accounts does not read matching).
+    match_scores: dict[int, float] | None = None
 
     @classmethod
-    def from_cleaned(cls, data: dict) -> MentorFilters:
+    def from_cleaned(cls, data: dict, *, match_scores: dict[int, float] | None = None) -> MentorFilters:
         return cls(**{k: data.get(k) for k in ("skill", "industry", "language", "length", "min_rating")},
-                   sort=data.get("sort") or "relevance")
+                   sort=data.get("sort") or "relevance", match_scores=match_scores)
 
 
 def listed_mentors() -> QuerySet[MentorProfile]:
@@ -127,7 +130,14 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None) -> 
             has_rank = True
         else:
             qs = _simple_text_search(qs, query)
+    if filters.sort == "match":
+        scores = filters.match_scores or {}
+        # Stored matches are the mentee's top N; everyone else follows, best rated first.
+        qs = qs.annotate(match_score=Case(
+            *[When(user_id=mentor_id, then=Value(float(score))) for mentor_id, score in scores.items()],
+            default=Value(-1.0), output_field=FloatField()))
     order = {
+        "match": ["-match_score", "-rating_bayes"],
         "rating": ["-rating_bayes", "-rating_count"],
         "experience": ["-years_experience"],
         "newest": ["-created_at"],
@@ -136,3 +146,16 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None) -> 
         order = ["-rank", "-rating_bayes"] if has_rank else ["-rating_bayes", "-years_experience"]
     # The user id breaks ties so pages never repeat or skip a mentor.
     return qs.order_by(*order, "user_id")
+
+
+def directory_match_scores(*, viewer, sort: str | None) -> dict[int, float] | None:
+    """The viewer's match scores when the directory is sorted by match, else None.
+
+    The directory is a composition point like the mentor page (which includes booking and ratings
+    panels): it asks matching for the scores rather than reading its tables.
+    """
+    if sort != "match" or not (viewer.is_authenticated and viewer.is_mentee):
+        return None
+    from matching.selectors import match_scores_for
+
+    return match_scores_for(mentee=viewer)

@@ -18,7 +18,7 @@ from accounts.forms import (
     apply_domain_errors,
 )
 from accounts.models import MenteeProfile, MentorProfile
-from accounts.selectors import MentorFilters, mentor_for_page, mentors_search
+from accounts.selectors import MentorFilters, directory_match_scores, mentor_for_page, mentors_search
 
 DIRECTORY_PAGE_SIZE = 12
 
@@ -90,9 +90,10 @@ def mentee_profile_edit(request):
 
 
 def directory(request):
-    form = DirectoryFilterForm(request.GET or None)
+    form = DirectoryFilterForm(request.GET or None, viewer=request.user)
     data = form.valid_data() if form.is_bound else {}
-    mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data))
+    scores = directory_match_scores(viewer=request.user, sort=data.get("sort"))
+    mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores))
     page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)

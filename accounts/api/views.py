@@ -32,7 +32,7 @@ from accounts.api.serializers import (
 from accounts.errors import AccountError
 from accounts.forms import DirectoryFilterForm
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
-from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentors_search
+from accounts.selectors import SORTS, MentorFilters, directory_match_scores, mentor_by_id, mentors_search
 
 
 class MeView(APIView):
@@ -131,7 +131,8 @@ DIRECTORY_PARAMETERS = [
     OpenApiParameter("length", OpenApiTypes.INT, enum=list(settings.SESSION_LENGTHS),
                      description="Only mentors offering this session length (minutes)"),
     OpenApiParameter("min_rating", OpenApiTypes.FLOAT, description="Minimum Bayesian rating, 0-5"),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS), description="Default: relevance"),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS),
+                     description="Default: relevance. `match` (signed-in mentees): your recommendations first"),
 ]
 
 
@@ -142,12 +143,13 @@ class MentorListView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        form = DirectoryFilterForm(self.request.query_params)
+        form = DirectoryFilterForm(self.request.query_params, viewer=self.request.user)
         if not form.is_valid():
             raise exceptions.ValidationError(
                 {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()})
         data = form.cleaned_data
-        return mentors_search(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data))
+        scores = directory_match_scores(viewer=self.request.user, sort=data.get("sort"))
+        return mentors_search(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data, match_scores=scores))
 
 
 @extend_schema(summary="One mentor (id = user id)")
