@@ -47,8 +47,12 @@ test: install-dev browser
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
+# Each prints its figures and a ratio against a baseline run in the same process.
+# bench/reminders.py needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
 bench: install-dev
 	$(PY) bench/slots.py
+	$(PY) bench/matching_quality.py
+	$(PY) bench/matching.py
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache
