@@ -32,11 +32,22 @@ class BookingForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="The other person will read this.")
+                             label="Reason for cancelling", help_text="The other person will read this.")
+
+    def __init__(self, *args, **kwargs):
+        # The session page shows this form and DeclineForm together; both have a "reason" field, so
+        # each needs its own ids or the second label would focus the first textarea.
+        kwargs.setdefault("auto_id", "id_cancel_%s")
+        super().__init__(*args, **kwargs)
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             label="Reason for declining (optional)", help_text="The mentee will read this.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_decline_%s")
+        super().__init__(*args, **kwargs)
 
 
 class RescheduleForm(forms.Form):

@@ -184,6 +184,25 @@ def test_mentor_confirms_and_declines_from_the_page(client_for, open_mentor, men
     assert (first.status, second.status) == ("confirmed", "declined")
 
 
+def test_decline_and_cancel_reasons_have_their_own_labelled_fields(client_for, open_mentor, mentee):
+    set_policy(open_mentor, requires_approval=True)
+    booking = book(mentee, open_mentor, local_slot(open_mentor))
+    html = client_for(open_mentor).get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    # Both forms are on the page; one shared id made the cancel label focus the decline box.
+    assert len(re.findall(r'id="id_reason"', html)) == 0
+    assert '<label for="id_decline_reason">Reason for declining (optional)</label>' in html
+    assert '<label for="id_cancel_reason">Reason for cancelling</label>' in html
+    assert html.count('id="id_decline_reason"') == 1 and html.count('id="id_cancel_reason"') == 1
+
+
+def test_cancel_error_is_announced_with_its_field(client_for, open_mentor, mentee):
+    booking = book(mentee, open_mentor, local_slot(open_mentor))
+    html = client_for(mentee).post(reverse("booking:cancel", args=[booking.pk]), {"reason": ""}).content.decode()
+    textarea = re.search(r"<textarea[^>]*id=\"id_cancel_reason\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in textarea and "id_cancel_reason_error" in textarea
+    assert 'id="id_cancel_reason_error"' in html
+
+
 def test_mentee_cannot_confirm_from_the_page(client_for, open_mentor, mentee):
     set_policy(open_mentor, requires_approval=True)
     booking = book(mentee, open_mentor, local_slot(open_mentor))
