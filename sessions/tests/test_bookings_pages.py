@@ -187,12 +187,22 @@ def test_mentor_confirms_and_declines_from_the_page(client_for, open_mentor, men
 def test_decline_and_cancel_reasons_have_their_own_labelled_fields(client_for, open_mentor, mentee):
     set_policy(open_mentor, requires_approval=True)
     booking = book(mentee, open_mentor, local_slot(open_mentor))
-    html = client_for(open_mentor).get(reverse("booking:detail", args=[booking.pk])).content.decode()
-    # Both forms are on the page; one shared id made the cancel label focus the decline box.
-    assert len(re.findall(r'id="id_reason"', html)) == 0
-    assert '<label for="id_decline_reason">Reason for declining (optional)</label>' in html
-    assert '<label for="id_cancel_reason">Reason for cancelling</label>' in html
-    assert html.count('id="id_decline_reason"') == 1 and html.count('id="id_cancel_reason"') == 1
+    mentor_html = client_for(open_mentor).get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    mentee_html = client_for(mentee).get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    # One shared id="id_reason" made the cancel label focus the decline box.
+    assert 'id="id_reason"' not in mentor_html + mentee_html
+    assert '<label for="id_decline_reason">Reason for declining (optional)</label>' in mentor_html
+    assert '<label for="id_cancel_reason">Reason for cancelling</label>' in mentee_html
+
+
+def test_mentor_answering_a_request_sees_decline_not_a_second_cancel(client_for, open_mentor, mentee):
+    set_policy(open_mentor, requires_approval=True)
+    booking = book(mentee, open_mentor, local_slot(open_mentor))
+    mentor_html = client_for(open_mentor).get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    assert 'id="decline-button"' in mentor_html and 'id="cancel-button"' not in mentor_html
+    assert "Please answer by" in mentor_html and "Waiting for the mentor" not in mentor_html
+    mentee_html = client_for(mentee).get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    assert "Withdraw request" in mentee_html and "Waiting for the mentor's answer" in mentee_html
 
 
 def test_cancel_error_is_announced_with_its_field(client_for, open_mentor, mentee):
