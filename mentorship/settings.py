@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set used by several fields (a rating's state, before and after a decision).
+    "ENUM_NAME_OVERRIDES": {"RatingStateEnum": "ratings.models.State"},
 }
 
 # --- Celery ----------------------------------------------------------------------------------
