@@ -69,5 +69,5 @@ def test_openapi_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
     for path in ("/api/v1/mentors/", "/api/v1/bookings/", "/api/v1/matches/", "/api/v1/ratings/",
-                 "/api/v1/availability/rules/", "/api/v1/mentors/{id}/slots/"):
+                 "/api/v1/availability/rules/", "/api/v1/mentors/{mentor_id}/slots/"):
         assert path in text, path
