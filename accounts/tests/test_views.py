@@ -162,3 +162,14 @@ def test_home_page_features_mentors(client, mentor):
 def test_hostile_directory_queries_render_the_page(client, make_mentors, query):
     make_mentors(1)
     assert client.get("/mentors/" + query).status_code == 200
+
+
+def test_directory_card_shows_the_same_average_as_the_mentor_page_and_the_filter(client):
+    # Four 5-star reviews: the plain mean is 5.0, the smoothed one (which the rating filter, the
+    # sort and the mentor page use) is lower. A card saying 5.0 would contradict the page.
+    mentor = MentorFactory(name="Rated Mentor")
+    MentorProfile.objects.filter(pk=mentor.pk).update(rating_count=4, rating_sum=20, rating_bayes=4.4)
+    card = client.get("/mentors/").content.decode()
+    page = client.get(mentor.mentor_profile.get_absolute_url()).content.decode()
+    assert "★ 4.4 (4 reviews)" in card and "★ 5.0" not in card
+    assert "★ 4.4 from 4 reviews" in page
