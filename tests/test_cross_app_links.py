@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import BookingFactory
+from tests.factories import BookingFactory, MenteeFactory, MentorFactory
 
 
 def _completed_booking():
@@ -58,3 +58,14 @@ def test_account_page_links_to_sessions_availability_and_calendar_feed(client, m
     page = client.get(reverse("accounts:me")).content.decode()
     for name in ("booking:my_sessions", "booking:availability", "booking:calendar"):
         assert f'href="{reverse(name)}"' in page, name
+
+
+@pytest.mark.django_db
+def test_mentor_on_their_own_page_is_sent_to_availability_not_invited_to_book(client):
+    mentor = MentorFactory()
+    url = mentor.mentor_profile.get_absolute_url()
+    client.force_login(mentor)
+    own = client.get(url).content.decode()
+    assert "Your free times" in own and reverse("booking:availability") in own and "Book a session" not in own
+    client.force_login(MenteeFactory())
+    assert "Book a session" in client.get(url).content.decode()
