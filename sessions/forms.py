@@ -14,8 +14,12 @@ QUESTION_HELP = (
 class BookingForm(forms.Form):
     start = forms.DateTimeField(widget=forms.HiddenInput)
     duration = forms.TypedChoiceField(coerce=int, label="Length")
-    topic = forms.CharField(max_length=140, help_text="A few words, e.g. \"Preparing for a staff interview\".")
-    question = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 5}), help_text=QUESTION_HELP)
+    # The same words the booking service uses, rather than Django's bare "This field is required."
+    topic = forms.CharField(max_length=140, help_text="A few words, e.g. \"Preparing for a staff interview\".",
+                            error_messages={"required": "Give the session a short topic."})
+    question = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 5}), help_text=QUESTION_HELP,
+                               error_messages={"required": "Ask the specific question you want answered; "
+                                                           "mentors prepare from it."})
     context_url = forms.URLField(required=False, assume_scheme="https", label="Context link (optional)",
                                  help_text="A document, repository or job post the mentor can look at beforehand.")
 

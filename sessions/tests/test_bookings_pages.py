@@ -75,6 +75,7 @@ def test_missing_question_re_renders_the_form(client_for, open_mentor, mentee):
     response = client_for(mentee).post(_book_url(open_mentor, start), _form(start, question=""))
     assert response.status_code == 400
     assert 'class="errorlist"' in response.content.decode()
+    assert "Ask the specific question you want answered" in response.content.decode()
     assert "Promotion" in response.content.decode()  # what was typed is kept
     assert not Booking.objects.exists()
 
