@@ -128,7 +128,36 @@ def browser(live_server):
     driver.implicitly_wait(5)
     driver.go = lambda path: driver.get(live_server.url + path)
     driver.live_server_url = live_server.url
+    driver.log_in = lambda user, password=TEST_PASSWORD: _browser_log_in(driver, user, password)
+    driver.force_login = lambda user: _browser_force_login(driver, user)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+TEST_PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
+
+
+def _browser_log_in(driver, user, password):
+    """Sign in through the real login form, as a person would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.delete_all_cookies()
+    driver.go("/accounts/login/")
+    driver.find_element(By.NAME, "login").send_keys(user.email)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form [type=submit]").submit()
+    WebDriverWait(driver, 10).until(lambda b: "/accounts/login/" not in b.current_url)
+
+
+def _browser_force_login(driver, user):
+    """Skip the login form: hand the browser a session cookie made by the test client."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    driver.go("/healthz")
+    driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
+                       "value": client.cookies[settings.SESSION_COOKIE_NAME].value})

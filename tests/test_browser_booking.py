@@ -16,16 +16,6 @@ from sessions.tests.test_bookings_support import open_every_day, set_policy
 # serialized_rollback: the seeded languages (a data migration) survive the flush between tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
-
-
-def log_in(browser, user):
-    browser.delete_all_cookies()
-    browser.go("/accounts/login/")
-    browser.find_element(By.NAME, "login").send_keys(user.email)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").submit()
-    WebDriverWait(browser, 10).until(lambda b: "/accounts/login/" not in b.current_url)
 
 
 def wait_for_status(browser, status):
@@ -42,7 +32,7 @@ def test_mentee_books_mentor_confirms_mentee_cancels(browser, mentor, mentee):
     set_policy(mentor, requires_approval=True, slot_granularity_minutes=60)
 
     # The mentee picks the first free slot in the picker on the mentor's page.
-    log_in(browser, mentee)
+    browser.log_in(mentee)
     browser.go(mentor.mentor_profile.get_absolute_url())
     WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#slot-picker a.slot"))
     assert "America/New_York" in browser.find_element(By.ID, "slot-zone").text
@@ -66,7 +56,7 @@ def test_mentee_books_mentor_confirms_mentee_cancels(browser, mentor, mentee):
     assert chosen == browser.find_element(By.ID, "session-time").text
 
     # The mentor logs in, finds the request in My sessions and confirms it.
-    log_in(browser, mentor)
+    browser.log_in(mentor)
     browser.go("/sessions/")
     browser.find_element(By.CSS_SELECTOR, f"[data-booking='{booking.pk}'] a").click()
     WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, "confirm-button"))
@@ -78,7 +68,7 @@ def test_mentee_books_mentor_confirms_mentee_cancels(browser, mentor, mentee):
     assert booking.status == "confirmed" and booking.call_url
 
     # The mentee sees it confirmed and cancels with a reason.
-    log_in(browser, mentee)
+    browser.log_in(mentee)
     browser.go(f"/sessions/{booking.pk}/")
     wait_for_status(browser, "confirmed")
     browser.find_element(By.NAME, "reason").send_keys("My manager withdrew the offer")
@@ -89,7 +79,7 @@ def test_mentee_books_mentor_confirms_mentee_cancels(browser, mentor, mentee):
     assert (booking.status, booking.cancelled_by) == ("cancelled", mentee)
 
     # And the mentor sees the cancellation, still in Berlin time.
-    log_in(browser, mentor)
+    browser.log_in(mentor)
     browser.go(f"/sessions/{booking.pk}/")
     wait_for_status(browser, "cancelled")
     assert "09:00 CE" in browser.find_element(By.ID, "session-time").text

@@ -17,16 +17,6 @@ from tests.factories import MenteeFactory
 # serialized_rollback: the Moderators group and its permissions (data migrations) survive the flush.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
-
-
-def log_in(browser, user):
-    browser.delete_all_cookies()
-    browser.go("/accounts/login/")
-    browser.find_element(By.NAME, "login").send_keys(user.email)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").submit()
-    WebDriverWait(browser, 10).until(lambda b: "/accounts/login/" not in b.current_url)
 
 
 def wait_for_text(browser, text: str) -> None:
@@ -60,7 +50,7 @@ def test_rate_report_remove_changes_the_public_average(browser, mentor, mentee, 
     mentor_page = mentor.mentor_profile.get_absolute_url()
 
     # The mentee rates the session: 1 star with an abusive-but-unflagged comment.
-    log_in(browser, mentee)
+    browser.log_in(mentee)
     browser.go(f"/sessions/{booking.pk}/rate/")
     browser.find_element(By.CSS_SELECTOR, "input[name=stars][value='1']").click()
     browser.find_element(By.NAME, "comment").send_keys("Worst hour of my life, total waste")
@@ -74,7 +64,7 @@ def test_rate_report_remove_changes_the_public_average(browser, mentor, mentee, 
     assert summary(browser) == ("3.7", "2")  # (20 + 5 + 1) / 7
 
     # A stranger reports it from the mentor's page.
-    log_in(browser, stranger)
+    browser.log_in(stranger)
     browser.go(mentor_page)
     card = browser.find_element(By.ID, f"review-{review.pk}")
     open_details(browser, card.find_element(By.CSS_SELECTOR, "details.report"))
@@ -85,7 +75,7 @@ def test_rate_report_remove_changes_the_public_average(browser, mentor, mentee, 
     assert "You reported this review" in browser.find_element(By.ID, f"review-{review.pk}").text
 
     # A moderator finds it among the reported reviews and removes it with a reason.
-    log_in(browser, moderator)
+    browser.log_in(moderator)
     browser.go("/moderation/?reported=1")
     row = browser.find_element(By.ID, f"queue-{review.pk}")
     assert "Insulting, says nothing about the session" in row.text

@@ -12,21 +12,11 @@ from matching.tests.conftest import make_mentee
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def login(browser, user):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    browser.go("/healthz")
-    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
-                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
-
 
 def test_mentee_sees_reasons_and_opens_the_best_mentors_profile(browser, pool):
     mentee = make_mentee("browser@example.com", "I freeze when presenting to the board")
     services.matches_recompute_for_mentees(mentee_ids=[mentee.pk])
-    login(browser, mentee)
+    browser.force_login(mentee)
     browser.go("/")
     browser.find_element(By.LINK_TEXT, "Recommended for you").click()
     cards = browser.find_elements(By.CSS_SELECTOR, "li.card.match")

@@ -13,19 +13,9 @@ from sessions.models import AvailabilityRule
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def login(browser, user):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    browser.go("/healthz")
-    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
-                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
-
 
 def test_mentor_adds_a_window_with_htmx_and_saves_the_week(browser, mentor):
-    login(browser, mentor)
+    browser.force_login(mentor)
     browser.go("/availability/")
     browser.find_element(By.CSS_SELECTOR, "button[name=add][value='1']").click()
     WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, "w1_start_0"))
@@ -41,7 +31,7 @@ def test_mentor_adds_a_window_with_htmx_and_saves_the_week(browser, mentor):
 
 def test_mentee_sees_slots_in_their_zone_and_can_switch_zone(browser, mentor, mentee, weekday_mornings):
     weekday_mornings(mentor, slot_granularity_minutes=60)
-    login(browser, mentee)
+    browser.force_login(mentee)
     browser.go(mentor.mentor_profile.get_absolute_url())
     WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#slot-picker a.slot"))
     zone_note = browser.find_element(By.ID, "slot-zone").text
