@@ -127,6 +127,13 @@ def test_my_sessions_upcoming_and_past_in_both_roles(client_for, mentee, mentor)
     assert old.pk
 
 
+def test_my_sessions_flags_requests_waiting_for_the_mentor(client_for, open_mentor, mentee):
+    set_policy(open_mentor, requires_approval=True)
+    book(mentee, open_mentor, local_slot(open_mentor))
+    assert "Needs your answer" in client_for(open_mentor).get(reverse("booking:my_sessions")).content.decode()
+    assert "Needs your answer" not in client_for(mentee).get(reverse("booking:my_sessions")).content.decode()
+
+
 def test_my_sessions_is_paginated_with_fixed_queries(client_for, mentee, django_assert_num_queries):
     client = client_for(mentee)
     mentor = MentorFactory()
