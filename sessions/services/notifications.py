@@ -43,7 +43,8 @@ BOOKING_EVENTS = ("requested", "confirmed", "declined", "cancelled", "reschedule
 # None for the actor means the actor gets no copy at all.
 _RECIPIENTS: dict[str, tuple[tuple[str, bool, bool | None], ...]] = {
     "requested": (("mentor", True, None), ("mentee", False, False)),
-    "confirmed": (("mentee", True, False), ("mentor", True, False)),
+    # The confirmation is the calendar invite for both, even for the one who confirmed or booked.
+    "confirmed": (("mentee", True, True), ("mentor", True, True)),
     "declined": (("mentee", True, None),),
     "cancelled": (("mentor", True, False), ("mentee", True, False)),
     "rescheduled": (("mentor", True, False), ("mentee", True, False)),

@@ -276,6 +276,15 @@ def test_email_updates_off_drops_copies_of_own_actions_but_not_what_others_did(m
     assert _kinds_to(mentee) == []
 
 
+def test_confirmation_reaches_both_even_with_email_updates_off(mentor, mentee):
+    mentor.email_updates = mentee.email_updates = False
+    mentor.save()
+    mentee.save()
+    booking = _booking(mentor, mentee)
+    booking_notify(booking=booking, event="confirmed", actor=mentee)
+    assert _kinds_to(mentor) == ["booking_confirmed"] and _kinds_to(mentee) == ["booking_confirmed"]
+
+
 def test_decline_tells_only_the_mentee(mentor, mentee):
     booking = _booking(mentor, mentee, status="declined")
     booking_notify(booking=booking, event="declined", actor=mentor)
