@@ -50,6 +50,7 @@ def test_mentee_rates_on_the_page(page_client, completed_booking, mentor):
     client = page_client("mentee")
     page = client.get(url).content.decode()
     assert 'name="stars"' in page and "only staff see this" in page and "private_feedback" not in page
+    assert 'aria-describedby="id_comment_helptext"' in page and 'id="id_comment_helptext"' in page
 
     response = client.post(url, {"stars": "5", "comment": "Superb", "expectation": "exceeded"}, follow=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -103,6 +104,11 @@ def test_policy_form_saves_and_errors_re_render(mentor):
     response = client.post(reverse("booking:availability_policy"), {**data, "horizon_days": 0, "max_per_day": "x"})
     assert response.status_code == 400
     assert BookingPolicy.objects.get(mentor=mentor).horizon_days == 30
+    # Each input's aria-describedby names its help and error; both must exist or screen readers read nothing.
+    html = response.content.decode()
+    described = {i for ids in re.findall(r'aria-describedby="([^"]+)"', html) for i in ids.split()}
+    assert {"id_max_per_day_helptext", "id_max_per_day_error", "id_horizon_days_error"} <= described
+    assert all(f'id="{i}"' in html for i in described)
 
 
 def test_override_add_and_delete(mentor, stranger):
