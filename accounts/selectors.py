@@ -17,11 +17,11 @@ from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import search_document
 
 SORTS = {
-    "relevance": "Best match",
+    "relevance": "Relevance",
     "rating": "Highest rated",
     "experience": "Most experienced",
     "newest": "Newest",
-    "match": "Best match for me",
+    "match": "Best match for my goals",
 }
 
 
