@@ -9,14 +9,13 @@ sessions.services.calendar.booking_ics) ride along with every mail that changes 
 from __future__ import annotations
 
 import logging
-import zoneinfo
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from mentorship.templatetags.tz_display import format_in_zone
 from sessions.models import Booking, BookingEvent, Notification
 
 logger = logging.getLogger(__name__)
@@ -32,26 +31,6 @@ ICS_METHODS = {
 }
 OTHER_SLOTS_LIMIT = 5
 OTHER_SLOTS_WINDOW = timedelta(days=14)
-
-
-@lru_cache(maxsize=1024)
-def _zone(name: str | None) -> zoneinfo.ZoneInfo:
-    # Cached: the dispatcher formats thousands of times a second, and zone validation through
-    # zoneinfo.available_timezones() scans the tz database on every call (~9 ms).
-    try:
-        return zoneinfo.ZoneInfo(name) if name else zoneinfo.ZoneInfo("UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def in_zone(value: datetime, zone_name: str | None, *, with_date: bool = True) -> str:
-    """Same text as tz_display.format_in_zone ("Mon 2 Mar 2027, 09:00 CET (Europe/Berlin)"),
-    with the zone lookup cached (a test pins the two to the same output)."""
-    local = value.astimezone(_zone(zone_name))
-    time_part = f"{local:%H:%M} {local.tzname() or ''}".strip()
-    if not with_date:
-        return time_part
-    return f"{local:%a} {local.day} {local:%b %Y}, {time_part} ({local.tzinfo.key})"
 
 
 def _booking_url(booking: Booking) -> str:
@@ -78,7 +57,7 @@ def _other_slots(booking: Booking, zone_name: str) -> list[dict]:
         start = getattr(start, "start", start)
         iso = start.astimezone(UTC).isoformat().replace("+00:00", "Z")
         out.append({
-            "label": in_zone(start, zone_name),
+            "label": format_in_zone(start, zone_name),
             "url": f"{settings.SITE_URL}/mentors/{booking.mentor_id}/book/?start={iso}&duration={booking.duration_minutes}",
         })
     return out
@@ -124,7 +103,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     zone = recipient.timezone or "UTC"
     is_mentor = recipient.pk == booking.mentor_id
     other = booking.mentee if is_mentor else booking.mentor
-    when = in_zone(booking.start, zone)
+    when = format_in_zone(booking.start, zone)
     context = {
         "recipient": recipient,
         "recipient_name": recipient.display_name,
@@ -133,7 +112,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "booking": booking,
         "kind": notification.kind,
         "when": when,
-        "end_time": in_zone(booking.end, zone, with_date=False),
+        "end_time": format_in_zone(booking.end, zone, with_date=False),
         "zone": zone,
         "booking_url": _booking_url(booking),
         "site_url": settings.SITE_URL,
@@ -142,7 +121,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     }
     if notification.kind == "booking_rescheduled":
         moved = booking.events.filter(kind=BookingEvent.Kind.RESCHEDULED).order_by("-at", "-id").first()
-        context["previous_when"] = in_zone(moved.from_start, zone) if moved and moved.from_start else ""
+        context["previous_when"] = format_in_zone(moved.from_start, zone) if moved and moved.from_start else ""
     if notification.kind == "booking_cancelled" and booking.cancelled_by_id:
         context["cancelled_by_other"] = booking.cancelled_by_id != recipient.pk
     if notification.kind == "booking_expired":

@@ -14,8 +14,6 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from icalendar import Calendar
 
-from mentorship.templatetags.tz_display import format_in_zone
-from sessions.emails import in_zone
 from sessions.models import Booking, Notification
 from sessions.services.notifications import (
     booking_notify,
@@ -360,11 +358,3 @@ def test_email_html_escapes_what_people_typed(mentor, mentee):
     html = _sent_to(mentee)[0].alternatives[0][0]
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<script>alert(1)</script>" in _sent_to(mentee)[0].body  # plain text stays plain
-
-
-@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC",
-                                  "Not/AZone"])
-def test_email_time_format_is_the_sites_format(zone):
-    for moment in (START, datetime(2027, 3, 28, 1, 30, tzinfo=UTC), datetime(2027, 10, 31, 0, 30, tzinfo=UTC)):
-        assert in_zone(moment, zone) == format_in_zone(moment, zone)
-        assert in_zone(moment, zone, with_date=False) == format_in_zone(moment, zone, with_date=False)

@@ -1,0 +1,37 @@
+"""Every time is shown in the viewer's zone with the zone named, the same on pages and in emails."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.template import Context, Template
+
+from mentorship.templatetags.tz_display import format_in_zone
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone", "expected"),
+    [
+        # Berlin is UTC+1 in winter and UTC+2 after the 28 March 2027 change.
+        (datetime(2027, 3, 27, 8, 0, tzinfo=UTC), "Europe/Berlin", "Sat 27 Mar 2027, 09:00 CET (Europe/Berlin)"),
+        (datetime(2027, 3, 29, 8, 0, tzinfo=UTC), "Europe/Berlin", "Mon 29 Mar 2027, 10:00 CEST (Europe/Berlin)"),
+        # New York changes two weeks earlier (14 March 2027).
+        (datetime(2027, 3, 15, 13, 0, tzinfo=UTC), "America/New_York", "Mon 15 Mar 2027, 09:00 EDT (America/New_York)"),
+        # Half-hour and 45-minute offsets.
+        (datetime(2027, 1, 1, 0, 0, tzinfo=UTC), "Asia/Kolkata", "Fri 1 Jan 2027, 05:30 IST (Asia/Kolkata)"),
+        (datetime(2027, 1, 1, 0, 0, tzinfo=UTC), "Pacific/Chatham", "Fri 1 Jan 2027, 13:45 +1345 (Pacific/Chatham)"),
+    ],
+)
+def test_format_names_the_zone_and_follows_dst(moment, zone, expected):
+    assert format_in_zone(moment, zone) == expected
+
+
+def test_unknown_zone_falls_back_to_utc_and_says_so():
+    assert format_in_zone(datetime(2027, 1, 1, 12, 0, tzinfo=UTC), "Not/AZone") == "Fri 1 Jan 2027, 12:00 UTC (UTC)"
+
+
+def test_template_filters_render_in_the_given_zone():
+    html = Template("{% load tz_display %}{{ t|in_zone:'Europe/Berlin' }} / {{ t|in_zone_time:'Asia/Kolkata' }}").render(
+        Context({"t": datetime(2027, 7, 1, 7, 0, tzinfo=UTC)}))
+    assert html == "Thu 1 Jul 2027, 09:00 CEST (Europe/Berlin) / 12:30 IST"
