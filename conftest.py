@@ -11,6 +11,13 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
+
+# CI explores the same examples on every run: a property failure there is reproducible, never a
+# dice roll that blocks a landing. Developers' runs stay random and keep finding new cases.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(config, items):
