@@ -1,6 +1,6 @@
 """Reminder dispatch under load, with a worker killed half-way: exactly once, on time, fast enough.
 
-    .venv/bin/python bench/reminders.py [--bookings 100000] [--spread 120] [--timeout 900]
+    .venv/bin/python bench/reminders.py [--bookings 100000] [--spread 120] [--timeout 900] [--baseline 2000]
 
 What it does (on its own PostgreSQL database and Redis db, never the development ones):
 1. creates the database `bench_reminders` if needed and migrates it;
@@ -12,6 +12,12 @@ What it does (on its own PostgreSQL database and Redis db, never the development
 4. when half the reminders are sent, kills one worker with SIGKILL, then restarts it;
 5. stops by itself when every reminder is settled (or at --timeout) and prints reminders per
    second, p95 lateness (send time - due time), duplicates and misses.
+
+Because these machines are noisy, before the workers start it also times, in its own process,
+the project's dispatcher (notifications_dispatch_due) and a naive one (one row per transaction)
+over fresh samples of --baseline reminder rows each, and prints both rates and their ratio. The
+samples have their own people, bookings and rows, and are deleted with their sends before the
+main run, so they never enter its duplicate and miss accounting.
 
 Sends are counted by an email backend (TableEmailBackend below) that builds each MIME message,
 as Django's locmem backend does, and records it in a table on the dispatcher's own database
@@ -242,6 +248,127 @@ def _settled() -> bool:
     return not Notification.objects.filter(state="pending").exists()
 
 
+# --- the same-process baseline --------------------------------------------------------------------
+
+BASELINE_EMAILS = "baseline-"  # not "bench-": _populate deletes and collects users by that prefix
+BASELINE_BATCH = 200  # the batch sessions.tasks.dispatch_due_notifications passes
+
+
+def _baseline_clear() -> None:
+    """Delete the sample people, bookings and reminders (also those an interrupted run left)."""
+    from accounts.models import User
+    from sessions.models import Booking, Notification
+
+    users = User.objects.filter(email__startswith=BASELINE_EMAILS)
+    Notification.objects.filter(recipient__in=users).delete()
+    Booking.objects.filter(mentor__in=users).delete()
+    users.delete()
+
+
+def _baseline_sample(n_rows: int, tag: str) -> list[int]:
+    """Pending one-hour reminders shaped like _populate's, due a second ago; returns their ids.
+
+    The main run's rows are a day ahead while this runs, so a dispatcher sees only these.
+    """
+    from accounts.models import User
+    from sessions.models import Booking, Notification
+
+    n = max(2, (n_rows + 1) // 2)  # two reminders per booking; a booking needs two people
+    User.objects.bulk_create([
+        User(email=f"{BASELINE_EMAILS}{tag}-{i}@example.com", name=f"Baseline Person {i}", password="!",
+             timezone=ZONES[i % len(ZONES)], is_mentor=True, is_mentee=True) for i in range(n)])
+    ids = list(User.objects.filter(email__startswith=f"{BASELINE_EMAILS}{tag}-").order_by("id")
+               .values_list("id", flat=True))
+    now = datetime.now(UTC)
+    start = (now + timedelta(hours=1)).replace(microsecond=0)
+    end = start + timedelta(minutes=30)
+    bookings = Booking.objects.bulk_create([Booking(
+        mentor_id=ids[i], mentee_id=ids[(i + 1) % n], start=start, end=end, blocked_start=start,
+        blocked_end=end, duration_minutes=30, status="confirmed", topic="Growing into a staff role",
+        question="How do I show impact beyond my own team when my manager does not see it?",
+        call_url=f"https://meet.jit.si/mm-baseline-{tag}-{i}",
+    ) for i in range(n)])
+    rows = Notification.objects.bulk_create([
+        Notification(kind="reminder_1h", recipient_id=recipient_id, booking_id=booking.pk,
+                     dedupe_key=f"reminder:{booking.pk}:reminder_1h:to{recipient_id}:seq0",
+                     due_at=now - timedelta(seconds=1), payload={"sequence": 0, "role": role})
+        for booking in bookings
+        for recipient_id, role in ((booking.mentor_id, "mentor"), (booking.mentee_id, "mentee"))])
+    return [row.pk for row in rows]
+
+
+def _naive_dispatch() -> int:
+    """The dispatcher one writes first: one row per transaction (claim it, build and send its
+    mail through the same email code and backend, mark it sent, commit). Returns rows sent."""
+    from django.core.mail import get_connection
+    from django.db import transaction
+    from django.utils import timezone
+
+    from sessions.emails import notification_email
+    from sessions.models import Notification
+
+    sent = 0
+    while True:
+        with transaction.atomic():
+            now = timezone.now()
+            row = (Notification.objects.filter(state=Notification.State.PENDING, due_at__lte=now)
+                   .select_related("recipient", "booking", "booking__mentor", "booking__mentee")
+                   .select_for_update(of=("self",)).order_by("due_at").first())
+            if row is None:
+                return sent
+            message = notification_email(row)
+            with get_connection(fail_silently=False) as mail_connection:
+                message.connection = mail_connection
+                message.send()
+            row.state, row.sent_at, row.attempts = Notification.State.SENT, now, row.attempts + 1
+            row.subject = message.subject[:200]
+            row.save(update_fields=["state", "sent_at", "attempts", "subject"])
+        sent += 1
+
+
+def _real_dispatch() -> int:
+    """The project's dispatcher, looped the way the Celery task loops it. Returns rows sent."""
+    from sessions.services.notifications import notifications_dispatch_due
+
+    sent = 0
+    while True:
+        counts = notifications_dispatch_due(batch=BASELINE_BATCH)
+        sent += counts["sent"]
+        if counts["claimed"] < BASELINE_BATCH:
+            return sent
+
+
+def _baseline(n_rows: int) -> dict[str, float]:
+    """Time the real dispatcher and the naive one, each over its own fresh sample, in this process.
+
+    The real one goes first, so whatever warms up (templates, plans, buffers) favours the naive
+    one: if anything the ratio is understated. The sample sends are checked against the sends
+    table, then their rows and sends are deleted before the main run starts counting.
+    """
+    from django.db import connection
+
+    rates: dict[str, float] = {}
+    _baseline_clear()
+    try:
+        for name, dispatch in (("real", _real_dispatch), ("naive", _naive_dispatch)):
+            ids = _baseline_sample(n_rows, name)
+            started = time.monotonic()
+            sent = dispatch()
+            seconds = time.monotonic() - started
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*), count(DISTINCT notification_id) FROM {SENDS_TABLE} "
+                               "WHERE notification_id = ANY(%s)", [ids])
+                sends, distinct = cursor.fetchone()
+                cursor.execute(f"DELETE FROM {SENDS_TABLE} WHERE notification_id = ANY(%s)", [ids])
+            if not sent == sends == distinct == len(ids):
+                raise RuntimeError(f"baseline {name}: {len(ids)} rows, {sent} sent, {sends} mails, {distinct} distinct")
+            rates[name] = sent / seconds
+            print(f"  baseline {name:<5} {sent:,} reminders in {seconds:.2f} s", flush=True)
+    finally:
+        _baseline_clear()
+    return rates
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bookings", type=int, default=100_000)
@@ -249,6 +376,8 @@ def main() -> int:
     parser.add_argument("--lead", type=float, default=20.0, help="seconds from the end of set-up to the first due")
     parser.add_argument("--timeout", type=float, default=900.0, help="hard stop for the dispatch phase")
     parser.add_argument("--fresh", action="store_true", help="rebuild the data even if an earlier run left it")
+    parser.add_argument("--baseline", type=int, default=2000, metavar="ROWS",
+                        help="sample size for the same-process real/naive dispatcher ratio (0 skips it)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
     args = parser.parse_args()
@@ -275,6 +404,13 @@ def main() -> int:
     else:
         print("reusing the bookings and reminders of an earlier run (reset to pending; --fresh rebuilds)", flush=True)
     _vacuum()
+    baseline = None
+    if args.baseline > 0:
+        # Here, before the workers start: the machine is otherwise idle and every main row is
+        # still a day ahead, so neither dispatcher can touch them.
+        print(f"baseline: real and naive dispatcher, {args.baseline:,} reminders each, in this process", flush=True)
+        baseline = _baseline(args.baseline)
+        _vacuum()  # the sample's deleted rows would otherwise sit in front of the due index scans
     # A dry run of the final move (same rows, a day ahead either way) measures how long the move
     # takes on this machine right now; the real one then leaves twice that plus --lead, so the
     # first reminder is due only after the rows are visible and the workers are up.
@@ -320,10 +456,10 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    return _report(total, args.spread)
+    return _report(total, args.spread, baseline)
 
 
-def _report(total: int, spread: float) -> int:
+def _report(total: int, spread: float, baseline: dict[str, float] | None) -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -356,6 +492,9 @@ def _report(total: int, spread: float) -> int:
     print(f"reminders per second      {rate:,.0f}  ({sends:,} in {seconds:.1f} s, first to last send; "
           f"they fell due at {arrival:,.0f}/s)")
     print(f"lateness p50/p95/p99/max  {p50:.2f} / {p95:.2f} / {p99:.2f} / {worst:.2f} s")
+    if baseline:
+        print(f"baseline, one process     real dispatcher {baseline['real']:,.0f}/s, naive one-row-per-transaction "
+              f"{baseline['naive']:,.0f}/s: real/naive {baseline['real'] / baseline['naive']:.2f}x")
     exact = duplicates == 0 and misses == 0 and sent_without_mail == 0
     print("exactly once (0 duplicates, 0 misses):", "MET" if exact else "NOT MET")
     if rate < 0.95 * arrival:
