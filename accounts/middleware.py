@@ -28,3 +28,11 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def activate_user_timezone(request, user) -> None:
+    """Switch a request to an authenticated user's zone (for authentication that runs after the
+    middleware, such as API tokens). The middleware deactivates it when the response is done."""
+    if is_valid_timezone(user.timezone):
+        request.tz_name = user.timezone
+        timezone.activate(zoneinfo.ZoneInfo(user.timezone))

@@ -67,3 +67,4 @@ def exception_handler(exc, context):
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"]), "code": getattr(exc, "default_code", "error")}
     return response
+

@@ -210,7 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: DRF takes the 401 challenge from the first class, so anonymous calls get
         # 401 (not 403) while browsers still authenticate with their session.
-        "rest_framework.authentication.TokenAuthentication",
+        "mentorship.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import authentication, permissions
+from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,7 +20,6 @@ class MatchListView(APIView):
     """The signed-in mentee's recommended mentors, best first, with scores and reasons."""
 
     # Token first so an anonymous call gets 401 with a WWW-Authenticate header, not 403.
-    authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated, IsMentee]
 
     @extend_schema(parameters=[OpenApiParameter("limit", int, description="1-50, default MATCHING_TOP_N")],

@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -37,8 +36,6 @@ class IsMentor(permissions.BasePermission):
 
 
 class MentorOnlyView(APIView):
-    # Token first so that an anonymous request gets 401 with a WWW-Authenticate header, not 403.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated, IsMentor]
 
 

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -21,9 +20,6 @@ from sessions.api import bookings_serializers as s
 from sessions.models import Booking
 from sessions.services import bookings as services
 
-# Token first: DRF takes the WWW-Authenticate header from the first class, so an anonymous call
-# answers 401 (with a challenge) rather than the 403 SessionAuthentication alone would give.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 ROLES = ("mentor", "mentee")
 WHENS = ("upcoming", "past")
 
@@ -46,7 +42,6 @@ def get_visible_booking(request, pk: int, *, prefetch_events: bool = False) -> B
 
 
 class BookingListCreate(generics.ListAPIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
     serializer_class = s.BookingSerializer
 
@@ -108,7 +103,6 @@ class BookingListCreate(generics.ListAPIView):
 
 
 class BookingDetail(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=s.BookingDetailSerializer)
@@ -118,7 +112,6 @@ class BookingDetail(APIView):
 
 
 class _BookingAction(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
     input_serializer = None
 
