@@ -69,3 +69,31 @@ def test_mentor_on_their_own_page_is_sent_to_availability_not_invited_to_book(cl
     assert "Your free times" in own and reverse("booking:availability") in own and "Book a session" not in own
     client.force_login(MenteeFactory())
     assert "Book a session" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_after_rating_the_session_page_offers_an_edit_not_a_second_rating(client):
+    from ratings.services import rating_create
+
+    booking = _completed_booking()
+    rating_create(booking_id=booking.pk, rater=booking.mentee, stars=4, comment="Clear, practical advice.",
+                  expectation="met")
+    client.force_login(booking.mentee)
+    page = client.get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    assert "You rated this session 4 out of 5." in page
+    assert "Edit your rating" in page
+    assert "Rate this session" not in page
+
+
+@pytest.mark.django_db
+def test_after_the_edit_window_the_rating_is_shown_as_final(client):
+    from ratings.models import Rating
+    from ratings.services import rating_create
+
+    booking = _completed_booking()
+    rating = rating_create(booking_id=booking.pk, rater=booking.mentee, stars=5, expectation="exceeded")
+    Rating.objects.filter(pk=rating.pk).update(created_at=timezone.now() - timedelta(days=30))
+    client.force_login(booking.mentee)
+    page = client.get(reverse("booking:detail", args=[booking.pk])).content.decode()
+    assert "It can no longer be changed." in page
+    assert "Edit your rating" not in page

@@ -7,6 +7,7 @@ from django import template
 
 from ratings.models import RatingReport
 from ratings.selectors import mentor_reviews_summary, public_name
+from ratings.services import rating_is_editable
 
 register = template.Library()
 
@@ -47,3 +48,18 @@ def star_text(value) -> str:
     except (TypeError, ValueError):
         return ""
     return "★" * n + "☆" * (5 - n)
+
+
+@register.simple_tag
+def viewer_rating(booking, user):
+    """`{% viewer_rating booking user as rating %}`: the viewer's own rating of a booking, or None.
+
+    Lets the booking page say "Edit your rating" instead of inviting a second one (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from ratings.models import Rating
+
+    rating = Rating.objects.filter(booking=booking, rater=user).first()
+    if rating is not None:
+        rating.editable = rating_is_editable(rating)
+    return rating
