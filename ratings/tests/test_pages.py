@@ -136,7 +136,7 @@ def test_mentor_page_shows_average_distribution_reviews_and_reply(client, review
     assert "4 stars</th>" in page and "1 (100%)" in page and "0 (0%)" in page  # text, not colour only
     assert "Clear, practical advice." in page and "Manu M." in page
     assert "Glad it helped" in page
-    assert "Log in to report this review" in page
+    assert "Sign in to report this review" in page
     assert review.rater.email not in page
     assert "met" not in page.split('id="reviews"')[1].split("</section>")[0]
 
