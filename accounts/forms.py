@@ -1,6 +1,6 @@
 """Account forms: they parse and present input; the services in accounts.services validate and write.
 
-`apply_domain_errors` puts a service's per-field messages back next to the fields they belong to.
+`mentorship.errors.form_add_domain_error` puts a service's per-field messages next to their fields.
 """
 
 from __future__ import annotations
@@ -8,18 +8,10 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from accounts.errors import AccountError
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
 from accounts.selectors import SORTS
 from accounts.timezones import timezone_choices, validate_timezone
 from accounts.validators import split_terms, validate_photo
-
-
-def apply_domain_errors(form: forms.Form, exc: AccountError) -> None:
-    for field, messages in (exc.field_errors or {"__all__": [exc.message]}).items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 def _language_choices():

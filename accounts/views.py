@@ -15,10 +15,10 @@ from accounts.forms import (
     MenteeProfileForm,
     MentorProfileForm,
     UserSettingsForm,
-    apply_domain_errors,
 )
 from accounts.models import MenteeProfile, MentorProfile
 from accounts.selectors import MentorFilters, directory_match_scores, mentor_for_page, mentors_search
+from mentorship.errors import form_add_domain_error
 
 DIRECTORY_PAGE_SIZE = 12
 
@@ -32,7 +32,7 @@ def me(request):
             try:
                 services.user_update(user=user, **form.cleaned_data)
             except AccountError as exc:
-                apply_domain_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, "Your settings are saved.")
                 return redirect("accounts:me")
@@ -58,7 +58,7 @@ def mentor_profile_edit(request):
             try:
                 services.mentor_profile_update(user=user, **form.changes())
             except AccountError as exc:
-                apply_domain_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, "Your mentor profile is saved.")
                 return redirect("accounts:mentor_profile_edit")
@@ -80,7 +80,7 @@ def mentee_profile_edit(request):
             try:
                 services.mentee_profile_update(user=user, **form.cleaned_data)
             except AccountError as exc:
-                apply_domain_errors(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, "Your mentee profile is saved.")
                 return redirect("accounts:mentee_profile_edit")

@@ -24,3 +24,14 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def form_add_domain_error(form, error: DomainError) -> None:
+    """Show a service's refusal on a page's form: each message on its field where the form has
+    that field, otherwise (or when the error names no field) at the top of the form."""
+    if not error.field_errors:
+        form.add_error(None, error.message)
+        return
+    for field, messages in error.field_errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 
-from ratings.errors import RatingError
 from ratings.models import (
     COMMENT_MAX_LENGTH,
     FEEDBACK_MAX_LENGTH,
@@ -67,11 +66,3 @@ class DecideForm(forms.Form):
         self.fields["ids"].choices = [(v, v) for v in values if str(v).isdigit()][:MAX_BATCH + 1]
 
 
-def add_domain_error(form: forms.Form, error: RatingError) -> None:
-    """Show a service's refusal on the form: per field where the form has that field."""
-    if not error.field_errors:
-        form.add_error(None, error.message)
-        return
-    for field, messages in error.field_errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

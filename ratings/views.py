@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import MentorProfile
+from mentorship.errors import form_add_domain_error
 from ratings import selectors, services
 from ratings.errors import RatingError
 from ratings.forms import (
@@ -26,7 +27,6 @@ from ratings.forms import (
     QueueFilterForm,
     ReplyForm,
     ReportForm,
-    add_domain_error,
 )
 from ratings.models import Rating, State
 
@@ -78,7 +78,7 @@ def rate(request, booking_id: int):
                 else:
                     rating = services.rating_create(booking_id=booking.pk, rater=request.user, **form.cleaned_data)
             except RatingError as error:
-                add_domain_error(form, error)
+                form_add_domain_error(form, error)
                 status = error.status
             else:
                 messages.success(request, "Thank you: your rating is saved." if not existing
@@ -113,7 +113,7 @@ def reply(request, rating_id: int):
             try:
                 services.reply_create(rating_id=rating.pk, author=request.user, body=form.cleaned_data["body"])
             except RatingError as error:
-                add_domain_error(form, error)
+                form_add_domain_error(form, error)
                 status = error.status
             else:
                 messages.success(request, "Your reply is published.")
@@ -139,7 +139,7 @@ def report(request, rating_id: int):
             try:
                 services.report_create(rating_id=rating.pk, reporter=request.user, **form.cleaned_data)
             except RatingError as error:
-                add_domain_error(form, error)
+                form_add_domain_error(form, error)
                 status = error.status
             else:
                 messages.success(request, "Thank you: a moderator will look at this review.")
@@ -178,7 +178,7 @@ def moderation_queue(request):
                                               action=decide.cleaned_data["action"],
                                               reason=decide.cleaned_data["reason"])
             except RatingError as error:
-                add_domain_error(decide, error)
+                form_add_domain_error(decide, error)
                 status = error.status
             else:
                 action = services.PAST_TENSE[decide.cleaned_data["action"]]

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.timezones import timezone_choices
+from mentorship.errors import form_add_domain_error
 from sessions import selectors
 from sessions.api.availability_serializers import SlotQuerySerializer
 from sessions.api.availability_views import bookable_mentor, slot_payload, viewer_zone
@@ -98,9 +99,7 @@ def policy(request):
         try:
             services.policy_update(mentor=mentor, **{name: form.cleaned_data[name] for name in form.Meta.fields})
         except BookingError as exc:
-            for field, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, "Your booking settings are saved.")
             return redirect("booking:availability")
@@ -116,9 +115,7 @@ def override_add(request):
         try:
             services.override_create(mentor=mentor, **form.cleaned_data)
         except BookingError as exc:
-            for field, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, "Override added.")
             return redirect("booking:availability")

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from mentorship.errors import form_add_domain_error
 from sessions.errors import BookingError
 from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
 from sessions.models import Booking, BookingPolicy
@@ -50,14 +51,6 @@ def _bookable_mentor(mentor_id: int) -> User:
                              is_active=True, mentor_profile__isnull=False)
 
 
-def _apply_error(form, exc: BookingError) -> None:
-    for field, errors in exc.field_errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
-
-
 @login_required
 def book(request, mentor_id: int):
     mentor = _bookable_mentor(mentor_id)
@@ -78,7 +71,7 @@ def book(request, mentor_id: int):
             except BookingError as exc:
                 error = exc.message
                 status = exc.status
-                _apply_error(form, exc)
+                form_add_domain_error(form, exc)
                 next_slots = [_parse_start(s) for s in exc.extra.get("next_slots", [])]
             else:
                 if booking.status == Booking.Status.CONFIRMED:
@@ -213,7 +206,7 @@ def _act(request, pk: int, form_class, form_key: str, call, success: str):
             raise Http404(exc.message)
         messages.error(request, exc.message)
         if form is not None:
-            _apply_error(form, exc)
+            form_add_domain_error(form, exc)
         next_slots = [_parse_start(s) for s in exc.extra.get("next_slots", [])]
         booking.refresh_from_db()
         return _render_detail(request, booking, status=exc.status, next_slots=[s for s in next_slots if s],
