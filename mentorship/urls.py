@@ -5,6 +5,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mentorship import views
+from mentorship.admin_site import admin_login
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -16,6 +17,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/login/", admin_login),  # before admin.site.urls, so it replaces the admin's form
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

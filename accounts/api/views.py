@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import authenticate
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, permissions, serializers
@@ -33,6 +32,7 @@ from accounts.errors import AccountError
 from accounts.forms import DirectoryFilterForm
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
 from accounts.selectors import SORTS, MentorFilters, directory_match_scores, mentor_by_id, mentors_search
+from accounts.signin import password_check
 
 
 class MeView(APIView):
@@ -223,9 +223,7 @@ class TokenView(APIView):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         email, password = data.validated_data["email"], data.validated_data["password"]
-        user = authenticate(request._request, email=email, password=password)
-        if user is None:
-            raise exceptions.ValidationError({"non_field_errors": ["Wrong email or password."]})
+        user = password_check(request._request, email=email, password=password)
         if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not EmailAddress.objects.filter(
                 user=user, verified=True).exists():
             raise exceptions.ValidationError({"email": ["Confirm your email address first (see the email we sent)."]})
