@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -33,6 +33,7 @@ from accounts.forms import DirectoryFilterForm
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
 from accounts.selectors import SORTS, MentorFilters, directory_match_scores, mentor_by_id, mentors_search
 from accounts.signin import password_check
+from mentorship.parsers import BoundedJSONParser
 
 
 class MeView(APIView):
@@ -53,7 +54,7 @@ class MeView(APIView):
 
 class _OwnProfileView(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     write_serializer: type[serializers.Serializer]
 
     def _write(self, request, *, partial: bool):
