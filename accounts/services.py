@@ -21,7 +21,7 @@ from accounts.errors import AccountError
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
 from accounts.search import mentor_search_refresh
 from accounts.timezones import is_valid_timezone
-from accounts.validators import split_terms, validate_photo
+from accounts.validators import photo_normalise, split_terms
 from matching import triggers
 
 USER_FIELDS = ("name", "timezone", "is_mentor", "is_mentee", "remind_24h", "remind_1h", "email_updates")
@@ -249,11 +249,9 @@ def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
         photo = changes["photo"]
         if photo:
             try:
-                validate_photo(photo)
+                profile.photo = photo_normalise(photo)
             except ValidationError as exc:
                 errors["photo"] = list(exc.messages)
-            else:
-                profile.photo = photo
         else:
             profile.photo = None
     if "skills" in changes:

@@ -8,7 +8,7 @@ from django.test import Client
 from mentorship.parsers import json_depth_exceeds
 
 
-@pytest.mark.parametrize("url", ["/calendar/%00.ics", "/mentors/a%00b/", "/sessions/1%00/", "/mentors/?q=%00",
+@pytest.mark.parametrize("url", ["/calendar/%00.ics", "/mentors/a%00b/", "/sessions/1%00/",
                                  "/api/v1/mentors/?q=%00", "/api/v1/skills/?q=a%00"])
 def test_nul_bytes_anywhere_in_the_address_are_a_400(db, url):
     assert Client(raise_request_exception=False).get(url).status_code == 400
