@@ -127,3 +127,18 @@ def test_large_file_shows_a_progress_bar(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "60/60" in captured.err and "60 mentee(s)" in captured.out
     assert MenteeProfile.objects.count() == 60
+
+
+def test_a_deeply_nested_file_is_a_clear_error_with_exit_code_2(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "deep.json"
+    path.write_text('{"mentors": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(CommandError, match="nests deeper than") as exc:
+        call_command("import_profiles", str(path))
+    assert exc.value.returncode == 2
+    # Run as people do: one line on stderr, no traceback, exit status 2.
+    result = subprocess.run([sys.executable, "manage.py", "import_profiles", str(path)], capture_output=True, text=True,
+                            env={**__import__("os").environ, "DATABASE_URL": "sqlite:///:memory:"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "nests deeper" in result.stderr

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts.importing import import_size, profiles_import
+from mentorship.parsers import MAX_DEPTH, json_depth_exceeds
 
 PROGRESS_FROM = 50  # records; below this the import is instant and a bar is noise
 
@@ -22,7 +23,13 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, no_progress: bool = False, **options):
         try:
             with open(file, encoding="utf-8") as fh:
-                data = json.load(fh)
+                text = fh.read()
+            # Python's decoder recurses per level and dies with a RecursionError traceback; a
+            # profile file nests four levels at most.
+            if json_depth_exceeds(text, MAX_DEPTH):
+                raise CommandError(f"{file} nests deeper than {MAX_DEPTH} levels; it is not a profiles file.",
+                                   returncode=2)
+            data = json.loads(text)
         except FileNotFoundError:
             raise CommandError(f"No such file: {file}")
         except UnicodeDecodeError as exc:
