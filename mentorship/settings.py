@@ -215,7 +215,13 @@ SOCIALACCOUNT_QUERY_EMAIL = True
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "mentorship.cache.FailoverRedisCache", "LOCATION": REDIS_URL,
+                    # Fail over in half a second, not after the kernel's connect timeout.
+                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+        # Stands in while Redis is down (mentorship/cache.py); its table comes with `migrate`.
+        "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_fallback"},
+    }
 
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -238,8 +244,8 @@ REST_FRAMEWORK = {
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "mentorship.throttling.AnonRateThrottle",
+        "mentorship.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/min"),

@@ -10,7 +10,6 @@ from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -34,6 +33,7 @@ from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Sk
 from accounts.selectors import SORTS, MentorFilters, directory_match_scores, mentor_by_id, mentors_search
 from accounts.signin import password_check
 from mentorship.parsers import BoundedJSONParser
+from mentorship.throttling import AnonRateThrottle
 
 
 class MeView(APIView):
