@@ -34,6 +34,9 @@ if PRODUCTION:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# /healthz shows error details (hosts, ports, database names) to staff and to a monitor that sends
+# this value in X-Healthz-Token; everyone else sees only ok/degraded per check.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -281,6 +284,8 @@ JITSI_BASE_URL = env_str("JITSI_BASE_URL", "https://meet.jit.si")
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Monitors and container health checks speak plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
 
@@ -34,15 +35,38 @@ def _check_broker() -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}"
 
 
+def _check_pages() -> tuple[bool, str]:
+    """Render a page the way visitors get one: a missing static manifest (or any template error)
+    fails every HTML page while the database and broker look fine."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    try:
+        render_to_string("home.html", {"mentors": []}, request=request)
+        return True, "ok"
+    except Exception as exc:  # the point is to report any failure, not to raise it
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+def _may_see_details(request) -> bool:
+    # Error details name hosts, ports and databases: staff, or a monitor holding the token, only.
+    token = settings.HEALTHZ_TOKEN
+    if token and constant_time_compare(request.headers.get("X-Healthz-Token", ""), token):
+        return True
+    return bool(getattr(request, "user", None) and request.user.is_staff)
+
+
 @never_cache
 def healthz(request):
-    db_ok, db_info = _check_database()
-    broker_ok, broker_info = _check_broker()
-    ok = db_ok and broker_ok
-    body = {
-        "status": "ok" if ok else "degraded",
-        "database": {"ok": db_ok, "detail": db_info},
-        "broker": {"ok": broker_ok, "detail": broker_info},
-        "debug": settings.DEBUG,
-    }
+    checks = {"database": _check_database(), "broker": _check_broker(), "pages": _check_pages()}
+    ok = all(passed for passed, _ in checks.values())
+    details = _may_see_details(request)
+    body: dict = {"status": "ok" if ok else "degraded"}
+    for name, (passed, info) in checks.items():
+        body[name] = {"ok": passed, "detail": info} if details else {"ok": passed}
+    if details:
+        body["debug"] = settings.DEBUG
     return JsonResponse(body, status=200 if ok else 503)

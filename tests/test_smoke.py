@@ -71,3 +71,41 @@ def test_openapi_schema_validates_without_warnings(tmp_path):
     for path in ("/api/v1/mentors/", "/api/v1/bookings/", "/api/v1/matches/", "/api/v1/ratings/",
                  "/api/v1/availability/rules/", "/api/v1/mentors/{mentor_id}/slots/"):
         assert path in text, path
+
+
+@pytest.mark.django_db
+def test_healthz_hides_error_details_from_the_public(client, settings):
+    from mentorship.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        body = client.get("/healthz").json()
+    finally:
+        app.conf.broker_url = original
+    assert body["broker"] == {"ok": False}
+    assert "127.0.0.1" not in str(body) and "debug" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["staff", "token"])
+def test_healthz_shows_details_to_staff_and_to_a_monitor_with_the_token(client, settings, staff, who):
+    settings.HEALTHZ_TOKEN = "s3cret-monitor"
+    headers = {}
+    if who == "staff":
+        client.force_login(staff)
+    else:
+        headers = {"HTTP_X_HEALTHZ_TOKEN": "s3cret-monitor"}
+    body = client.get("/healthz", **headers).json()
+    assert body["database"]["detail"] and "debug" in body
+    assert "detail" not in client.__class__().get("/healthz", HTTP_X_HEALTHZ_TOKEN="wrong").json()["database"]
+
+
+@pytest.mark.django_db
+def test_healthz_fails_when_pages_cannot_render(client, settings, tmp_path):
+    # Production storage with no manifest (collectstatic not run as production): every page 500s.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["pages"] == {"ok": False}
