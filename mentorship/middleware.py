@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.views.defaults import bad_request
 
 
@@ -30,3 +34,28 @@ class RejectNulBytesMiddleware:
         fields = [key for key, values in request.GET.lists() if any("\x00" in key + value for value in values)]
         errors = {field.replace("\x00", ""): [message] for field in fields} or {"non_field_errors": [message]}
         return JsonResponse({"detail": "Invalid input.", "code": "invalid", "errors": errors}, status=400)
+
+
+class StaffTwoFactorMiddleware:
+    """With STAFF_REQUIRE_2FA, a staff member without an authenticator app is sent to set one up
+    before any staff-only page (the admin, the development mailbox) answers them.
+
+    A stolen staff password then gives no admin access on its own: allauth asks for the code at
+    every sign-in once the authenticator exists.
+    """
+
+    STAFF_PREFIXES = ("/admin/", "/staff/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (settings.STAFF_REQUIRE_2FA and request.path.startswith(self.STAFF_PREFIXES)
+                and request.user.is_authenticated and request.user.is_staff and not _has_totp(request.user)):
+            messages.warning(request, "Staff accounts need two-factor sign-in. Set up an authenticator app to continue.")
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.socialaccount",
     "accounts",
     "sessions.apps.BookingConfig",
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mentorship.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -198,6 +200,13 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "signup": "20/h/ip", "reset_password": "5/h/ip"}
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, for anyone at
+# /accounts/2fa/. Staff must have it before they can use the admin or staff pages; production
+# requires it, development leaves it optional so demo logins keep working.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Micro-mentorship"
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", PRODUCTION)
 
 # --- Client addresses ------------------------------------------------------------------------
 # X-Forwarded-For is written by whoever sends the request, so it is only believed for the hops
