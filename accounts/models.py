@@ -258,12 +258,38 @@ class MenteeProfile(models.Model):
         return f"{self.user} (mentee)"
 
 
+class ApiToken(models.Model):
+    """A credential an API client sends as `Authorization: Token <key>`; a person may hold several
+    (one per app or script) and see and revoke each.
+
+    Lifecycle: created by signing in at the token endpoint (the key is shown once; only its SHA-256
+    is stored, so a database leak gives no working key) -> used, which refreshes `last_used_at` ->
+    revoked by its owner (deleted), or dead on its own: idle longer than API_TOKEN_IDLE_DAYS, or
+    issued before the owner's password or email changed (`credential_stamp` no longer matches).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, blank=True, help_text="Which app or script uses it")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to recognise it")
+    credential_stamp = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}... ({self.user})"
+
+
 def mentor_rating_smoothing() -> tuple[float, int]:
     """(prior mean, prior weight) for the Bayesian average shown on profiles."""
     return (getattr(settings, "RATING_PRIOR_MEAN", 4.0), getattr(settings, "RATING_PRIOR_WEIGHT", 5))
 
 
 __all__ = [
-    "User", "Skill", "Industry", "Language", "MentorProfile", "MenteeProfile", "MODERATORS_GROUP",
+    "User", "Skill", "Industry", "Language", "MentorProfile", "MenteeProfile", "ApiToken", "MODERATORS_GROUP",
     "MinValueValidator",
 ]

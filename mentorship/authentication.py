@@ -3,13 +3,15 @@ authentication classes while importing its views, so they must not import them b
 
 from __future__ import annotations
 
-from rest_framework import authentication
+from rest_framework import authentication, exceptions
 
 from accounts.middleware import activate_user_timezone
+from accounts.tokens import api_token_authenticate
 
 
-class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF token auth that also switches the request to the user's time zone.
+class TokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>` against accounts.ApiToken (hashed, expiring, revocable), and the
+    request switched to the user's time zone.
 
     The time zone middleware runs before DRF authenticates, so for a token client it only sees
     an anonymous user and picks UTC; every time in the response would then be in the wrong zone.
@@ -17,8 +19,23 @@ class TokenAuthentication(authentication.TokenAuthentication):
     from the first class, so anonymous calls get 401 rather than 403.
     """
 
+    keyword = "Token"
+
     def authenticate(self, request):
-        result = super().authenticate(request)
-        if result is not None:
-            activate_user_timezone(request._request, result[0])
-        return result
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("Send the header as 'Authorization: Token <key>'.")
+        try:
+            key = parts[1].decode()
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        user = api_token_authenticate(key=key)
+        if user is None:
+            raise exceptions.AuthenticationFailed("Invalid or expired token. Sign in again for a new one.")
+        activate_user_timezone(request._request, user)
+        return user, None
+
+    def authenticate_header(self, request):
+        return self.keyword

@@ -208,6 +208,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Micro-mentorship"
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", PRODUCTION)
 
+# API tokens end after this many days without use, and with any password or email change.
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
+
 # --- Client addresses ------------------------------------------------------------------------
 # X-Forwarded-For is written by whoever sends the request, so it is only believed for the hops
 # our own proxies added: with N trusted proxies in front, the client is the N-th address from the

@@ -34,7 +34,7 @@ def test_the_sign_in_page_and_the_api_answer_while_redis_is_down(redis_down, men
     assert "Redis cache unreachable" in caplog.text
     response = APIClient().post("/api/v1/auth/token/", {"email": mentee.email, "password": "correct-horse-battery"},
                                 format="json")
-    assert response.status_code == 200 and response.json()["token"]
+    assert response.status_code == 201 and response.json()["token"]
 
 
 def test_password_guessing_is_still_limited_from_the_database_while_redis_is_down(redis_down, mentee):

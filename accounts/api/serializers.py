@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
 from accounts.timezones import is_valid_timezone
+from accounts.tokens import api_token_expires_at
 from accounts.validators import MAX_TERM_LENGTH, MAX_TERMS
 
 
@@ -142,7 +143,21 @@ class MenteeProfileWriteSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(max_length=256, style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(max_length=80, required=False, allow_blank=True,
+                                 help_text="Which app or script will use the token (shown in your token list)")
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+class ApiTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    prefix = serializers.CharField(read_only=True, help_text="The key's first characters")
+    created_at = serializers.DateTimeField(read_only=True)
+    last_used_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.SerializerMethodField(help_text="When it ends unless used again before then")
+
+    def get_expires_at(self, token) -> str:
+        return serializers.DateTimeField().to_representation(api_token_expires_at(token))
+
+
+class TokenSerializer(ApiTokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="The key: shown once, send it as 'Authorization: Token <key>'")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.api import views
+from accounts.api import token_views, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="accounts-me"),
@@ -11,5 +11,7 @@ urlpatterns = [
     path("skills/", views.SkillListView.as_view(), name="accounts-skill-list"),
     path("industries/", views.IndustryListView.as_view(), name="accounts-industry-list"),
     path("languages/", views.LanguageListView.as_view(), name="accounts-language-list"),
-    path("auth/token/", views.TokenView.as_view(), name="accounts-token"),
+    path("auth/token/", token_views.TokenView.as_view(), name="accounts-token"),
+    path("me/tokens/", token_views.MyTokensView.as_view(), name="accounts-tokens"),
+    path("me/tokens/<int:id>/", token_views.MyTokenView.as_view(), name="accounts-token-detail"),
 ]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, permissions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,16 +22,12 @@ from accounts.api.serializers import (
     MeUpdateSerializer,
     MyMentorProfileSerializer,
     SkillSerializer,
-    TokenRequestSerializer,
-    TokenSerializer,
 )
 from accounts.errors import AccountError
 from accounts.forms import DirectoryFilterForm
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
 from accounts.selectors import SORTS, MentorFilters, directory_match_scores, mentor_by_id, mentors_search
-from accounts.signin import password_check
 from mentorship.parsers import BoundedJSONParser
-from mentorship.throttling import AnonRateThrottle
 
 
 class MeView(APIView):
@@ -205,28 +199,3 @@ class LanguageListView(generics.ListAPIView):
     serializer_class = LanguageSerializer
     queryset = Language.objects.order_by("name")
     filter_backends: list = []
-
-
-class TokenThrottle(AnonRateThrottle):
-    # Password guessing through the API is throttled per client address like the login form is.
-    scope = "auth_token"
-    rate = "10/min"
-
-
-class TokenView(APIView):
-    permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [TokenThrottle]
-
-    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer,
-                   summary="Exchange email and password for an API token (send it as 'Authorization: Token ...')")
-    def post(self, request):
-        data = TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        email, password = data.validated_data["email"], data.validated_data["password"]
-        user = password_check(request._request, email=email, password=password)
-        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not EmailAddress.objects.filter(
-                user=user, verified=True).exists():
-            raise exceptions.ValidationError({"email": ["Confirm your email address first (see the email we sent)."]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})

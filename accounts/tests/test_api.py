@@ -206,7 +206,7 @@ def test_taxonomy_endpoints_list_and_search(api_client):
 def test_token_for_email_and_password_and_it_authenticates(api_client, mentee):
     response = api_client.post(TOKEN, {"email": "MENTEE@example.com", "password": "correct-horse-battery"},
                                format="json")
-    assert response.status_code == 200
+    assert response.status_code == 201
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert api_client.get(ME).json()["email"] == "mentee@example.com"
 

@@ -36,14 +36,14 @@ def test_another_account_is_not_locked_by_those_failures(mentee, mentor):
     for i in range(5):
         _token(f"203.0.113.{i + 1}", "wrong")
     response = _token("192.0.2.99", PASSWORD, email="mentor@example.com")
-    assert response.status_code == 200 and response.json()["token"]
+    assert response.status_code == 201 and response.json()["token"]
 
 
 def test_a_known_good_password_interleaved_does_not_buy_more_guesses(mentee):
     # An attacker who also knows a valid pair must not reset the account's count with it.
     for i in range(4):
         assert _token(f"203.0.113.{i + 1}", "wrong").status_code == 400
-    assert _token("192.0.2.50", PASSWORD).status_code == 200
+    assert _token("192.0.2.50", PASSWORD).status_code == 201
     assert _token("203.0.113.20", "wrong").status_code == 400
     assert _token("203.0.113.21", "wrong").status_code == 429
 
@@ -66,7 +66,7 @@ def test_behind_one_trusted_proxy_the_client_is_the_address_the_proxy_appended(m
             assert _token("10.0.0.1", "wrong", forwarded="1.2.3.4, 198.51.100.1", email=f"x{i}@example.com").status_code == 400
         assert _token("10.0.0.1", "wrong", forwarded="5.6.7.8, 198.51.100.1", email="y@example.com").status_code == 429
         # Another client behind the same proxy has its own address count.
-        assert _token("10.0.0.1", PASSWORD, forwarded="198.51.100.2", email="mentor@example.com").status_code == 200
+        assert _token("10.0.0.1", PASSWORD, forwarded="198.51.100.2", email="mentor@example.com").status_code == 201
     finally:
         api_settings.reload()
 
