@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from urllib.parse import unquote
 
 from django.utils import timezone
 
@@ -19,7 +20,8 @@ class UserTimezoneMiddleware:
         if user is not None and user.is_authenticated:
             tz_name = user.timezone
         else:
-            cookie = request.COOKIES.get("tz", "")
+            # unquote: browsers that ran an older script stored the name URL-encoded.
+            cookie = unquote(request.COOKIES.get("tz", ""))
             if is_valid_timezone(cookie):
                 tz_name = cookie
         request.tz_name = tz_name or "UTC"

@@ -35,3 +35,17 @@ def test_template_filters_render_in_the_given_zone():
     html = Template("{% load tz_display %}{{ t|in_zone:'Europe/Berlin' }} / {{ t|in_zone_time:'Asia/Kolkata' }}").render(
         Context({"t": datetime(2027, 7, 1, 7, 0, tzinfo=UTC)}))
     assert html == "Thu 1 Jul 2027, 09:00 CEST (Europe/Berlin) / 12:30 IST"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ["America/New_York", "America%2FNew_York"])
+def test_a_visitors_zone_cookie_is_honoured_raw_or_url_encoded(client, cookie):
+    client.cookies["tz"] = cookie
+    assert "America/New_York" in client.get("/mentors/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_bogus_zone_cookie_falls_back_to_utc(client):
+    client.cookies["tz"] = "Mars%2FOlympus"
+    response = client.get("/mentors/")
+    assert response.wsgi_request.tz_name == "UTC"

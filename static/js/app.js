@@ -13,8 +13,17 @@
         if (select.options[i].value === zone) { select.value = zone; break; }
       }
     });
-    if (!document.cookie.match(/(^|; )tz=/)) {
-      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    // IANA names are plain ASCII letters, digits, "/", "_", "+" and "-", all legal in a cookie
+    // value: store the name as it is (an encoded "America%2FNew_York" is not a zone name).
+    var current = document.cookie.match(/(?:^|; )tz=([^;]*)/);
+    if (!current || current[1] !== zone) {
+      document.cookie = "tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
+      // A visitor's first page was drawn in the server's guess; draw it again in their zone once.
+      var shown = document.body && document.body.dataset.tz;
+      if (shown && shown !== zone && !document.body.dataset.tzFixed && !sessionStorage.getItem("tz-reloaded")) {
+        sessionStorage.setItem("tz-reloaded", "1");
+        window.location.reload();
+      }
     }
   }
   document.addEventListener("DOMContentLoaded", detectTimezone);
