@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run   - the whole platform (web, Celery worker and beat) with demo data
 #   make test  - the test suite (installs what the tests need, Chromium included)
+# and for development: make dev - the same platform with Django's auto-reloading server (DEBUG on)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser migrate seed lint bench clean
+.PHONY: run dev test install install-dev browser migrate seed lint bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +41,9 @@ seed: migrate
 run: seed
 	$(PY) manage.py collectstatic --noinput -v 0
 	HOST=$(HOST) PORT=$(PORT) PY=$(PY) ./bin/run-all
+
+dev: seed
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) ./bin/run-all --dev
 
 test: install-dev browser
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -155,6 +155,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Outside production whitenoise also serves straight from the apps' static folders, so `make run`
+# (gunicorn, DEBUG off) shows a changed stylesheet without another collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
