@@ -62,10 +62,16 @@ class History:
         self.mentees = mentees
         self.demo_mentor, self.demo_mentee = demo_mentor, demo_mentee
         self.stamps = _Stamps()
+        self.policies: dict = {}
         self.counts = {"completed": 0, "reviews": 0, "no_shows": 0, "late_cancellations": 0, "upcoming": 0,
                        "requests": 0}
         self.interests = {m.pk: {s.name for s in m.mentee_profile.interests.all()} for m in mentees}
         self.skills = {m.pk: {s.name for s in m.mentor_profile.skills.all()} for m in self.mentors}
+
+    def _policy(self, mentor: User):
+        if mentor.pk not in self.policies:
+            self.policies[mentor.pk] = policy_for(mentor=mentor)
+        return self.policies[mentor.pk]
 
     # --- choosing -----------------------------------------------------------------------------
 
@@ -102,7 +108,7 @@ class History:
 
     def _past_one(self, mentor: User, *, mentee: User | None = None, day: datetime | None = None,
                   outcome: str | None = None) -> Booking | None:
-        policy = policy_for(mentor=mentor)
+        policy = self._policy(mentor)
         profile = mentor.mentor_profile
         duration = self.rng.choice(profile.session_lengths)
         for _ in range(4):
@@ -210,7 +216,7 @@ class History:
                                   private_feedback=rng.choice(demo_data.MENTOR_FEEDBACK))
 
     def _upcoming(self, mentor: User, *, mentee: User | None = None, pending: bool = False) -> Booking | None:
-        policy = policy_for(mentor=mentor)
+        policy = self._policy(mentor)
         duration = self.rng.choice(mentor.mentor_profile.session_lengths)
         begin = self.now + timedelta(hours=policy.min_notice_hours + 1)
         start = self._slot(mentor=mentor, begin=begin, end=self.now + timedelta(days=UPCOMING_DAYS),
@@ -251,7 +257,7 @@ class History:
         for number, mentor in enumerate(active, start=1):
             if number % 16 == 0:
                 self.progress(f"  history: {number}/{len(active)} mentors")
-            target = 14 if mentor.pk == lena.pk else int(rng.triangular(3, 26, 8))
+            target = 14 if mentor.pk == lena.pk else int(rng.triangular(3, 23, 7))
             for _ in range(target):
                 booking = self._past_one(mentor)
                 if booking is not None and booking.status == Booking.Status.CONFIRMED:
@@ -275,9 +281,9 @@ class History:
         for mentor in sam_mentors:
             if self._upcoming(mentor, mentee=sam) is not None:
                 break
-        approving = [m for m in sam_mentors[1:] if policy_for(mentor=m).requires_approval]
+        approving = [m for m in sam_mentors[1:] if self._policy(m).requires_approval]
         if not approving:
-            availability.policy_update(mentor=sam_mentors[5], requires_approval=True)
+            self.policies[sam_mentors[5].pk] = availability.policy_update(mentor=sam_mentors[5], requires_approval=True)
             approving = [sam_mentors[5]]
         for mentor in approving:
             if self._upcoming(mentor, mentee=sam, pending=True) is not None:
@@ -286,7 +292,7 @@ class History:
             if mentor.pk == lena.pk:
                 continue
             for _ in range(rng.choice([0, 1, 1, 2, 3])):
-                self._upcoming(mentor, pending=policy_for(mentor=mentor).requires_approval and rng.random() < 0.4)
+                self._upcoming(mentor, pending=self._policy(mentor).requires_approval and rng.random() < 0.4)
 
         lifecycle.requests_expire_due(now=self.now)
         self._backdate()

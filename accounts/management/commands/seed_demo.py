@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from accounts import demo_data, services
 from accounts.demo_history import history_seed
 from accounts.models import MODERATORS_GROUP, Industry, MentorProfile, Skill, User
-from matching.services import matches_recompute_all
 from sessions.models import AvailabilityRule
 from sessions.services.availability import availability_seed_demo, policy_update
 
@@ -140,8 +139,6 @@ class Command(BaseCommand):
                                now=timezone.now(), rng=random.Random(f"{SEED}-history"), progress=self.stdout.write)
         for user in paused:
             services.mentor_profile_update(user=user, accepting_bookings=False)
-        # Recommendations are ready on the first page view instead of after the worker's first run.
-        matches_recompute_all()
         return {"mentors": len(mentors), "mentees": len(mentees), "history": history}
 
     def _seed_availability(self, mentors: list[User]) -> None:
