@@ -257,7 +257,7 @@ class History:
         for number, mentor in enumerate(active, start=1):
             if number % 16 == 0:
                 self.progress(f"  history: {number}/{len(active)} mentors")
-            target = 14 if mentor.pk == lena.pk else int(rng.triangular(3, 23, 7))
+            target = 14 if mentor.pk == lena.pk else int(rng.triangular(3, 18, 6))
             for _ in range(target):
                 booking = self._past_one(mentor)
                 if booking is not None and booking.status == Booking.Status.CONFIRMED:
