@@ -1,4 +1,9 @@
-"""manage.py seed_demo [--if-empty] [--print-logins] — realistic demo data, the same on every run."""
+"""manage.py seed_demo [--if-empty] [--print-logins] — realistic demo data and its history.
+
+People, profiles and availability are the same on every run; the history (accounts/demo_history.py)
+is written once, relative to the moment of seeding, so the demo always looks current. A rerun
+without --if-empty refreshes the profiles and leaves the history alone.
+"""
 
 from __future__ import annotations
 
