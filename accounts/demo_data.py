@@ -85,15 +85,15 @@ FIELDS: dict[str, tuple[list[str], list[tuple[str, list[str], str]]]] = {
     "engineering": (["Software", "Fintech", "E-commerce"], [
         ("Staff engineer helping backend developers grow into tech leads",
          ["Backend engineering", "System design", "Python", "Go"],
-         "Twelve years building payment and ledger systems. I can help you prepare a design doc, review an "
+         "{years} years building payment and ledger systems. I can help you prepare a design doc, review an "
          "architecture, or plan the step from senior to staff."),
         ("Frontend lead: React, TypeScript and shipping accessible UIs",
          ["Frontend engineering", "React", "TypeScript", "JavaScript"],
          "I led the frontend rewrite of a large e-commerce site. Ask me about component architecture, "
          "performance budgets and accessibility audits."),
-        ("Platform engineer who has run Kubernetes in production since 2016",
+        ("Platform engineer who has run Kubernetes in production since its early days",
          ["Kubernetes", "DevOps", "AWS", "Go"],
-         "On-call war stories, infrastructure as code, and how to make a platform team loved by its users."),
+         "{years} years of on-call war stories, infrastructure as code, and how to make a platform team loved by its users."),
         ("Mobile engineer, iOS and Android, from side project to App Store",
          ["iOS", "Android", "System design"],
          "I have shipped twelve apps. Bring your crash logs, your release process or your first app idea."),
@@ -102,7 +102,7 @@ FIELDS: dict[str, tuple[list[str], list[tuple[str, list[str], str]]]] = {
          "Threat modelling, secure code review and breaking into security from a developer role."),
         ("Engineering manager coaching first-time managers",
          ["Engineering management", "Leadership", "Interview preparation"],
-         "I manage three teams at a fintech. One-on-ones, performance reviews and hiring loops are my daily work."),
+         "{years} years in engineering; today I manage three teams at a fintech. One-on-ones, performance reviews and hiring loops are my daily work."),
     ]),
     "design": (["Software", "Media", "Marketing agencies"], [
         ("Product designer: from wireframe to shipped feature",
@@ -124,7 +124,7 @@ FIELDS: dict[str, tuple[list[str], list[tuple[str, list[str], str]]]] = {
          "Prioritisation, roadmaps people believe in, and the jump from PM to group PM."),
         ("Product manager who switched from engineering",
          ["Product management", "Career change", "Interview preparation"],
-         "I was a developer for six years before moving into product. Ask me how to make the switch."),
+         "{years} years in software, the first six as a developer, then product. Ask me how to make the switch."),
         ("Head of product at a health-tech start-up",
          ["Product strategy", "Health tech", "Leadership"],
          "Regulated products, clinical stakeholders and building a product team from zero."),
@@ -160,7 +160,7 @@ FIELDS: dict[str, tuple[list[str], list[tuple[str, list[str], str]]]] = {
     "finance": (["Fintech", "Banking", "Consulting"], [
         ("Start-up CFO: models, fundraising and board decks",
          ["Financial modelling", "Fundraising", "FP&A"],
-         "Three venture rounds raised. I review models and pitch decks line by line."),
+         "{years} years in finance and three venture rounds raised. I review models and pitch decks line by line."),
         ("Chartered accountant helping freelancers and small businesses",
          ["Accounting", "Personal finance"],
          "Taxes, invoicing and bookkeeping for people who would rather be doing their actual job."),
@@ -185,7 +185,7 @@ FIELDS: dict[str, tuple[list[str], list[tuple[str, list[str], str]]]] = {
     "healthcare": (["Healthcare", "Government", "Non-profit"], [
         ("Emergency physician and clinical informatics lead",
          ["Clinical practice", "Health tech", "Leadership"],
-         "Medicine, burnout and building software clinicians actually use."),
+         "{years} years in emergency medicine. Medicine, burnout and building software clinicians actually use."),
         ("Nurse manager mentoring new graduates",
          ["Nursing", "Leadership", "Career change"],
          "Your first year on the ward, specialisation choices and leading a unit."),
@@ -207,13 +207,13 @@ FIELDS: dict[str, tuple[list[str], list[tuple[str, list[str], str]]]] = {
     "leadership": (["Software", "Consulting", "Manufacturing"], [
         ("VP engineering: scaling teams from 10 to 150",
          ["Leadership", "Engineering management", "System design"],
-         "Org design, hiring managers of managers and keeping culture while growing."),
+         "{years} years in the industry. Org design, hiring managers of managers and keeping culture while growing."),
         ("Executive coach for new directors",
          ["Leadership", "Storytelling", "Salary negotiation"],
          "Influence without authority, executive presence and your first 90 days."),
         ("Operations director in manufacturing",
          ["Leadership", "Project management"],
-         "Lean, running shifts across time zones and leading through change."),
+         "{years} years on factory floors: lean, running shifts across time zones and leading through change."),
     ]),
     "career": (["Software", "Education", "Consulting"], [
         ("Career coach for career changers into tech",
@@ -224,7 +224,7 @@ FIELDS: dict[str, tuple[list[str], list[tuple[str, list[str], str]]]] = {
          "What recruiters look for, how to negotiate an offer and how to read a job ad."),
         ("Bootcamp graduate, now senior developer",
          ["Career change", "JavaScript", "Frontend engineering"],
-         "I switched from hospitality at 31. Let's plan your learning path."),
+         "I switched from hospitality at 31 and have written code for {years} years since. Let's plan your learning path."),
     ]),
     "business": (["Software", "E-commerce", "Energy"], [
         ("Founder who built and sold a bootstrapped SaaS",
@@ -342,3 +342,238 @@ FIELDS["career"][1].extend([
     ("Hiring manager who has read 5,000 CVs", ["Resume review", "Interview preparation", "Engineering management"],
      "What gets a CV shortlisted and how to prepare for a technical interview."),
 ])
+
+# Years of experience per headline, where the bio tells it ("{years} years ..."): the bio is
+# formatted from the same number, so the two can never contradict each other. Other mentors get a
+# seeded number in YEARS_RANGE.
+YEARS: dict[str, int] = {
+    "Staff engineer helping backend developers grow into tech leads": 12,
+    "Platform engineer who has run Kubernetes in production since its early days": 11,
+    "Product manager who switched from engineering": 10,
+    "Engineering manager coaching first-time managers": 14,
+    "VP engineering: scaling teams from 10 to 150": 19,
+    "Start-up CFO: models, fundraising and board decks": 16,
+    "Emergency physician and clinical informatics lead": 13,
+    "Bootcamp graduate, now senior developer": 7,
+    "Operations director in manufacturing": 22,
+}
+YEARS_RANGE = (4, 20)
+
+
+def mentor_bio(bio: str, years: int) -> str:
+    return bio.format(years=years)
+
+
+# --- History: what mentees asked and what they wrote afterwards --------------------------------
+# (topic, question) per field; mentees ask one specific question, as the booking form asks them to.
+QUESTIONS: dict[str, list[tuple[str, str]]] = {
+    "engineering": [
+        ("Design doc review", "Can you review my design doc for a rate limiter and tell me where it breaks at 10x load?"),
+        ("Senior to staff", "What did you do differently in the year before your staff promotion?"),
+        ("Code review habits", "How do I give code review comments that juniors do not take personally?"),
+        ("On-call", "Our on-call rota burns people out; how would you restructure alerts and escalation?"),
+    ],
+    "design": [
+        ("Portfolio review", "Which two case studies in my portfolio should I cut, and why?"),
+        ("Working with engineers", "How do you hand off designs so engineers stop rebuilding components?"),
+        ("Research synthesis", "I have 14 interview transcripts; how do I turn them into three clear findings?"),
+    ],
+    "product": [
+        ("Roadmap prioritisation", "How do I say no to a sales-driven feature request without losing the account team?"),
+        ("PM interviews", "Can we run a mock product-sense interview on a feature for a banking app?"),
+        ("Metrics", "Which activation metric would you pick for a B2B onboarding flow with a 14-day trial?"),
+    ],
+    "data": [
+        ("Experiment design", "Our A/B test shows a lift only on Mondays; how do I tell noise from a real effect?"),
+        ("First data job", "Which portfolio project would make a hiring manager call me back?"),
+        ("Model monitoring", "What is the smallest monitoring setup that catches data drift before customers do?"),
+    ],
+    "marketing": [
+        ("SEO plan", "Which twenty pages should I write first for a small online shop?"),
+        ("Ad budget", "How would you split a 3,000-euro monthly budget between search and social?"),
+        ("Content calendar", "How far ahead do you plan content, and who approves it?"),
+    ],
+    "finance": [
+        ("Financial model", "Can you check the churn and hiring assumptions in my three-year model?"),
+        ("Fundraising", "How do I know whether my seed valuation ask is reasonable?"),
+        ("Personal budget", "How much emergency fund is enough before I start investing?"),
+    ],
+    "law": [
+        ("Contract review", "Which clauses in a SaaS agreement should a small vendor push back on first?"),
+        ("GDPR", "What is the minimum GDPR paperwork a five-person start-up needs?"),
+        ("Non-compete", "Is the non-compete in my offer letter likely to be enforceable?"),
+    ],
+    "healthcare": [
+        ("Clinical to tech", "How do I explain clinical experience on a product manager CV?"),
+        ("First year on the ward", "How did you cope with night shifts in your first year?"),
+        ("Grant writing", "How do I structure the aims page of my first research grant?"),
+    ],
+    "speaking": [
+        ("Conference talk", "Can you give feedback on the outline of my first 20-minute conference talk?"),
+        ("Nerves", "My voice shakes in client meetings; what can I practise before the next one?"),
+        ("Talk proposal", "Why do you think my talk proposal was rejected twice?"),
+    ],
+    "leadership": [
+        ("First 90 days", "What should I do in my first 90 days as a new director?"),
+        ("Difficult conversation", "How do I tell a senior engineer their behaviour in meetings is a problem?"),
+        ("Scaling a team", "When did you split your team, and how did you choose the new leads?"),
+    ],
+    "career": [
+        ("Career change", "I am a teacher with some Python; which first tech role is realistic within a year?"),
+        ("Salary negotiation", "They offered 72k; how do I ask for more without losing the offer?"),
+        ("CV review", "Does my CV read like a list of duties? What would you rewrite first?"),
+    ],
+    "business": [
+        ("First customers", "How did you find your first ten paying customers?"),
+        ("Sales process", "How many discovery calls should I do before I write a proposal?"),
+        ("Raise or bootstrap", "At what revenue would you stop bootstrapping and raise money?"),
+    ],
+    "writing": [
+        ("Docs structure", "How would you restructure our API docs so new users find the quickstart?"),
+        ("Pitching", "How do I pitch a story to an editor who has never heard of me?"),
+    ],
+}
+
+# Review comments per field: specific, the way people write them after a good session.
+COMMENTS: dict[str, list[str]] = {
+    "engineering": [
+        "Walked through my design doc line by line and found the single point of failure I had missed.",
+        "Very concrete advice on the step to staff: I left with three projects to propose to my manager.",
+        "Reviewed a real pull request of mine and showed me how to split it into reviewable pieces.",
+        "Calm, practical and honest about trade-offs. Our on-call rota is already better.",
+        "Knew exactly which interview questions to expect and ran a mock system design round with me.",
+    ],
+    "design": [
+        "Honest portfolio feedback: cut two case studies, rewrote the third intro. Two interviews since.",
+        "Showed me how she hands off designs to engineers; we copied her checklist the next day.",
+        "Great at turning my messy research notes into three findings I could present.",
+        "Generous with examples from her own work and very clear about what hiring managers look for.",
+    ],
+    "product": [
+        "Helped me frame a roadmap conversation with sales without sounding defensive.",
+        "The mock product-sense interview was tough and exactly what I needed before the real one.",
+        "Clear thinking about activation metrics; we changed our onboarding dashboard that week.",
+        "Shared how she made the switch from engineering, including the mistakes. Very useful.",
+    ],
+    "data": [
+        "Explained why our A/B test result was probably noise and how to size the next one properly.",
+        "Looked at my portfolio and suggested one project that finally got me callbacks.",
+        "Practical MLOps advice for a team of two, no buzzwords.",
+        "Made causal inference feel approachable. I now know which questions to ask our analysts.",
+    ],
+    "marketing": [
+        "Gave me a list of twenty pages to write first and the reasoning behind each.",
+        "Reworked my ad budget split on the call; cost per order dropped within two weeks.",
+        "Very specific feedback on my content calendar and who should own what.",
+    ],
+    "finance": [
+        "Found two wrong assumptions in my financial model in the first ten minutes.",
+        "Straight answers about seed valuations and how investors read a model.",
+        "Patient and clear about budgeting; no product pitches, just advice.",
+    ],
+    "law": [
+        "Pointed out the three clauses to push back on in our SaaS agreement. Saved us a lot of worry.",
+        "Explained the non-compete in plain language and what to ask HR before signing.",
+        "A clear GDPR to-do list for a tiny team, in order of importance.",
+    ],
+    "healthcare": [
+        "Helped me describe ten years of nursing in words product teams understand.",
+        "Honest about burnout and very kind. I came away with a plan for my next rota.",
+        "Clear structure for my grant aims page; my supervisor noticed the difference.",
+    ],
+    "speaking": [
+        "Restructured my talk outline so it has one clear message. Accepted at the conference!",
+        "Gave me two breathing exercises and a way to open meetings that actually works.",
+        "Read my rejected proposal and explained exactly why; the rewrite got in.",
+    ],
+    "leadership": [
+        "A concrete 90-day plan and good questions to ask my new peers.",
+        "Role-played the difficult conversation with me; it went far better than I feared.",
+        "Shared how he split his team and chose leads. Very candid.",
+    ],
+    "career": [
+        "Realistic advice about moving from teaching to tech, with a learning plan for six months.",
+        "Helped me counter an offer politely; I got 8% more and a better title.",
+        "Rewrote my CV bullet points into achievements in half an hour.",
+    ],
+    "business": [
+        "Told me how he found his first ten customers and which channels wasted his time.",
+        "Very practical on discovery calls; I have a script now.",
+        "Good framework for deciding whether to raise money, and honest about the downsides.",
+    ],
+    "writing": [
+        "Restructured our docs navigation on the call. Support tickets about setup have dropped.",
+        "Great advice on pitching editors, with examples of pitches that worked.",
+    ],
+}
+GENERIC_COMMENTS = [
+    "Came prepared with notes on my question. Thirty minutes well spent.",
+    "Friendly, direct and generous with examples. Booking again next month.",
+    "Exactly the outside view I needed. Clear next steps.",
+    "",
+    "",
+]
+THREE_STAR_COMMENTS = [
+    "Useful, but we ran out of time before getting to my portfolio. I'd book the longer session next time.",
+    "Good general advice, though less specific to my situation than I hoped.",
+    "Helpful in parts; the call started ten minutes late because of connection problems.",
+]
+REPLIES_THANKS = [
+    "Thank you! Send me the revised version when it is ready; happy to take another look.",
+    "So glad it helped. Good luck with the interview!",
+]
+REPLIES_CRITICAL = [
+    "Thanks for the honest feedback. Next time share the material a day ahead and we will get through all of it.",
+    "Sorry about the late start; the room link has been fixed since.",
+]
+MENTOR_FEEDBACK = [
+    "Came well prepared with a clear question; easy to help.",
+    "Good session. Worth practising the story of your last project out loud before interviews.",
+]
+CANCEL_REASONS = [
+    "Something urgent came up at work, sorry. I will book another time.",
+    "I am ill today and would rather not do the call like this.",
+    "My flight was moved; I will rebook next week.",
+]
+DECLINE_REASONS = [
+    "I am not the right person for this question; try someone who works in that field.",
+    "That week got too busy, sorry. Please pick a time the week after.",
+]
+
+# Mentees who only appear in the history: enough of them that no one has an implausible number of
+# sessions. (name, zone, interests)
+COMMUNITY_MENTEES: list[tuple[str, str, list[str]]] = [
+    ("Priyanka Das", "Asia/Kolkata", ["Data science", "Python"]), ("Ben Carter", "Europe/London", ["Leadership"]),
+    ("Laura Schmidt", "Europe/Berlin", ["UX design", "Figma"]), ("Kenji Watanabe", "Asia/Tokyo", ["iOS", "System design"]),
+    ("Fatima Zahra", "Africa/Casablanca", ["Career change", "Resume review"]),
+    ("Daniel Novak", "Europe/Prague", ["Backend engineering", "Go"]),
+    ("Sofia Rossi", "Europe/Rome", ["Public speaking", "Storytelling"]),
+    ("Michael O'Brien", "Europe/Dublin", ["Fundraising", "Financial modelling"]),
+    ("Chen Wei", "Asia/Shanghai", ["Machine learning", "Data engineering"]),
+    ("Emma Larsen", "Europe/Oslo", ["Product management", "User research"]),
+    ("Ahmed Hassan", "Africa/Cairo", ["Security", "Backend engineering"]),
+    ("Julia Costa", "America/Sao_Paulo", ["Growth marketing", "SEO"]),
+    ("Ryan Park", "America/Los_Angeles", ["Engineering management", "Leadership"]),
+    ("Zanele Dube", "Africa/Johannesburg", ["Personal finance", "Accounting"]),
+    ("Lucas Martin", "Europe/Paris", ["Privacy law", "Contract law"]),
+    ("Aiko Suzuki", "Asia/Tokyo", ["Health tech", "Product strategy"]),
+    ("Grace Mwangi", "Africa/Nairobi", ["Public health", "Statistics"]),
+    ("Mateus Lima", "America/Sao_Paulo", ["Entrepreneurship", "Sales"]),
+    ("Hannah Weber", "Europe/Vienna", ["Writing", "Content marketing"]),
+    ("Carlos Vega", "America/Mexico_City", ["Frontend engineering", "React"]),
+    ("Olivia Brown", "America/Chicago", ["Salary negotiation", "Interview preparation"]),
+    ("Noor Al-Sayed", "Asia/Dubai", ["Project management", "Customer success"]),
+    ("Tomasz Nowak", "Europe/Warsaw", ["DevOps", "Kubernetes"]),
+    ("Ingrid Berg", "Europe/Stockholm", ["Design systems", "UI design"]),
+    ("Samuel Adeyemi", "Africa/Lagos", ["SQL", "Data science"]),
+    ("Maya Cohen", "America/New_York", ["Career change", "Product management"]),
+    ("Arnav Gupta", "Asia/Kolkata", ["Android", "Java"]), ("Eva Horvat", "Europe/Budapest", ["Teaching", "Public speaking"]),
+    ("Jake Thompson", "Australia/Sydney", ["Performance marketing", "Growth marketing"]),
+    ("Mariana Pérez", "America/Bogota", ["Nursing", "Leadership"]),
+    ("Kofi Boateng", "Africa/Accra", ["Employment law", "Salary negotiation"]),
+    ("Lea Meier", "Europe/Zurich", ["FP&A", "Financial modelling"]),
+    ("Nathan Lee", "America/Toronto", ["Clinical practice", "Health tech"]),
+    ("Sara Lindgren", "Europe/Helsinki", ["Brand design", "Storytelling"]),
+    ("Yusuf Demir", "Europe/Istanbul", ["Startup law", "Entrepreneurship"]),
+    ("Isla Campbell", "Pacific/Auckland", ["Engineering management", "Interview preparation"]),
+]

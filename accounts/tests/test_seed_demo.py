@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.demo_data import DEMO_PASSWORD
 from accounts.models import MenteeProfile, MentorProfile, User
+from accounts.selectors import featured_mentors
+from ratings.models import MentorReply, Rating
+from ratings.services import mentor_aggregate_compute
+from sessions.models import LIVE_STATUSES, Booking, BookingEvent, Notification, ReliabilityRecord
 
 pytestmark = pytest.mark.django_db
+# The history is written relative to the clock: pin it wherever seeding runs.
+NOW = datetime(2027, 3, 10, 15, 0, tzinfo=UTC)
 
 
 def _seed(*args) -> str:
@@ -19,6 +30,7 @@ def _seed(*args) -> str:
     return out.getvalue()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_seed_demo_creates_varied_mentors_mentees_admin_and_moderator():
     out = _seed()
     mentors = MentorProfile.objects.select_related("user").prefetch_related("languages", "skills")
@@ -40,6 +52,7 @@ def test_seed_demo_creates_varied_mentors_mentees_admin_and_moderator():
     assert User.objects.get(email="lena.hoffmann@demo.mentorship.local").check_password(DEMO_PASSWORD)
 
 
+@time_machine.travel(NOW, tick=False)
 def test_seed_demo_is_deterministic_and_safe_to_rerun():
     _seed()
     first = list(MentorProfile.objects.order_by("user__email").values_list(
@@ -58,3 +71,79 @@ def test_if_empty_does_nothing_when_mentors_exist(mentor):
 def test_print_logins_only_prints():
     out = _seed("--print-logins")
     assert "admin@demo.mentorship.local" in out and User.objects.count() == 0
+
+
+# --- The history: every page a newcomer opens has something real on it ------------------------
+
+
+def _overlaps(rows) -> list:
+    """Pairs of consecutive intervals (per owner) that overlap; rows are (owner, start, end)."""
+    clashes, last = [], {}
+    for owner, start, end in sorted(rows):
+        if owner in last and last[owner][1] > start:
+            clashes.append((last[owner], (start, end)))
+        last[owner] = (start, end)
+    return clashes
+
+
+@time_machine.travel(NOW, tick=False)
+def test_seeded_history_tells_a_true_story(client):
+    _seed()
+    sam = User.objects.get(email="sam.taylor@demo.mentorship.local")
+    lena = User.objects.get(email="lena.hoffmann@demo.mentorship.local")
+
+    featured = featured_mentors()
+    assert featured and all(p.rating_count >= 2 for p in featured)
+    page = client.get(reverse("accounts:mentor_detail", args=[featured[0].slug])).content.decode()
+    assert "New mentor" not in page and f"{featured[0].rating_count} reviews" in page
+    assert 'class="review-comment"' in page
+    rated = MentorProfile.objects.filter(rating_count__gt=0).count()
+    assert rated >= 50 and MentorProfile.objects.filter(rating_count=0).exists()  # a few new mentors
+
+    for profile in MentorProfile.objects.all():
+        told = re.findall(r"\b(\w+) years\b", profile.bio)
+        assert all(n == str(profile.years_experience) for n in told), (profile.headline, profile.bio)
+        count, total, bayes = mentor_aggregate_compute(mentor_id=profile.pk)
+        assert (profile.rating_count, profile.rating_sum) == (count, total)
+        assert profile.rating_bayes == pytest.approx(bayes)
+    assert MentorProfile.objects.filter(bio__regex=r"\d+ years").count() >= 8
+
+    reviews = Rating.objects.filter(direction=Rating.Direction.MENTEE_TO_MENTOR)
+    assert set(reviews.values_list("stars", flat=True)) == {3, 4, 5}
+    assert reviews.filter(stars__gte=4).count() > 0.8 * reviews.count()
+    assert reviews.exclude(comment="").values("comment").distinct().count() >= 40
+    assert MentorReply.objects.exists()
+    assert Booking.objects.filter(status=Booking.Status.NO_SHOW).exists()
+    assert Booking.objects.filter(status=Booking.Status.CANCELLED, cancelled_late=True).exists()
+    assert ReliabilityRecord.objects.filter(no_shows__gt=0).exists()
+    assert ReliabilityRecord.objects.filter(late_cancellations__gt=0).exists()
+    # Past within about six months, upcoming within two weeks, and history dated when it happened.
+    assert not Booking.objects.filter(start__lt=NOW - timedelta(days=185)).exists()
+    assert not Booking.objects.filter(start__gt=NOW + timedelta(days=15)).exists()
+    assert BookingEvent.objects.filter(at__lt=NOW - timedelta(days=90)).exists()
+    assert not BookingEvent.objects.filter(at__gt=NOW).exists()
+    # Nobody is mailed about sessions that never happened; reminders of upcoming ones stay.
+    assert not Notification.objects.filter(state="pending").exclude(kind__startswith="reminder_").exists()
+    assert Notification.objects.filter(state="pending", kind__startswith="reminder_").exists()
+
+    live = Booking.objects.filter(status__in=LIVE_STATUSES)
+    assert _overlaps(live.values_list("mentor_id", "blocked_start", "blocked_end")) == []
+    assert _overlaps(live.values_list("mentee_id", "start", "end")) == []
+
+    client.force_login(sam)
+    past = client.get(reverse("booking:my_sessions") + "?when=past").content.decode()
+    upcoming = client.get(reverse("booking:my_sessions")).content.decode()
+    assert past.count('data-status="completed"') >= 3
+    assert 'data-status="confirmed"' in upcoming and 'data-status="requested"' in upcoming
+    done = Booking.objects.filter(mentee=sam, status=Booking.Status.COMPLETED)
+    unrated = done.exclude(ratings__rater=sam)
+    assert done.count() >= 3 and unrated.count() == 1
+
+    assert Booking.objects.filter(mentor=lena, status=Booking.Status.REQUESTED, start__gt=NOW).count() >= 2
+    assert Booking.objects.filter(mentor=lena, status=Booking.Status.CONFIRMED, start__gt=NOW).exists()
+    client.force_login(lena)
+    assert "Needs your answer" in client.get(reverse("booking:my_sessions")).content.decode()
+
+    counts = (Booking.objects.count(), Rating.objects.count(), BookingEvent.objects.count())
+    assert "already exist" in _seed("--if-empty")
+    assert (Booking.objects.count(), Rating.objects.count(), BookingEvent.objects.count()) == counts

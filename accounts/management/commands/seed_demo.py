@@ -1,4 +1,9 @@
-"""manage.py seed_demo [--if-empty] [--print-logins] — realistic demo data, the same on every run."""
+"""manage.py seed_demo [--if-empty] [--print-logins] — realistic demo data and its history.
+
+People, profiles and availability are the same on every run; the history (accounts/demo_history.py)
+is written once, relative to the moment of seeding, so the demo always looks current. A rerun
+without --if-empty refreshes the profiles and leaves the history alone.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import demo_data, services
+from accounts.demo_history import history_seed
 from accounts.models import MODERATORS_GROUP, Industry, MentorProfile, Skill, User
+from sessions.models import AvailabilityRule
+from sessions.services.availability import availability_seed_demo, policy_update
 
 SEED = 2027
 LENGTH_PATTERNS = [[30], [30, 60], [15, 30], [15, 30, 45, 60], [45, 60], [30, 45], [15], [60]]
@@ -44,8 +53,12 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             counts = self._seed()
+        history = counts["history"]
+        told = (f"; {history['completed']} past sessions, {history['reviews']} reviews, "
+                f"{history['upcoming']} upcoming sessions and {history['requests']} open requests") if history else ""
         self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {counts['mentors']} mentors, {counts['mentees']} mentees, an admin and a moderator."))
+            f"Demo data ready: {counts['mentors']} mentors, {counts['mentees']} mentees, an admin and a moderator"
+            f"{told}."))
         self._print_logins()
 
     def _print_logins(self) -> None:
@@ -79,40 +92,62 @@ class Command(BaseCommand):
         moderator = self._user(name=MODERATOR[0], email=MODERATOR[1], timezone="America/New_York")
         moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
 
-        profiles = [(industries, p) for industries, ps in demo_data.FIELDS.values() for p in ps]
+        profiles = [(name, industries, p) for name, (industries, ps) in demo_data.FIELDS.items() for p in ps]
         rng.shuffle(profiles)
         people = sorted(demo_data.PEOPLE, key=lambda p: p[0] != SAMPLE_MENTOR)  # the sample login comes first
-        mentors: list[User] = []
-        for (name, zone, languages), (industries, (headline, skills, bio)) in zip(people, profiles, strict=False):
+        mentors: list[tuple[User, str]] = []
+        paused: list[User] = []
+        for (name, zone, languages), (field, industries, (headline, skills, bio)) in zip(people, profiles,
+                                                                                        strict=False):
             user = self._user(name=name, timezone=zone)
             services.user_set_roles(user=user, is_mentor=True, is_mentee=False)
             own_link = rng.random() < 0.25
+            drawn = rng.randint(*demo_data.YEARS_RANGE)
+            years = demo_data.YEARS.get(headline, drawn)
             services.mentor_profile_update(
-                user=user, headline=headline, bio=bio, skills=skills,
+                user=user, headline=headline, bio=demo_data.mentor_bio(bio, years), skills=skills,
                 industries=rng.sample(industries, k=min(len(industries), rng.randint(1, 2))),
                 languages=languages if "en" in languages else [*languages, "en"],
-                years_experience=rng.randint(3, 25), session_lengths=rng.choice(LENGTH_PATTERNS),
+                years_experience=years, session_lengths=rng.choice(LENGTH_PATTERNS),
                 call_method="own_link" if own_link else "jitsi",
                 meeting_url=f"https://zoom.us/j/{rng.randint(10**9, 10**10 - 1)}" if own_link else "",
-                accepting_bookings=rng.random() < 0.9,
+                # Everyone takes bookings while the history is written; the paused few stop after.
+                accepting_bookings=True,
             )
-            mentors.append(user)
+            if rng.random() >= 0.9:
+                paused.append(user)
+            mentors.append((user, field))
 
+        mentees: list[User] = []
         for record in demo_data.MENTEES:
             user = self._user(name=record["name"], timezone=record["timezone"])
             services.user_set_roles(user=user, is_mentor=False, is_mentee=True)
             services.mentee_profile_update(user=user, goals=record["goals"], interests=record["interests"],
                                            industries=record["industries"], languages=record["languages"],
                                            career_stage=record["career_stage"])
+            mentees.append(user)
+        for name, zone, interests in demo_data.COMMUNITY_MENTEES:
+            user = self._user(name=name, timezone=zone)
+            services.user_set_roles(user=user, is_mentor=False, is_mentee=True)
+            services.mentee_profile_update(user=user, goals=f"Looking for practical advice on {interests[0].lower()}"
+                                           f" and {interests[-1].lower()} from someone who has done it.",
+                                           interests=interests, languages=["en"])
+            mentees.append(user)
 
-        self._seed_availability(mentors)
-        return {"mentors": len(mentors), "mentees": len(demo_data.MENTEES)}
+        self._seed_availability([m for m, _ in mentors])
+        lena = mentors[0][0]
+        # The demo mentor answers requests herself, so her sessions start as requests.
+        policy_update(mentor=lena, requires_approval=True)
+        sam = User.objects.get(email=_email(SAMPLE_MENTEE))
+        self.stdout.write("Writing the demo history (past sessions, reviews, upcoming bookings)...")
+        history = history_seed(mentors=mentors, mentees=mentees, demo_mentor=lena, demo_mentee=sam,
+                               now=timezone.now(), rng=random.Random(f"{SEED}-history"), progress=self.stdout.write)
+        for user in paused:
+            services.mentor_profile_update(user=user, accepting_bookings=False)
+        return {"mentors": len(mentors), "mentees": len(mentees), "history": history}
 
     def _seed_availability(self, mentors: list[User]) -> None:
-        # Availability belongs to the booking app; its own seeding helper gives each mentor a week.
-        try:
-            from sessions.services.availability import availability_seed_demo
-        except ImportError:
-            return
         for mentor in mentors:
-            availability_seed_demo(mentor=mentor, rng=random.Random(f"{SEED}-{mentor.email}"))
+            # A rerun keeps the week (and does not add the holiday override a second time).
+            if not AvailabilityRule.objects.filter(mentor=mentor).exists():
+                availability_seed_demo(mentor=mentor, rng=random.Random(f"{SEED}-{mentor.email}"))
