@@ -27,4 +27,26 @@
     }
   }
   document.addEventListener("DOMContentLoaded", detectTimezone);
+
+  // Phones: the main links fold behind a Menu button (aria-expanded tells screen readers its state).
+  function setUpMenu() {
+    var toggle = document.querySelector(".nav-toggle");
+    var links = document.getElementById("nav-links");
+    if (!toggle || !links) return;
+    toggle.hidden = false;
+    document.documentElement.classList.add("has-nav-toggle");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      links.classList.toggle("open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        toggle.setAttribute("aria-expanded", "false");
+        links.classList.remove("open");
+        toggle.focus();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", setUpMenu);
 })();
