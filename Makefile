@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser migrate seed lint bench clean
+.PHONY: run test install install-dev browser tools migrate seed lint bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
+# CI reruns the tests under libfaketime (Debian's faketime) to prove no test reads the wall clock.
+tools:
+	@command -v faketime >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq faketime >/dev/null; }
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -41,7 +47,7 @@ run: seed
 	$(PY) manage.py collectstatic --noinput -v 0
 	HOST=$(HOST) PORT=$(PORT) PY=$(PY) ./bin/run-all
 
-test: install-dev browser
+test: install-dev browser tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
