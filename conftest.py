@@ -7,8 +7,10 @@ Tests run against whatever DATABASE_URL names (PostgreSQL in CI, SQLite by defau
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
@@ -42,6 +44,23 @@ def pytest_sessionfinish(session, exitstatus):
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter and reporter.stats.get("skipped"):
             session.exitstatus = 1
+
+
+# Every test runs on a pinned clock: early on a Monday (07:00 in Berlin, 01:00 in New York) and
+# before every hard-coded date the tests use (January-September 2027), so no result depends on when
+# the suite runs. Unpinned, the booking journey failed every evening (the 12-hour notice pushed the
+# first bookable slot past 09:00 Berlin), and the lifecycle tests would fail once the real clock
+# passed their 2027 dates. The clock ticks from there so live servers, browsers and timeouts still
+# see time pass; a test that needs a still clock moves it (`frozen_now.move_to(when, tick=False)`).
+# CI reruns the suite under faketime at an evening, a DST eve and New Year's Eve to prove all this.
+FROZEN_NOW = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    """The test's clock (a time_machine traveller), started at FROZEN_NOW and ticking."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -119,8 +138,13 @@ def client_for():
 
 
 @pytest.fixture
-def browser(live_server):
+def browser(live_server, settings):
     """Headless Debian Chromium driven by Selenium; `browser.go(path)` opens a live-server page."""
+    # The server's clock is pinned (frozen_now) but Chromium's is the machine's: a cookie with an
+    # Expires date from the pinned clock would already be stale in the browser. Session cookies
+    # carry no date, so both clocks agree on them.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service

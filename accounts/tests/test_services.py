@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection, transaction
 
 from accounts import services
 from accounts.errors import AccountError
 from accounts.models import MenteeProfile, MentorProfile, Skill
 from accounts.tests.conftest import image_upload
+from matching.models import RecomputeRequest
 from tests.factories import SkillFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,12 +128,31 @@ def test_mentee_profile_update_resolves_interests_and_rejects_bad_input(mentee):
     assert MenteeProfile.objects.get(user=mentee).goals == "Quiero cambiar de carrera."
 
 
+# transaction=True: pytest-django's default wraps each test in a transaction, where
+# connection.in_atomic_block is true whatever the service does. Here only the service's own
+# transaction can make it true. serialized_rollback keeps the seeded languages and groups.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_profile_writes_tell_matching_inside_the_transaction(mentor, mentee, trigger_calls):
+    assert not connection.in_atomic_block
     services.mentor_profile_update(user=mentor, headline="New")
     services.mentee_profile_update(user=mentee, goals="New goals")
     services.user_update(user=mentee, timezone="Europe/Paris")
     assert ("mentors_changed", [mentor.pk], True) in trigger_calls
     assert trigger_calls.count(("mentee_changed", mentee.pk, True)) == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_recompute_request_rolls_back_with_the_profile_write(mentee):
+    # The trigger writes in the caller's transaction: a write that fails later leaves no request
+    # behind for a profile that never changed.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.mentee_profile_update(user=mentee, goals="Goals that never land")
+        assert RecomputeRequest.objects.filter(subject_id=mentee.pk).exists()
+        raise RuntimeError("a later step of the same request fails")
+    assert not RecomputeRequest.objects.filter(subject_id=mentee.pk).exists()
+    assert MenteeProfile.objects.get(user=mentee).goals != "Goals that never land"
+    services.mentee_profile_update(user=mentee, goals="Goals that land")
+    assert RecomputeRequest.objects.filter(kind=RecomputeRequest.Kind.MENTEE, subject_id=mentee.pk).count() == 1
 
 
 def test_failed_write_does_not_tell_matching(mentor, trigger_calls):

@@ -124,7 +124,7 @@ def test_my_sessions_upcoming_and_past_in_both_roles(client_for, mentee, mentor)
     assert f'data-booking="{mine.pk}"' in as_mentor and "Mentee: Manu Mentee" in as_mentor
     assert client_for(mentor).get(reverse("booking:my_sessions") + "?role=mentee").content.decode().count(
         "data-booking=") == 0
-    assert old.pk
+    assert f'data-booking="{old.pk}"' in past and f'data-booking="{old.pk}"' not in upcoming
 
 
 def test_my_sessions_flags_requests_waiting_for_the_mentor(client_for, open_mentor, mentee):

@@ -67,7 +67,8 @@ def test_expiry_mail_lists_other_free_slots_of_that_mentor(mentor, mentee):
     assert "Other free times with Maya Mentor:" in message.body
     assert f"/mentors/{mentor.pk}/book/?start=" in message.body and "duration=30" in message.body
     assert "(America/New_York)" in message.body.split("Other free times")[1]
-    assert booking.pk
+    booking.refresh_from_db()
+    assert booking.status == "expired" and message.to == [mentee.email]
 
 
 def test_confirmed_booking_never_expires(mentor, mentee):
