@@ -1,0 +1,106 @@
+"""Helpers for the role journeys in tests/test_journeys.py: a browser that remembers every console
+entry, the development mailbox, and small waits that tell a page load from an htmx swap."""
+
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
+
+DESKTOP = (1280, 900)
+PHONE = (390, 844)
+
+
+def chromium() -> webdriver.Chrome:
+    """Debian's Chromium, headless, with the browser console kept so a journey can fail on it."""
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(3)
+    return driver
+
+
+class Console:
+    """Every console entry the browser wrote since the journey began.
+
+    chromedriver hands out each entry once, so they are collected after every step; a journey
+    ends by asserting that none was SEVERE (a failed resource load such as a favicon 404, an
+    uncaught error, htmx's own `htmx:swapError` log line).
+    """
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.entries: list[dict] = []
+
+    def drain(self) -> list[dict]:
+        self.entries.extend(self.driver.get_log("browser"))
+        return self.entries
+
+    def severe(self) -> list[str]:
+        return [f"{e['message']}" for e in self.drain() if e["level"] == "SEVERE"]
+
+
+def latest_mail_to(address: str):
+    """The newest message sent to `address` in the development mailbox.
+
+    Tests run on Django's locmem backend, so the mailbox is `mail.outbox`; when development mail
+    lands in files under var/mail/ this is the one place to read them from instead.
+    """
+    for message in reversed(mail.outbox):
+        if address in message.to:
+            return message
+    raise AssertionError(f"no mail to {address} among {[m.to for m in mail.outbox]}")
+
+
+def first_link(message) -> str:
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+def path_of(url: str) -> str:
+    # Emails carry SITE_URL's host; the live server runs elsewhere, so follow the path.
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def wait(driver, condition, timeout: float = 10):
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def click_and_wait_for_page(driver, element) -> None:
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait(driver, staleness_of(page))
+
+
+def set_value(driver, element, value: str) -> None:
+    """Type into date and time inputs without depending on the browser's locale format."""
+    driver.execute_script(
+        "arguments[0].value = arguments[1];"
+        "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+        "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", element, value)
+
+
+def fill(driver, name: str, text: str, *, scope=None) -> None:
+    field = (scope or driver).find_element(By.NAME, name)
+    field.clear()
+    field.send_keys(text)
+
+
+def log_in(driver, base_url: str, email: str, password: str) -> None:
+    """Sign in through the real form, as a person would."""
+    driver.delete_all_cookies()
+    driver.get(base_url + "/accounts/login/")
+    driver.find_element(By.NAME, "login").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    click_and_wait_for_page(driver, driver.find_element(By.CSS_SELECTOR, "main form [type=submit]"))
+    assert "/accounts/login/" not in driver.current_url, driver.find_element(By.TAG_NAME, "main").text
