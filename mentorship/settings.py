@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files, never a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -281,6 +282,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set used by several fields (a rating's state, before and after a decision).
     "ENUM_NAME_OVERRIDES": {"RatingStateEnum": "ratings.models.State"},
+    # The docs work offline and under a strict CSP: every asset comes from this server.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Celery ----------------------------------------------------------------------------------
