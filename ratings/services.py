@@ -11,10 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
@@ -23,6 +21,7 @@ from django.utils import timezone
 from accounts.models import MentorProfile
 from accounts.services import mentor_rating_aggregate_set
 from matching import triggers
+from mentorship.links import absolute_reverse
 from ratings.content import flagged_reasons
 from ratings.errors import RatingError
 from ratings.models import (
@@ -38,6 +37,7 @@ from ratings.models import (
     RatingReport,
     State,
 )
+from sessions.services.notifications import mail_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -383,28 +383,19 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
     mentor_aggregates_refresh(mentor_ids=[r.ratee_id for r in locked if r.is_public_review])
     if action == Action.REMOVE:
         for decision in decisions:
-            transaction.on_commit(partial(send_removal_email, decision_id=decision.pk))
+            removal_email_enqueue(decision=decision)
     return decisions
 
 
-def send_removal_email(*, decision_id: int) -> None:
-    """Tell the author their rating was removed, and why (text and HTML). Runs after commit.
-
-    A mail failure must not undo the decision, which is already committed: it is logged.
-    """
-    decision = (ModerationDecision.objects.select_related("rating__rater", "rating__ratee", "rating__booking")
-                .filter(pk=decision_id).first())
-    if decision is None:
-        return
+def removal_email_enqueue(*, decision: ModerationDecision) -> None:
+    """Tell the author their rating was removed, and why, through the outbox (retried like every
+    mail; it commits or rolls back with the decision)."""
     rating = decision.rating
-    context = {"decision": decision, "rating": rating, "author": rating.rater, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
-        subject="Your review was removed",
-        body=render_to_string("ratings/email/removed.txt", context),
-        to=[rating.rater.email],
+    context = {"decision": decision, "rating": rating, "author": rating.rater,
+               "site_url": absolute_reverse("home")}
+    mail_enqueue(
+        recipient=rating.rater, kind="rating_removed", subject="Your review was removed",
+        text=render_to_string("ratings/email/removed.txt", context),
+        html=render_to_string("ratings/email/removed.html", context),
+        dedupe_key=f"rating:{rating.pk}:removed:decision{decision.pk}",
     )
-    message.attach_alternative(render_to_string("ratings/email/removed.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:  # SMTP errors of every kind; the audit log still has the decision
-        logger.exception("could not email removal of rating %s", rating.pk)

@@ -14,9 +14,13 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from mentorship.links import absolute_reverse, absolute_url
 from mentorship.templatetags.tz_display import format_in_zone
 from sessions.models import Booking, BookingEvent, Notification
+from sessions.selectors import mentor_slots
+from sessions.services.calendar import booking_ics
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +38,11 @@ OTHER_SLOTS_WINDOW = timedelta(days=14)
 
 
 def _booking_url(booking: Booking) -> str:
-    return f"{settings.SITE_URL}/sessions/{booking.pk}/"
+    return absolute_reverse("booking:detail", args=[booking.pk])
 
 
 def _other_slots(booking: Booking, zone_name: str) -> list[dict]:
     """Free slots of the same mentor and length in the next two weeks, for an expired request."""
-    try:
-        from sessions.selectors import mentor_slots
-    except ImportError:  # the slot engine is a separate module; an expiry mail still goes out without it
-        return []
-    from django.utils import timezone
-
     now = timezone.now()
     try:
         starts = list(mentor_slots(mentor=booking.mentor, start=now, end=now + OTHER_SLOTS_WINDOW,
@@ -58,7 +56,8 @@ def _other_slots(booking: Booking, zone_name: str) -> list[dict]:
         iso = start.astimezone(UTC).isoformat().replace("+00:00", "Z")
         out.append({
             "label": format_in_zone(start, zone_name),
-            "url": f"{settings.SITE_URL}/mentors/{booking.mentor_id}/book/?start={iso}&duration={booking.duration_minutes}",
+            "url": absolute_reverse("booking:book", args=[booking.mentor_id],
+                                    query={"start": iso, "duration": booking.duration_minutes}),
         })
     return out
 
@@ -86,20 +85,30 @@ def _attach_ics(message: EmailMultiAlternatives, notification: Notification, boo
     method = ICS_METHODS.get(notification.kind)
     if method is None:
         return
-    try:
-        from sessions.services.calendar import booking_ics
-    except ImportError:
-        logger.warning("sessions.services.calendar is missing; mail %s goes without .ics", notification.pk)
-        return
     content = booking_ics(booking=booking, method=method, recipient=notification.recipient)
     message.attach("invite.ics", content, f"text/calendar; method={method}; charset=utf-8")
+
+
+def _prewritten_email(notification: Notification) -> EmailMultiAlternatives:
+    """A mail another app wrote (services.notifications.mail_enqueue): sent as it was written."""
+    payload = notification.payload
+    if "text" not in payload:
+        raise ValueError(f"notification {notification.pk} has neither a booking nor a written message")
+    message = EmailMultiAlternatives(
+        subject=payload.get("subject") or notification.subject, body=payload["text"],
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email],
+        headers={"X-Notification-Id": str(notification.pk), "Auto-Submitted": "auto-generated"},
+    )
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    return message
 
 
 def notification_email(notification: Notification) -> EmailMultiAlternatives:
     booking = notification.booking
     recipient = notification.recipient
     if booking is None:
-        raise ValueError(f"notification {notification.pk} has no booking to tell about")
+        return _prewritten_email(notification)
     zone = recipient.timezone or "UTC"
     is_mentor = recipient.pk == booking.mentor_id
     other = booking.mentee if is_mentor else booking.mentor
@@ -115,8 +124,9 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "end_time": format_in_zone(booking.end, zone, with_date=False),
         "zone": zone,
         "booking_url": _booking_url(booking),
-        "site_url": settings.SITE_URL,
-        "preferences_url": f"{settings.SITE_URL}/me/",
+        "site_url": absolute_reverse("home"),
+        "directory_url": absolute_reverse("accounts:directory"),
+        "preferences_url": absolute_reverse("accounts:me"),
         "hours_before": 24 if notification.kind == "reminder_24h" else 1,
     }
     if notification.kind == "booking_rescheduled":
@@ -126,7 +136,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         context["cancelled_by_other"] = booking.cancelled_by_id != recipient.pk
     if notification.kind == "booking_expired":
         context["other_slots"] = _other_slots(booking, zone)
-        context["mentor_url"] = f"{settings.SITE_URL}/mentors/{booking.mentor_id}/"
+        context["mentor_url"] = absolute_url(booking.mentor.mentor_profile.get_absolute_url())
     name = _template_name(notification.kind)
     message = EmailMultiAlternatives(
         subject=_subject(notification.kind, booking, other.display_name, when),

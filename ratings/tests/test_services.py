@@ -11,6 +11,8 @@ from ratings import services
 from ratings.errors import RatingError
 from ratings.models import ModerationDecision, Rating, RatingReport
 from ratings.tests.conftest import completed_booking_for
+from sessions.models import Notification
+from sessions.services.notifications import notifications_dispatch_due
 from tests.factories import MenteeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -402,6 +404,11 @@ def test_author_is_emailed_with_the_reason_when_a_review_is_removed(review, mode
     with django_capture_on_commit_callbacks(execute=True):
         services.moderate(ratings=[review.pk], moderator=moderator, action="remove",
                           reason="Shares the mentor's private phone number")
+    # The mail is an outbox row, sent (and retried) by the dispatcher like every other.
+    [row] = Notification.objects.filter(kind="rating_removed")
+    assert (row.recipient, row.state, row.booking) == (mentee, "pending", None)
+    notifications_dispatch_due()
+    notifications_dispatch_due()
 
     [message] = mail.outbox
     assert message.to == [mentee.email]
@@ -409,6 +416,31 @@ def test_author_is_emailed_with_the_reason_when_a_review_is_removed(review, mode
     assert "Shares the mentor's private phone number" in message.body
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html" and "Shares the mentor&#x27;s private phone number" in html
+
+
+def test_a_removal_email_that_fails_is_retried_then_recorded(review, moderator, settings):
+    services.moderate(ratings=[review.pk], moderator=moderator, action="remove", reason="Spam")
+    # A real SMTP client against a port where no mail server listens.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    assert notifications_dispatch_due()["retry"] == 1
+    row = Notification.objects.get(kind="rating_removed")
+    assert row.state == "pending" and row.attempts == 1 and "Connection" in row.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications_dispatch_due(now=row.due_at)["sent"] == 1
+    assert mail.outbox[0].subject == "Your review was removed"
+
+
+def test_a_rolled_back_removal_leaves_no_email(review, moderator):
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            services.moderate(ratings=[review.pk], moderator=moderator, action="remove", reason="Spam")
+            raise RuntimeError("the request failed after the decision")
+    except RuntimeError:
+        pass
+    assert not Notification.objects.filter(kind="rating_removed").exists()
 
 
 def test_no_email_for_decisions_other_than_removal(review, moderator, django_capture_on_commit_callbacks):

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from mentorship.links import absolute_reverse
 from mentorship.templatetags.tz_display import format_in_zone
 from sessions.models import Booking
 
@@ -69,7 +69,7 @@ def _description(booking: Booking, recipient) -> str:
         lines += ["", f"Join the call: {booking.call_url}"]
     if booking.status == Booking.Status.CANCELLED and booking.cancel_reason:
         lines += ["", f"Cancelled: {booking.cancel_reason}"]
-    lines += ["", f"Details: {settings.SITE_URL}{reverse('booking:detail', args=[booking.pk])}"]
+    lines += ["", f"Details: {absolute_reverse('booking:detail', args=[booking.pk])}"]
     return "\n".join(lines)
 
 

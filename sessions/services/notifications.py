@@ -116,6 +116,22 @@ def booking_notify(*, booking: Booking, event: str, actor=None) -> list[Notifica
     return rows
 
 
+def mail_enqueue(*, recipient, kind: str, subject: str, text: str, html: str, dedupe_key: str,
+                 now: datetime | None = None) -> Notification:
+    """Put a ready-written email (not about one booking) in the outbox, so it gets the same
+    retries, failure record and admin view as every other mail. The app that owns the words
+    renders them; call this inside the transaction that decides to send it, so the mail exists
+    exactly when the decision does."""
+    row, created = Notification.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={"kind": kind, "recipient": recipient, "booking": None, "due_at": now or timezone.now(),
+                  "subject": subject[:200], "payload": {"subject": subject, "text": text, "html": html}},
+    )
+    if created:
+        transaction.on_commit(lambda: _enqueue_send([row.pk]))
+    return row
+
+
 def reminders_arm(*, booking: Booking, now: datetime | None = None) -> list[Notification]:
     """Reminder rows for a confirmed booking, per participant and the reminders they asked for.
 

@@ -50,7 +50,8 @@ def test_unanswered_request_expires_and_mentee_is_told_once_when_job_runs_twice(
     assert message.to == [mentee.email]
     assert "expired" in message.body and message.alternatives[0][1] == "text/html"
     assert "Mon 18 Jan 2027, 10:00 EST (America/New_York)" in message.body
-    assert f"/mentors/{mentor.pk}/" in message.body
+    # The mentor's page lives at its slug; the mail once linked /mentors/<id>/, a 404.
+    assert f"All of Maya Mentor's times: http://localhost:8000{mentor.mentor_profile.get_absolute_url()}\n" in message.body
 
 
 def test_expiry_mail_lists_other_free_slots_of_that_mentor(mentor, mentee):
