@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Case, Exists, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from accounts.models import Industry, Language, MentorProfile, Skill
+from accounts.models import Industry, Language, MentorProfile, Skill, User
 from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import search_document
 
@@ -50,6 +50,23 @@ def listed_mentors() -> QuerySet[MentorProfile]:
         .select_related("user")
         .prefetch_related("skills", "industries", "languages")
     )
+
+
+def bookable_mentors() -> QuerySet[User]:
+    """The one definition of "a mentor anyone may book": active, a mentor, with a listed profile.
+
+    The slots API, the picker, the booking page, the booking API and booking_create all ask this,
+    so an unlisted mentor is a 404 everywhere rather than bookable through one door.
+    Whether the mentor takes new bookings right now (accepting_bookings) is a separate, softer
+    rule: the mentor exists and their page says so.
+    """
+    return User.objects.select_related("mentor_profile").filter(
+        is_active=True, is_mentor=True, mentor_profile__isnull=False, mentor_profile__is_listed=True,
+    )
+
+
+def mentor_bookable_get(*, mentor_id: int) -> User | None:
+    return bookable_mentors().filter(pk=mentor_id).first()
 
 
 def featured_mentors(*, limit: int = 6) -> list[MentorProfile]:

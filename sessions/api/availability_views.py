@@ -9,13 +9,14 @@ from __future__ import annotations
 import zoneinfo
 from datetime import timedelta
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.selectors import mentor_bookable_get
 from sessions import selectors
 from sessions.api.availability_serializers import (
     OverrideSerializer,
@@ -95,10 +96,10 @@ class PolicyView(MentorOnlyView):
 
 
 def bookable_mentor(mentor_id: int) -> User:
-    return get_object_or_404(
-        User.objects.select_related("mentor_profile"),
-        pk=mentor_id, is_active=True, is_mentor=True, mentor_profile__is_listed=True,
-    )
+    mentor = mentor_bookable_get(mentor_id=mentor_id)
+    if mentor is None:
+        raise Http404("No such mentor.")
+    return mentor
 
 
 def viewer_zone(request) -> str:

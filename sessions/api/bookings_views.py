@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.selectors import mentor_bookable_get
 from sessions.api import bookings_serializers as s
 from sessions.models import Booking
 from sessions.services import bookings as services
@@ -90,9 +90,9 @@ class BookingListCreate(generics.ListAPIView):
         data = s.BookingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        mentor = User.objects.filter(pk=values["mentor"], is_mentor=True).select_related("mentor_profile").first()
+        mentor = mentor_bookable_get(mentor_id=values["mentor"])
         if mentor is None:
-            raise ValidationError({"mentor": ["Unknown mentor."]})
+            raise NotFound("No such mentor.")
         booking = services.booking_create(
             mentee=request.user, mentor=mentor, start=values["start"], duration=values["duration"],
             topic=values["topic"], question=values["question"], context_url=values["context_url"],

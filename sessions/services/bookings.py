@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.selectors import bookable_mentors
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
 from sessions.services import notifications
@@ -181,9 +182,9 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
         raise BookingError("Please correct the errors below.", field_errors=errors)
     if mentee.pk == mentor.pk:
         raise BookingError("You cannot book a session with yourself.", field_errors={"mentor": ["You cannot book yourself."]})
-    profile = _mentor_profile(mentor)
-    if profile is None or not mentor.is_mentor or not mentor.is_active:
+    if not bookable_mentors().filter(pk=mentor.pk).exists():
         raise BookingError("Mentor not found.", status=404, code="not_found", field_errors={"mentor": ["Unknown mentor."]})
+    profile = _mentor_profile(mentor)
     if not profile.accepting_bookings:
         raise BookingError("This mentor is not taking new bookings right now.",
                            field_errors={"mentor": ["Not accepting bookings."]})

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from accounts.selectors import mentor_bookable_get
 from mentorship.errors import form_add_domain_error
 from sessions.errors import BookingError
 from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
@@ -47,8 +48,10 @@ def _parse_start(raw: str | None) -> datetime | None:
 
 
 def _bookable_mentor(mentor_id: int) -> User:
-    return get_object_or_404(User.objects.select_related("mentor_profile"), pk=mentor_id, is_mentor=True,
-                             is_active=True, mentor_profile__isnull=False)
+    mentor = mentor_bookable_get(mentor_id=mentor_id)
+    if mentor is None:
+        raise Http404("No such mentor.")
+    return mentor
 
 
 @login_required
