@@ -33,7 +33,9 @@ from sessions.services import notifications
 
 NEXT_SLOTS_LIMIT = 5
 NEXT_SLOTS_WINDOW = timedelta(days=14)
+QUESTION_MIN = 10
 QUESTION_MAX = 2000
+QUESTION_TOO_SHORT = "Please ask a specific question (at least a sentence)."
 TOPIC_MAX = 140
 
 
@@ -172,6 +174,9 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
     errors: dict[str, list[str]] = {}
     if not question:
         errors["question"] = ["Ask the specific question you want answered; mentors prepare from it."]
+    elif len(question) < QUESTION_MIN:
+        # Mentors prepare from the question; "Why?" gives them nothing to prepare from.
+        errors["question"] = [QUESTION_TOO_SHORT]
     elif len(question) > QUESTION_MAX:
         errors["question"] = [f"Keep the question under {QUESTION_MAX} characters."]
     if not topic:
