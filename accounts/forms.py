@@ -11,7 +11,7 @@ from django.conf import settings
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
 from accounts.selectors import SORTS
 from accounts.timezones import timezone_choices, validate_timezone
-from accounts.validators import split_terms, validate_photo
+from accounts.validators import split_terms
 
 
 def _language_choices():
@@ -93,11 +93,13 @@ class MentorProfileForm(forms.Form):
     industries = _TermsField(label="Industries")
     languages = forms.MultipleChoiceField(choices=_language_choices, widget=forms.CheckboxSelectMultiple,
                                           label="Languages you can mentor in")
-    years_experience = forms.IntegerField(min_value=0, max_value=70, label="Years of experience")
-    session_lengths = forms.TypedMultipleChoiceField(choices=LENGTH_CHOICES, coerce=int,
+    # The ranges and the meeting-link rule are mentor_profile_update's: the form only parses, so the
+    # page and PATCH /api/v1/me/mentor-profile/ refuse the same input with the same words.
+    years_experience = forms.IntegerField(label="Years of experience")
+    # Not required here: "offer at least one" is the service's rule, reported with the others.
+    session_lengths = forms.TypedMultipleChoiceField(choices=LENGTH_CHOICES, coerce=int, required=False,
                                                      widget=forms.CheckboxSelectMultiple,
-                                                     label="Session lengths you offer",
-                                                     error_messages={"required": "Offer at least one session length."})
+                                                     label="Session lengths you offer")
     call_method = forms.ChoiceField(choices=MentorProfile.CallMethod.choices, widget=forms.RadioSelect,
                                     label="How calls happen")
     meeting_url = forms.URLField(required=False, label="Your meeting link", assume_scheme="https",
@@ -115,22 +117,6 @@ class MentorProfileForm(forms.Form):
             "call_method": profile.call_method, "meeting_url": profile.meeting_url,
             "accepting_bookings": profile.accepting_bookings,
         }
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo:
-            try:
-                validate_photo(photo)
-            except forms.ValidationError as exc:
-                raise forms.ValidationError(exc.messages)
-        return photo
-
-    def clean(self):
-        data = super().clean()
-        if data.get("call_method") == MentorProfile.CallMethod.OWN_LINK and not data.get("meeting_url") \
-                and "meeting_url" not in self.errors:
-            self.add_error("meeting_url", "Add your meeting link, or choose the automatic video room.")
-        return data
 
     def changes(self) -> dict:
         data = dict(self.cleaned_data)

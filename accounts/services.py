@@ -211,8 +211,7 @@ def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
     """
     _check_fields(changes, MENTOR_FIELDS)
     if not user.is_mentor:
-        raise AccountError("Take on the mentor role first (in your account settings).", status=409,
-                           code="not_a_mentor")
+        raise AccountError("Take on the mentor role first (in your account settings).", code="not_a_mentor")
     profile = MentorProfile.objects.select_for_update().get(user=user)
     errors: dict[str, list[str]] = {}
     m2m: dict[str, list] = {}

@@ -1,7 +1,8 @@
 """Shared API plumbing: pagination and one error shape for every endpoint.
 
-Every error body is `{"detail": "...", "errors": {"field": ["message", ...]}}` so clients can
-show a message per field. Domain errors from any app (subclasses of DomainError) map to their
+Every error body is `{"detail": "...", "code": "...", "errors": {"field": ["message", ...]}}`
+(`errors` is `{}` when no field is at fault) so clients can branch on the code and show a message
+per field; the codes and their statuses are mentorship.errors.ERROR_CODES. Domain errors from any app (subclasses of DomainError) map to their
 HTTP status here, in one place, never to a 500.
 """
 
@@ -15,7 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mentorship.errors import DomainError
+from mentorship.errors import ERROR_CODES, DomainError
 
 
 class Pagination(PageNumberPagination):
@@ -43,9 +44,7 @@ def _flatten(value) -> list[str]:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        body = {"detail": exc.message, "code": exc.code}
-        if exc.field_errors:
-            body["errors"] = exc.field_errors
+        body = {"detail": exc.message, "code": exc.code, "errors": exc.field_errors}
         body.update(exc.extra)
         return Response(body, status=exc.status)
     if isinstance(exc, DjangoValidationError):
@@ -62,9 +61,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"detail": "Invalid input.", "errors": _as_field_errors(exc.detail)}
+        response.data = {"detail": ERROR_CODES["invalid"].message, "code": "invalid",
+                         "errors": _as_field_errors(exc.detail)}
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data = {"detail": str(response.data["detail"]), "code": getattr(exc, "default_code", "error")}
+        response.data = {"detail": str(response.data["detail"]), "code": getattr(exc, "default_code", "error"),
+                         "errors": {}}
     return response
 

@@ -6,6 +6,41 @@ clear message. A domain error is never retried by a task.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    status: int
+    message: str
+
+
+# The registry of the codes every API error body may carry, each with its one HTTP status.
+# A raise site names a code; the status follows from here, so one code cannot drift to two statuses
+# (not_a_mentor was 409, 404 and 403 in three places). The README's API section points here.
+ERROR_CODES: dict[str, ErrorCode] = {
+    "invalid": ErrorCode(400, "Invalid input."),
+    "parse_error": ErrorCode(400, "Malformed request body."),
+    "not_authenticated": ErrorCode(401, "Sign in (session or token) to use this endpoint."),
+    "authentication_failed": ErrorCode(401, "Incorrect authentication credentials."),
+    "forbidden": ErrorCode(403, "You may not do that."),
+    "permission_denied": ErrorCode(403, "You may not do that."),
+    "not_found": ErrorCode(404, "Not found."),
+    # The acting user has no mentor profile: there is no such resource for them (GET /me/mentor-profile/).
+    "not_a_mentor": ErrorCode(404, "You are not a mentor."),
+    "method_not_allowed": ErrorCode(405, "Method not allowed."),
+    "not_acceptable": ErrorCode(406, "Not acceptable."),
+    "slot_taken": ErrorCode(409, "That time was just taken."),
+    "wrong_state": ErrorCode(409, "The session is not in a state that allows this."),
+    "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
+    "throttled": ErrorCode(429, "Too many requests; try again later."),
+}
+
+
+def error_status(code: str, default: int = 400) -> int:
+    entry = ERROR_CODES.get(code)
+    return entry.status if entry else default
+
 
 class DomainError(Exception):
     status = 400
@@ -15,10 +50,14 @@ class DomainError(Exception):
                  field_errors: dict[str, list[str]] | None = None, extra: dict | None = None):
         super().__init__(message)
         self.message = message
-        if status is not None:
-            self.status = status
         if code is not None:
             self.code = code
+        # A registered code decides its status; `status=` is only for codes not yet in the registry.
+        registered = ERROR_CODES.get(self.code)
+        if registered is not None:
+            self.status = registered.status
+        elif status is not None:
+            self.status = status
         self.field_errors = field_errors or {}
         self.extra = extra or {}
 

@@ -153,10 +153,10 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
 
     now = now or timezone.now()
     if rater is None or not rater.is_authenticated:
-        raise RatingError("Sign in to rate a session.", status=403, code="not_authenticated")
+        raise RatingError("Sign in to rate a session.", code="not_authenticated")
     booking = Booking.objects.filter(pk=booking_id).first()
     if booking is None:
-        raise RatingError("There is no such session.", status=404, code="not_found",
+        raise RatingError("There is no such session.", code="not_found",
                           field_errors={"booking": ["There is no such session."]})
     if rater.pk not in (booking.mentor_id, booking.mentee_id):
         raise RatingError("You can only rate sessions you took part in.", status=403, code="not_participant",
@@ -204,7 +204,7 @@ def rating_update(*, rating_id: int, editor, stars=_UNSET, comment=_UNSET, expec
     now = now or timezone.now()
     probe = Rating.objects.filter(pk=rating_id).values("ratee_id", "direction").first()
     if probe is None:
-        raise RatingError("There is no such rating.", status=404, code="not_found")
+        raise RatingError("There is no such rating.", code="not_found")
     if probe["direction"] == Direction.MENTEE_TO_MENTOR:
         _lock_mentors([probe["ratee_id"]])
     rating = Rating.objects.select_for_update().get(pk=rating_id)
@@ -247,7 +247,7 @@ def _published_review(rating_id: int, *, lock: bool = False) -> Rating:
     qs = Rating.objects.filter(pk=rating_id, direction=Direction.MENTEE_TO_MENTOR, state=State.PUBLISHED)
     rating = (qs.select_for_update() if lock else qs).first()
     if rating is None:
-        raise RatingError("There is no such review.", status=404, code="not_found")
+        raise RatingError("There is no such review.", code="not_found")
     return rating
 
 
@@ -256,7 +256,7 @@ def reply_create(*, rating_id: int, author, body: str, now: datetime | None = No
     """The rated mentor answers a published review in public, once."""
     now = now or timezone.now()
     if author is None or not author.is_authenticated:
-        raise RatingError("Sign in to reply.", status=403, code="not_authenticated")
+        raise RatingError("Sign in to reply.", code="not_authenticated")
     rating = _published_review(rating_id, lock=True)
     if author.pk != rating.ratee_id:
         raise RatingError("Only the mentor who was reviewed can reply.", status=403, code="not_ratee")
@@ -281,7 +281,7 @@ def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
     """Report a published review, once per person; enough open reports hide it until a moderator decides."""
     now = now or timezone.now()
     if reporter is None or not reporter.is_authenticated:
-        raise RatingError("Sign in to report a review.", status=403, code="not_authenticated")
+        raise RatingError("Sign in to report a review.", code="not_authenticated")
     probe = _published_review(rating_id)
     _lock_mentors([probe.ratee_id])
     rating = _published_review(rating_id, lock=True)
@@ -362,7 +362,7 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
     missing = sorted(set(ids) - {r.pk for r in locked})
     if missing:
         msg = f"No such rating: {', '.join(map(str, missing))}."
-        raise RatingError(msg, status=404, code="not_found", field_errors={"ids": [msg]})
+        raise RatingError(msg, code="not_found", field_errors={"ids": [msg]})
     allowed_from, to_state = TRANSITIONS[action]
     refused = [f"Rating {r.pk} is {r.state}; it cannot be {PAST_TENSE[action]}." for r in locked
                if r.state not in allowed_from]

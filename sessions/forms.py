@@ -15,9 +15,10 @@ class BookingForm(forms.Form):
     start = forms.DateTimeField(widget=forms.HiddenInput)
     duration = forms.TypedChoiceField(coerce=int, label="Length")
     # The same words the booking service uses, rather than Django's bare "This field is required."
-    topic = forms.CharField(max_length=140, help_text="A few words, e.g. \"Preparing for a staff interview\".",
+    # Lengths are the service's rules (booking_create), so the page and the API say the same thing.
+    topic = forms.CharField( help_text="A few words, e.g. \"Preparing for a staff interview\".",
                             error_messages={"required": "Give the session a short topic."})
-    question = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 5}), help_text=QUESTION_HELP,
+    question = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text=QUESTION_HELP,
                                error_messages={"required": "Ask the specific question you want answered; "
                                                            "mentors prepare from it."})
     context_url = forms.URLField(required=False, assume_scheme="https", label="Context link (optional)",
@@ -26,12 +27,6 @@ class BookingForm(forms.Form):
     def __init__(self, *args, lengths: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["duration"].choices = [(n, f"{n} minutes") for n in lengths]
-
-    def clean_question(self):
-        question = self.cleaned_data["question"].strip()
-        if len(question) < 10:
-            raise forms.ValidationError("Please ask a specific question (at least a sentence).")
-        return question
 
 
 class CancelForm(forms.Form):

@@ -149,7 +149,7 @@ def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | 
     except MentorProfile.DoesNotExist:
         profile = None
     if profile is None or not mentor.is_mentor:
-        raise BookingError("This person is not a mentor.", status=404, code="not_found")
+        raise BookingError("This person is not a mentor.", code="not_found")
     if not profile.accepting_bookings:
         raise BookingError("This mentor is not taking new bookings right now.", field_errors={
             "start": ["This mentor is not taking new bookings right now."]}, code="not_accepting")

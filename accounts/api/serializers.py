@@ -110,7 +110,8 @@ class MentorProfileWriteSerializer(serializers.Serializer):
     industries = _terms_field("Industry names, resolved like skills")
     languages = serializers.ListField(child=serializers.CharField(max_length=8), max_length=20,
                                       help_text="ISO 639-1 codes, e.g. [\"en\", \"es\"]")
-    years_experience = serializers.IntegerField(min_value=0, max_value=70)
+    # Ranges and cross-field rules are mentor_profile_update's (the page form says the same).
+    years_experience = serializers.IntegerField()
     session_lengths = serializers.ListField(
         child=serializers.ChoiceField(choices=list(settings.SESSION_LENGTHS)), min_length=1, max_length=4,
         help_text="Any of 15, 30, 45, 60")

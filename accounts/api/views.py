@@ -63,7 +63,7 @@ class MyMentorProfileView(_OwnProfileView):
 
     def _profile(self, user) -> MentorProfile:
         if not user.is_mentor:
-            raise AccountError("You are not a mentor; PATCH /api/v1/me/ with is_mentor=true first.", status=404,
+            raise AccountError("You are not a mentor; PATCH /api/v1/me/ with is_mentor=true first.",
                                code="not_a_mentor")
         return MentorProfile.objects.select_related("user").prefetch_related(
             "skills", "industries", "languages").get(user=user)

@@ -89,8 +89,9 @@ class BookingCreateSerializer(serializers.Serializer):
     mentor = serializers.IntegerField(min_value=1)
     start = serializers.DateTimeField(default_timezone=UTC)
     duration = serializers.IntegerField()
-    topic = serializers.CharField(max_length=140)
-    question = serializers.CharField(max_length=2000)
+    # Parse only: the length rules are booking_create's, so the API and the page say the same thing.
+    topic = serializers.CharField()
+    question = serializers.CharField()
     context_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
 
 

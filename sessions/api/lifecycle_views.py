@@ -25,7 +25,7 @@ class BookingNoShowView(APIView):
         booking = Booking.objects.filter(pk=pk).first()
         # Someone who cannot see the booking learns nothing about it, not even that it exists.
         if booking is None or not booking.can_view(request.user):
-            raise BookingError("Booking not found.", status=404, code="not_found")
+            raise BookingError("Booking not found.", code="not_found")
         data = NoShowInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         booking = booking_report_no_show(booking=booking, actor=request.user, party=data.validated_data.get("party"))

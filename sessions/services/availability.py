@@ -31,7 +31,7 @@ POLICY_FIELDS = (
 
 def _require_mentor(mentor: User) -> None:
     if not (mentor.is_authenticated and mentor.is_mentor):
-        raise BookingError("Only mentors have availability.", status=403, code="not_a_mentor")
+        raise BookingError("Only mentors have availability.", code="not_a_mentor")
 
 
 def _minute(t: time) -> time:
@@ -133,7 +133,7 @@ def override_delete(*, mentor: User, override_id: int) -> None:
     deleted, _ = AvailabilityOverride.objects.filter(mentor=mentor, pk=override_id).delete()
     if not deleted:
         # Someone else's override looks exactly like a missing one: no information leaks.
-        raise BookingError("No such override.", status=404, code="not_found")
+        raise BookingError("No such override.", code="not_found")
     triggers.mentors_changed(mentor_ids=[mentor.pk])
 
 

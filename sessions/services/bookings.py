@@ -33,7 +33,9 @@ from sessions.services import notifications
 
 NEXT_SLOTS_LIMIT = 5
 NEXT_SLOTS_WINDOW = timedelta(days=14)
+QUESTION_MIN = 10
 QUESTION_MAX = 2000
+QUESTION_TOO_SHORT = "Please ask a specific question (at least a sentence)."
 TOPIC_MAX = 140
 
 
@@ -58,7 +60,7 @@ def _lock_booking(booking: Booking) -> Booking:
     try:
         return Booking.objects.select_for_update(of=("self",)).select_related("mentor", "mentee").get(pk=booking.pk)
     except Booking.DoesNotExist:
-        raise BookingError("Booking not found.", status=404, code="not_found")
+        raise BookingError("Booking not found.", code="not_found")
 
 
 def _slot_check(*, mentor, start, duration, now, exclude_booking_id=None) -> None:
@@ -84,7 +86,7 @@ def next_free_slots(*, mentor, duration: int, after: datetime, now: datetime | N
 def _taken_error(*, mentor, duration, start, now, message=None) -> BookingError:
     return BookingError(
         message or "Sorry, that time was just taken. Please pick another slot.",
-        status=409, code="slot_taken",
+        code="slot_taken",
         field_errors={"start": [message or "This time is no longer free."]},
         extra={"next_slots": next_free_slots(mentor=mentor, duration=duration, after=start, now=now)},
     )
@@ -143,7 +145,7 @@ def _mentor_profile(mentor):
 def _require_participant(booking: Booking, actor) -> None:
     if not booking.can_view(actor):
         # Strangers learn nothing about the booking's existence.
-        raise BookingError("Booking not found.", status=404, code="not_found")
+        raise BookingError("Booking not found.", code="not_found")
     if not booking.is_participant(actor):
         raise BookingError("Only the mentor or the mentee of this session can change it.", status=403,
                            code="forbidden")
@@ -152,7 +154,7 @@ def _require_participant(booking: Booking, actor) -> None:
 def _require_mentor(booking: Booking, actor, verb: str) -> None:
     _require_participant(booking, actor)
     if actor.pk != booking.mentor_id:
-        raise BookingError(f"Only the mentor can {verb} a request.", status=403, code="forbidden")
+        raise BookingError(f"Only the mentor can {verb} a request.", code="forbidden")
 
 
 def _wrong_state(booking: Booking, verb: str, allowed: str) -> BookingError:
@@ -172,6 +174,9 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
     errors: dict[str, list[str]] = {}
     if not question:
         errors["question"] = ["Ask the specific question you want answered; mentors prepare from it."]
+    elif len(question) < QUESTION_MIN:
+        # Mentors prepare from the question; "Why?" gives them nothing to prepare from.
+        errors["question"] = [QUESTION_TOO_SHORT]
     elif len(question) > QUESTION_MAX:
         errors["question"] = [f"Keep the question under {QUESTION_MAX} characters."]
     if not topic:
@@ -183,7 +188,7 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
     if mentee.pk == mentor.pk:
         raise BookingError("You cannot book a session with yourself.", field_errors={"mentor": ["You cannot book yourself."]})
     if not bookable_mentors().filter(pk=mentor.pk).exists():
-        raise BookingError("Mentor not found.", status=404, code="not_found", field_errors={"mentor": ["Unknown mentor."]})
+        raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
     profile = _mentor_profile(mentor)
     if not profile.accepting_bookings:
         raise BookingError("This mentor is not taking new bookings right now.",

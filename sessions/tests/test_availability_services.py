@@ -59,7 +59,7 @@ def test_touching_windows_are_fine(mentor):
 def test_only_mentors_have_availability(mentee):
     with pytest.raises(BookingError) as exc:
         availability_set_weekly(mentor=mentee, rules=[])
-    assert exc.value.status == 403
+    assert (exc.value.status, exc.value.code) == (404, "not_a_mentor")
 
 
 def test_override_blocks_or_replaces_and_validates(mentor, changed):
