@@ -181,9 +181,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
 # --- Email ---------------------------------------------------------------------------------
+# In development every email (sign-up, password reset, bookings, reminders: web and worker alike)
+# lands in one mailbox that survives restarts: one .eml file per message under var/mail/, readable
+# as the recipient sees it at /staff/mail/.
+DEV_MAILBOX_DIR = VAR_DIR / "mail"
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "mentorship.mail_backends.MailboxBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

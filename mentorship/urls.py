@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from mentorship import views
+from mentorship import views, views_mail
 from mentorship.admin_site import admin_login
 
 api_v1 = [
@@ -23,6 +23,9 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("admin/login/", admin_login),  # before admin.site.urls, so it replaces the admin's form
     path("admin/", admin.site.urls),
+    path("staff/mail/", views_mail.mail_list, name="staff-mail"),
+    path("staff/mail/<str:name>/", views_mail.mail_detail, name="staff-mail-detail"),
+    path("staff/mail/<str:name>/html/", views_mail.mail_html, name="staff-mail-html"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
