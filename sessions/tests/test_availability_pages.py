@@ -80,7 +80,7 @@ def test_add_and_remove_rows_without_saving(mentor):
     response = client.post(PAGE, {"w2_start": ["09:00"], "w2_end": ["10:00"], "add": "2"})
     assert response.status_code == 200
     assert response.content.decode().count('name="w2_start"') == 2
-    response = client.post(PAGE, {"w2_start": ["09:00", "11:00"], "w2_end": ["10:00", "12:00"], "remove": "2:0"})
+    response = client.post(PAGE, {"w2_start": ["09:00", "11:00"], "w2_end": ["10:00", "12:00"], "remove_window": "2:0"})
     html = response.content.decode()
     assert html.count('name="w2_start"') == 1 and 'value="11:00"' in html and 'value="09:00"' not in html
     assert rules_of(mentor) == []

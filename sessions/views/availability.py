@@ -64,8 +64,10 @@ def availability(request):
     if "add" in request.POST:
         grid.add_row(_int(request.POST.get("add")))
         return _render_page(request, grid=grid)
-    if "remove" in request.POST:
-        weekday, _, index = (request.POST.get("remove") or "").partition(":")
+    # Not "remove": a button of that name shadows the form element's own remove() method, and
+    # htmx's swap (which calls it) then fails with "t.remove is not a function".
+    if "remove_window" in request.POST:
+        weekday, _, index = (request.POST.get("remove_window") or "").partition(":")
         grid.remove_row(_int(weekday), _int(index))
         return _render_page(request, grid=grid)
     if grid.is_valid():
