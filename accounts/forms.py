@@ -10,6 +10,7 @@ from django.conf import settings
 
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
 from accounts.selectors import SORTS
+from accounts.services import user_set_roles
 from accounts.timezones import timezone_choices, validate_timezone
 from accounts.validators import split_terms
 
@@ -39,8 +40,6 @@ class SignupExtraForm(forms.Form):
         return value
 
     def signup(self, request, user):
-        from accounts.services import user_set_roles
-
         user.name = self.cleaned_data["name"].strip()
         user.timezone = self.cleaned_data["timezone"]
         user.save(update_fields=["name", "timezone"])

@@ -15,8 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchVector
 from django.db.models import OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
+
+from accounts.models import MentorProfile, User
 
 CONFIG = "english"
 
@@ -28,10 +32,6 @@ def _text(subquery) -> Coalesce:
 def search_document():
     """A SearchVector expression for the MentorProfile row in scope (subqueries only, so it also
     works inside UPDATE, where joins are not allowed)."""
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import SearchVector
-
-    from accounts.models import MentorProfile, User
 
     through = MentorProfile.skills.through
     per_mentor = through.objects.filter(mentorprofile_id=OuterRef("pk")).values("mentorprofile_id")
@@ -51,7 +51,6 @@ def mentor_search_refresh(*, mentor_ids: Iterable[int] | None = None) -> int:
     """Recompute the stored search document of these mentors (all when None). No-op off PostgreSQL."""
     if not settings.IS_POSTGRES:
         return 0
-    from accounts.models import MentorProfile
 
     qs = MentorProfile.objects.all()
     if mentor_ids is not None:

@@ -163,16 +163,3 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None) -> 
         order = ["-rank", "-rating_bayes"] if has_rank else ["-rating_bayes", "-years_experience"]
     # The user id breaks ties so pages never repeat or skip a mentor.
     return qs.order_by(*order, "user_id")
-
-
-def directory_match_scores(*, viewer, sort: str | None) -> dict[int, float] | None:
-    """The viewer's match scores when the directory is sorted by match, else None.
-
-    The directory is a composition point like the mentor page (which includes booking and ratings
-    panels): it asks matching for the scores rather than reading its tables.
-    """
-    if sort != "match" or not (viewer.is_authenticated and viewer.is_mentee):
-        return None
-    from matching.selectors import match_scores_for
-
-    return match_scores_for(mentee=viewer)

@@ -17,7 +17,8 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import MenteeProfile, MentorProfile
-from accounts.selectors import MentorFilters, directory_match_scores, mentor_for_page, mentors_search
+from accounts.selectors import MentorFilters, mentor_for_page, mentors_search
+from matching.selectors import directory_match_scores
 from mentorship.errors import form_add_domain_error
 
 DIRECTORY_PAGE_SIZE = 12

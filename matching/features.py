@@ -30,6 +30,7 @@ from matching import semantic
 from matching.engine import Features, Vocab, concept_affinity
 from matching.lexicon import CONCEPTS
 from matching.models import TextEmbedding
+from sessions.selectors import mentors_free_slot_counts
 
 FREE_SLOT_HORIZON = timedelta(days=14)
 DAY_START, DAY_END = 8, 20
@@ -42,7 +43,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 @lru_cache(maxsize=1)
 def _language_identifier():
     # py3langid (PyPI): langid.py's naive Bayes over byte n-grams, model inside the wheel, deterministic.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # lazy: loads a language model; only matching runs need it
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(DETECTABLE_LANGUAGES))
@@ -184,10 +185,6 @@ def _languages(codes: Iterable[str], tax: Taxonomy) -> list[int]:
 def free_slot_counts(mentor_ids: list[int], *, now: datetime) -> np.ndarray:
     """Free 30-minute slots in the next 14 days per mentor; NaN (neutral) when the slot engine is absent."""
     out = np.full(len(mentor_ids), np.nan, dtype=np.float32)
-    try:
-        from sessions.selectors import mentors_free_slot_counts
-    except ImportError:  # the availability app has not shipped its selector yet
-        return out
     counts = mentors_free_slot_counts(mentor_ids=mentor_ids, start=now, end=now + FREE_SLOT_HORIZON,
                                       duration=30, now=now)
     for i, mid in enumerate(mentor_ids):

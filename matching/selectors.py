@@ -71,6 +71,17 @@ def matches_for_many(*, mentees: list[User], limit: int | None = None) -> dict[i
     return out
 
 
+def directory_match_scores(*, viewer, sort: str | None) -> dict[int, float] | None:
+    """The viewer's match scores when the directory is sorted by match, else None.
+
+    The directory views bring these to accounts.selectors.mentors_search, so accounts never
+    imports matching (which reads accounts): the cycle accounts -> matching -> accounts is gone.
+    """
+    if sort != "match" or not (viewer.is_authenticated and viewer.is_mentee):
+        return None
+    return match_scores_for(mentee=viewer)
+
+
 def match_scores_for(*, mentee: User) -> dict[int, float]:
     """{mentor user id: score} for the directory's "sort by match" (mentors not in it: no score)."""
     return {m.mentor.pk: m.score for m in matches_for(mentee=mentee)}

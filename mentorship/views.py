@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
+from accounts.selectors import featured_mentors
+from mentorship.celery import app
+
 
 def home(request):
-    from accounts.selectors import featured_mentors
-
     return render(request, "home.html", {"mentors": featured_mentors(limit=6)})
 
 
@@ -25,8 +26,6 @@ def _check_database() -> tuple[bool, str]:
 
 
 def _check_broker() -> tuple[bool, str]:
-    from mentorship.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

@@ -37,6 +37,7 @@ from ratings.models import (
     RatingReport,
     State,
 )
+from sessions.models import Booking
 from sessions.services.notifications import mail_enqueue
 
 logger = logging.getLogger(__name__)
@@ -149,8 +150,6 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
 
     The returned rating carries `held_because` (why it is pending, empty when published).
     """
-    from sessions.models import Booking
-
     now = now or timezone.now()
     if rater is None or not rater.is_authenticated:
         raise RatingError("Sign in to rate a session.", code="not_authenticated")

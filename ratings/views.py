@@ -29,6 +29,7 @@ from ratings.forms import (
     ReportForm,
 )
 from ratings.models import Rating, State
+from sessions.models import Booking
 
 
 def _next_url(request, fallback: str) -> str:
@@ -53,8 +54,6 @@ def _held_message(request, rating) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rate(request, booking_id: int):
-    from sessions.models import Booking
-
     booking = get_object_or_404(Booking.objects.select_related("mentor", "mentee"), pk=booking_id)
     if not booking.is_participant(request.user):
         raise PermissionDenied("You can only rate sessions you took part in.")

@@ -26,7 +26,8 @@ from accounts.api.serializers import (
 from accounts.errors import AccountError
 from accounts.forms import DirectoryFilterForm
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
-from accounts.selectors import SORTS, MentorFilters, directory_match_scores, mentor_by_id, mentors_search
+from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentors_search
+from matching.selectors import directory_match_scores
 from mentorship.parsers import BoundedJSONParser
 
 

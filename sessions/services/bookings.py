@@ -26,9 +26,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import MentorProfile
 from accounts.selectors import bookable_mentors
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
+from sessions.selectors import mentor_slots, slot_check
 from sessions.services import notifications
 
 NEXT_SLOTS_LIMIT = 5
@@ -64,16 +66,12 @@ def _lock_booking(booking: Booking) -> Booking:
 
 
 def _slot_check(*, mentor, start, duration, now, exclude_booking_id=None) -> None:
-    from sessions.selectors import slot_check
-
     slot_check(mentor=mentor, start=start, duration=duration, now=now, exclude_booking_id=exclude_booking_id)
 
 
 def next_free_slots(*, mentor, duration: int, after: datetime, now: datetime | None = None,
                     limit: int = NEXT_SLOTS_LIMIT) -> list[str]:
     """The next free starts (UTC ISO) of a mentor, offered to whoever just lost a slot."""
-    from sessions.selectors import mentor_slots
-
     now = now or timezone.now()
     begin = max(after, now)
     try:
@@ -134,8 +132,6 @@ def _call_url(mentor) -> str:
 
 
 def _mentor_profile(mentor):
-    from accounts.models import MentorProfile
-
     try:
         return mentor.mentor_profile
     except MentorProfile.DoesNotExist:
