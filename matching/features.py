@@ -43,7 +43,8 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 @lru_cache(maxsize=1)
 def _language_identifier():
     # py3langid (PyPI): langid.py's naive Bayes over byte n-grams, model inside the wheel, deterministic.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # lazy: loads a language model; only matching runs need it
+    # lazy: loads a language model; only matching runs need it
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(DETECTABLE_LANGUAGES))

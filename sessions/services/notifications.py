@@ -71,7 +71,8 @@ def _retry_delay(attempts: int) -> timedelta:
 def _enqueue_send(ids: list[int]) -> None:
     """After commit: a send task per row. Best effort only: if the broker is down the rows stay
     pending in the database and the dispatcher sends them on its next run."""
-    from sessions.tasks import send_notification_task  # lazy: breaks the cycle sessions.tasks -> sessions.services.notifications
+    # lazy: breaks the cycle sessions.tasks -> sessions.services.notifications
+    from sessions.tasks import send_notification_task
 
     for pk in ids:
         try:
@@ -204,7 +205,8 @@ def _claim(queryset):
 
 def _deliver(rows: list[Notification], now: datetime) -> dict[str, int]:
     """Send claimed rows and record the outcome; runs inside the claiming transaction."""
-    from sessions.emails import notification_email  # lazy: breaks the cycle sessions.emails -> sessions.services.calendar -> sessions.services -> notifications
+    # lazy: breaks the cycle sessions.emails -> sessions.services.calendar -> sessions.services -> notifications
+    from sessions.emails import notification_email
 
     counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
     sent_ids: list[int] = []
