@@ -50,4 +50,4 @@ class DeclineForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    start = forms.DateTimeField(label="New time")
+    start = forms.DateTimeField(label="New time", error_messages={"required": "Choose the new time from the list."})

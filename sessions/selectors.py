@@ -208,3 +208,14 @@ def mentors_free_slot_counts(*, mentor_ids, start: datetime, end: datetime, dura
             bookings=bookings.get(pk, []), policy=engine_policy(policy), duration=duration, start=start, end=end,
             now=now)
     return counts
+
+
+def booking_invite_method(*, booking: Booking) -> str | None:
+    """What a participant's downloaded calendar invite says, or None when there is nothing for a
+    calendar: a request is not a meeting yet, and a declined or expired one never was. A cancelled
+    session's invite is a CANCEL, so a calendar that has it can drop it."""
+    if booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW):
+        return "REQUEST"
+    if booking.status == Booking.Status.CANCELLED:
+        return "CANCEL"
+    return None

@@ -27,6 +27,7 @@ from mentorship.errors import form_add_domain_error
 from sessions.errors import BookingError
 from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
 from sessions.models import Booking, BookingPolicy
+from sessions.selectors import booking_invite_method, mentor_slots
 from sessions.services import bookings as services
 from sessions.services import calendar as calendar_services
 
@@ -146,7 +147,6 @@ def _visible_booking(request, pk: int) -> Booking:
 
 def _reschedule_options(booking: Booking, zone_name: str) -> list[tuple[str, list[datetime]]]:
     """Free starts for the next two weeks, grouped by the viewer's local day, a few per day."""
-    from sessions.selectors import mentor_slots
 
     now = timezone.now()
     try:
@@ -182,6 +182,7 @@ def _render_detail(request, booking: Booking, *, status: int = 200, **forms):
         "can_join": (booking.status == Booking.Status.CONFIRMED and is_participant and bool(booking.call_url)
                      and booking.start - JOIN_OPENS_BEFORE <= now < booking.end),
         "join_opens_at": booking.start - JOIN_OPENS_BEFORE,
+        "offer_invite": is_participant and booking_invite_method(booking=booking) == "REQUEST",
         "events": booking.events.select_related("actor"),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "decline_form": forms.get("decline_form") or DeclineForm(),
@@ -253,8 +254,9 @@ def reschedule(request, pk: int):
 @require_GET
 def invite(request, pk: int):
     booking = _visible_booking(request, pk)
-    method = "CANCEL" if booking.status in (Booking.Status.CANCELLED, Booking.Status.DECLINED,
-                                            Booking.Status.EXPIRED) else "REQUEST"
+    method = booking_invite_method(booking=booking)
+    if method is None:
+        raise Http404("No calendar invite for a session that is not confirmed.")
     body = calendar_services.booking_ics(booking=booking, method=method, recipient=request.user)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="session-{booking.pk}.ics"'
