@@ -138,13 +138,10 @@ class MentorProfileForm(forms.Form):
 
 
 class MenteeProfileForm(forms.Form):
-    # Not required here: the service says goals are needed, so the page and the API give one message.
     goals = forms.CharField(max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
                             help_text="What do you want help with? Any language is fine.")
     interests = _TermsField(label="Interests (skills you want to grow)")
-    industries = _TermsField(label="Industries you work in or want to move into",
-                             help_text="Separate with commas, for example Fintech, Healthcare. Mentors who know "
-                                       "these industries rank higher in your recommendations.")
+    industries = _TermsField(label="Industries you work in or want to move into")
     languages = forms.MultipleChoiceField(choices=_language_choices, widget=forms.CheckboxSelectMultiple,
                                           required=False, label="Languages you can have a session in")
     career_stage = forms.ChoiceField(choices=[("", "Prefer not to say"), *MenteeProfile.CareerStage.choices],

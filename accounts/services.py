@@ -308,10 +308,6 @@ def mentee_profile_update(*, user: User, **changes: Any) -> MenteeProfile:
         m2m["industries"] = _terms(Industry, changes["industries"], "industries", errors)
     if "languages" in changes:
         m2m["languages"] = _languages_resolve(changes["languages"] or [], errors)
-    # Goals are what mentors read and what matching works from: a profile without them says
-    # nothing, so saving one is refused rather than reported as saved.
-    if not profile.goals and "goals" not in errors:
-        errors["goals"] = ["Tell mentors what you want help with: a sentence or two about your goals."]
     _check_length(profile, "goals", errors)
     try:
         profile.full_clean(exclude=["user", *errors], validate_unique=False)
