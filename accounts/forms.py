@@ -11,7 +11,7 @@ from django.conf import settings
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
 from accounts.selectors import SORTS
 from accounts.services import user_set_roles
-from accounts.timezones import timezone_choices, validate_timezone
+from accounts.timezones import TimezoneChoiceField, TimezoneSelect
 from accounts.validators import split_terms
 
 
@@ -30,14 +30,9 @@ class SignupExtraForm(forms.Form):
 
     name = forms.CharField(max_length=120, label="Your name")
     role = forms.ChoiceField(choices=ROLE_CHOICES, initial="mentee", widget=forms.RadioSelect, label="I am joining as")
-    timezone = forms.ChoiceField(choices=timezone_choices, initial="UTC", label="Time zone",
-                                 help_text="Detected from your browser; times are shown in this zone.",
-                                 widget=forms.Select(attrs={"data-detect-timezone": "1"}))
-
-    def clean_timezone(self):
-        value = self.cleaned_data["timezone"]
-        validate_timezone(value)
-        return value
+    timezone = TimezoneChoiceField(initial="UTC", label="Time zone",
+                                   help_text="Detected from your browser; times are shown in this zone.",
+                                   widget=TimezoneSelect(attrs={"data-detect-timezone": "1"}))
 
     def signup(self, request, user):
         user.name = self.cleaned_data["name"].strip()
@@ -49,9 +44,9 @@ class SignupExtraForm(forms.Form):
 
 class UserSettingsForm(forms.Form):
     name = forms.CharField(max_length=120, label="Your name")
-    timezone = forms.ChoiceField(choices=timezone_choices, label="Time zone",
-                                 help_text="Every time on the site and in emails is shown in this zone.",
-                                 widget=forms.Select(attrs={"data-detect-timezone": "1"}))
+    timezone = TimezoneChoiceField(label="Time zone",
+                                   help_text="Every time on the site and in emails is shown in this zone.",
+                                   widget=TimezoneSelect(attrs={"data-detect-timezone": "1"}))
     is_mentee = forms.BooleanField(required=False, label="I want mentoring (mentee)")
     is_mentor = forms.BooleanField(required=False, label="I mentor others (mentor)",
                                    help_text="Gives you a public profile in the mentor directory.")

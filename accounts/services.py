@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from accounts.errors import AccountError
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
 from accounts.search import mentor_search_refresh
-from accounts.timezones import is_valid_timezone
+from accounts.timezones import canonical_timezone, is_valid_timezone
 from accounts.validators import photo_normalise, split_terms
 from matching import triggers
 
@@ -168,6 +168,8 @@ def user_update(*, user: User, **changes: Any) -> User:
         changes["name"] = name
     if "timezone" in changes and not is_valid_timezone(changes["timezone"]):
         errors["timezone"] = [f"“{changes['timezone']}” is not a known IANA time zone (for example Europe/Berlin)."]
+    elif "timezone" in changes:
+        changes["timezone"] = canonical_timezone(changes["timezone"])  # Asia/Calcutta -> Asia/Kolkata
     is_mentor = bool(changes.pop("is_mentor", user.is_mentor))
     is_mentee = bool(changes.pop("is_mentee", user.is_mentee))
     if not (is_mentor or is_mentee):

@@ -16,7 +16,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.timezones import timezone_choices
+from accounts.timezones import canonical_timezone, timezone_choices
 from mentorship.errors import form_add_domain_error
 from sessions import selectors
 from sessions.api.availability_serializers import SlotQuerySerializer
@@ -161,7 +161,7 @@ def slot_picker(request, mentor_id: int):
     tz_name = payload["timezone"] if payload else viewer_zone(request)
     form = SlotPickerForm(
         initial={"duration": payload["duration"] if payload else (lengths[0] if lengths else 30),
-                 "tz": tz_name, "days": days},
+                 "tz": canonical_timezone(tz_name), "days": days},
         lengths=lengths, zones=timezone_choices(),
     )
     by_day: OrderedDict = OrderedDict()
