@@ -126,7 +126,9 @@ class MenteeProfileForm(forms.Form):
     goals = forms.CharField(max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
                             help_text="What do you want help with? Any language is fine.")
     interests = _TermsField(label="Interests (skills you want to grow)")
-    industries = _TermsField(label="Industries you work in or want to move into")
+    industries = _TermsField(label="Industries you work in or want to move into",
+                             help_text="Separate with commas, e.g. “Fintech, Healthcare”. Mentors who know these "
+                                       "industries rank higher in your recommendations.")
     languages = forms.MultipleChoiceField(choices=_language_choices, widget=forms.CheckboxSelectMultiple,
                                           required=False, label="Languages you can have a session in")
     career_stage = forms.ChoiceField(choices=[("", "Prefer not to say"), *MenteeProfile.CareerStage.choices],

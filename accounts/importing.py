@@ -179,7 +179,7 @@ def profiles_import(*, data, progress: Callable[[int], None] | None = None) -> I
                    "languages": record["languages"]}
         if record.get("career_stage"):
             changes["career_stage"] = record["career_stage"]
-        services.mentee_profile_update(user=user, **changes)
+        services.mentee_profile_update(user=user, require_content=False, **changes)
         report.mentees += 1
         if progress:
             progress(1)

@@ -286,8 +286,9 @@ def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
 
 
 @transaction.atomic
-def mentee_profile_update(*, user: User, **changes: Any) -> MenteeProfile:
-    """Edit what a mentee wants help with; `interests` are skills, resolved like a mentor's."""
+def mentee_profile_update(*, user: User, require_content: bool = True, **changes: Any) -> MenteeProfile:
+    """Edit what a mentee wants help with; `interests` are skills, resolved like a mentor's.
+    `require_content=False` lets a bulk import create a profile its person fills in later."""
     _check_fields(changes, MENTEE_FIELDS)
     if not user.is_mentee:
         raise AccountError("Take on the mentee role first (in your account settings).", status=409,
@@ -306,6 +307,12 @@ def mentee_profile_update(*, user: User, **changes: Any) -> MenteeProfile:
     if "languages" in changes:
         m2m["languages"] = _languages_resolve(changes["languages"] or [], errors)
     _check_length(profile, "goals", errors)
+    # A profile with neither goals nor interests gives mentors and recommendations nothing to go on,
+    # so saving one is not "saved". Bulk imports may leave it for the person to fill in.
+    has_interests = bool(m2m["interests"]) if "interests" in m2m else (profile.pk and profile.interests.exists())
+    if require_content and not profile.goals and not has_interests and "goals" not in errors:
+        errors["goals"] = ["Say what you want help with, or add an interest, so mentors and "
+                           "recommendations can match you."]
     try:
         profile.full_clean(exclude=["user", *errors], validate_unique=False)
     except ValidationError as exc:

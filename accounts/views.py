@@ -87,7 +87,8 @@ def mentee_profile_edit(request):
                 return redirect("accounts:mentee_profile_edit")
     else:
         form = MenteeProfileForm(initial=MenteeProfileForm.initial_for(profile))
-    return render(request, "accounts/mentee_profile_form.html", {"form": form, "profile": profile})
+    status = 400 if form.errors else 200  # a refused form is a 400, as the API's answer is
+    return render(request, "accounts/mentee_profile_form.html", {"form": form, "profile": profile}, status=status)
 
 
 def directory(request):

@@ -82,7 +82,7 @@ def test_mentee_cannot_open_mentor_editor_and_edits_own_profile(client_for, ment
     assert response.status_code == 302
     assert MenteeProfile.objects.get(user=mentee).goals == "Ich möchte Teamleiter werden."
     bad = client.post("/me/mentee-profile/", {"goals": "x" * 3001, "career_stage": "retired"})
-    assert bad.status_code == 200 and 'id="id_goals_error"' in bad.content.decode()
+    assert bad.status_code == 400 and 'id="id_goals_error"' in bad.content.decode()
 
 
 def _directory_queries(client, n_mentors, make_mentors, query="") -> int:
