@@ -12,7 +12,10 @@ QUESTION_HELP = (
 
 
 class BookingForm(forms.Form):
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = forms.DateTimeField(widget=forms.HiddenInput, error_messages={
+        "required": "Pick a time on the mentor's page first.",
+        "invalid": "That time could not be read. Pick a time on the mentor's page; what you wrote below is kept.",
+    })
     duration = forms.TypedChoiceField(coerce=int, label="Length")
     # The same words the booking service uses, rather than Django's bare "This field is required."
     # Lengths are the service's rules (booking_create), so the page and the API say the same thing.

@@ -73,9 +73,13 @@ def book(request, mentor_id: int):
                     topic=values["topic"], question=values["question"], context_url=values["context_url"],
                 )
             except BookingError as exc:
-                error = exc.message
+                # Shown once: by the field it names when that field is on the form (topic, question),
+                # otherwise (the time, the mentor, no field) as the page's alert.
                 status = exc.status
-                form_add_domain_error(form, exc)
+                if set(exc.field_errors) - {"start", "mentor", "non_field_errors"}:
+                    form_add_domain_error(form, exc)
+                else:
+                    error = exc.message
                 next_slots = [_parse_start(s) for s in exc.extra.get("next_slots", [])]
             else:
                 if booking.status == Booking.Status.CONFIRMED:
