@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 from tests.factories import MentorFactory
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("when", ["upcoming", "past"])
