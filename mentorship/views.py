@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
 from accounts.selectors import featured_mentors
 from mentorship.celery import app
+
+
+def favicon(request):
+    # Resolved per request, not at import: the manifest storage only knows the hashed name once
+    # collectstatic has run, and URL modules are imported by checks that run before it.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def home(request):
