@@ -43,13 +43,13 @@ def test_upcoming_session_has_no_rating_link(client):
 
 
 @pytest.mark.django_db
-def test_mentor_page_header_shows_the_smoothed_average(client):
+def test_mentor_page_header_shows_the_plain_average_not_the_smoothed_one(client):
     booking = _completed_booking()
     profile = booking.mentor.mentor_profile
     profile.rating_count, profile.rating_sum, profile.rating_bayes = 1, 5, 4.17
     profile.save()
     page = client.get(profile.get_absolute_url()).content.decode()
-    assert "★ 4.2 from 1 review" in page
+    assert "★ 5.0 from 1 review" in page and "★ 4.2" not in page
 
 
 @pytest.mark.django_db
