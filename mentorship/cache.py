@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
+import redis
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -33,8 +34,6 @@ class FailoverRedisCache(RedisCache):
         return caches[FALLBACK_ALIAS]
 
     def _run(self, name: str, *args, **kwargs):
-        import redis
-
         try:
             return getattr(super(), name)(*args, **kwargs)
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:

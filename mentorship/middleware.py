@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest
@@ -51,11 +52,8 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (settings.STAFF_REQUIRE_2FA and request.path.startswith(self.STAFF_PREFIXES)
-                and request.user.is_authenticated and request.user.is_staff and not _has_totp(request.user)):
+                and request.user.is_authenticated and request.user.is_staff
+                and not is_mfa_enabled(request.user, [Authenticator.Type.TOTP])):
             messages.warning(request, "Staff accounts need two-factor sign-in. Set up an authenticator app to continue.")
             return redirect("mfa_activate_totp")
         return self.get_response(request)
-
-
-def _has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

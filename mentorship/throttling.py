@@ -10,7 +10,6 @@ request proceeds with a warning; password guessing is limited separately (accoun
 from __future__ import annotations
 
 import logging
-import time
 
 from rest_framework import throttling
 
@@ -42,9 +41,6 @@ class AtomicRateThrottleMixin:
 
     def wait(self):
         return max(0.0, self._window_end - self.now)
-
-    def timer(self):
-        return time.time()
 
 
 class AnonRateThrottle(AtomicRateThrottleMixin, throttling.AnonRateThrottle):

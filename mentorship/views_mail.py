@@ -17,10 +17,12 @@ from mentorship.mail_backends import mailbox_messages, mailbox_read
 def _staff_or_404(view):
     """Anonymous visitors are asked to sign in; signed-in people who are not staff get a 404."""
 
+    protected = staff_member_required(view, login_url="account_login")
+
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.user.is_authenticated and not request.user.is_staff:
             raise Http404
-        return staff_member_required(view, login_url="account_login")(request, *args, **kwargs)
+        return protected(request, *args, **kwargs)
 
     return wrapper
 

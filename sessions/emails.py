@@ -89,19 +89,24 @@ def _attach_ics(message: EmailMultiAlternatives, notification: Notification, boo
     message.attach("invite.ics", content, f"text/calendar; method={method}; charset=utf-8")
 
 
+def _outbox_message(notification: Notification, *, subject: str, text: str, html: str) -> EmailMultiAlternatives:
+    """Every outbox mail's envelope: our sender, the row's recipient, the headers that tie it to its row."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email],
+        headers={"X-Notification-Id": str(notification.pk), "Auto-Submitted": "auto-generated"},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
 def _prewritten_email(notification: Notification) -> EmailMultiAlternatives:
     """A mail another app wrote (services.notifications.mail_enqueue): sent as it was written."""
     payload = notification.payload
     if "text" not in payload:
         raise ValueError(f"notification {notification.pk} has neither a booking nor a written message")
-    message = EmailMultiAlternatives(
-        subject=payload.get("subject") or notification.subject, body=payload["text"],
-        from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email],
-        headers={"X-Notification-Id": str(notification.pk), "Auto-Submitted": "auto-generated"},
-    )
-    if payload.get("html"):
-        message.attach_alternative(payload["html"], "text/html")
-    return message
+    return _outbox_message(notification, subject=payload.get("subject") or notification.subject,
+                           text=payload["text"], html=payload.get("html", ""))
 
 
 def notification_email(notification: Notification) -> EmailMultiAlternatives:
@@ -138,13 +143,8 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         context["other_slots"] = _other_slots(booking, zone)
         context["mentor_url"] = absolute_url(booking.mentor.mentor_profile.get_absolute_url())
     name = _template_name(notification.kind)
-    message = EmailMultiAlternatives(
-        subject=_subject(notification.kind, booking, other.display_name, when),
-        body=render_to_string(f"booking/email/{name}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
-        headers={"X-Notification-Id": str(notification.pk), "Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(render_to_string(f"booking/email/{name}.html", context), "text/html")
+    message = _outbox_message(notification, subject=_subject(notification.kind, booking, other.display_name, when),
+                              text=render_to_string(f"booking/email/{name}.txt", context),
+                              html=render_to_string(f"booking/email/{name}.html", context))
     _attach_ics(message, notification, booking)
     return message
