@@ -7,10 +7,10 @@ import re
 
 from django.core import mail
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 DESKTOP = (1280, 900)
@@ -76,10 +76,29 @@ def wait(driver, condition, timeout: float = 10):
     return WebDriverWait(driver, timeout).until(condition)
 
 
+def _replaced(old_page):
+    """True once `old_page` has left the document. Mid-navigation chromedriver sometimes reports
+    that as an inspector error ("Node with given id does not belong to the document") instead of a
+    stale element; both mean the old page is gone."""
+
+    def check(_driver) -> bool:
+        try:
+            old_page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return check
+
+
 def click_and_wait_for_page(driver, element) -> None:
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    wait(driver, staleness_of(page))
+    wait(driver, _replaced(page))
 
 
 def set_value(driver, element, value: str) -> None:
