@@ -15,10 +15,12 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 from accounts.demo_data import DEMO_PASSWORD
+from tests.db_snapshot import Snapshot
 from tests.journey_support import (
     DESKTOP,
     PHONE,
@@ -55,22 +57,42 @@ def driver():
         browser.quit()
 
 
-@pytest.fixture
-def clock():
-    # tick=True: the live server thread and the browser's requests see time move on from NOW.
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
+@pytest.fixture(scope="module")
+def seeded(django_db_blocker):
+    """The module's one seed: taken as a database snapshot after the first journey seeds it."""
+    state = {"snapshot": None, "at": None}
+    yield state
+    if state["snapshot"] is not None:
+        with django_db_blocker.unblock():
+            state["snapshot"].drop()
 
 
 @pytest.fixture
-def demo(clock):
-    """The database `make run` gives: the real seed command, at the pinned moment."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the banner is noise here
+def demo(seeded, transactional_db):
+    """The database `make run` gives: the real seed command at the pinned moment, run once for the
+    module and restored from a snapshot for every later journey (seeding costs 20-40 s)."""
+    if seeded["snapshot"] is None:
+        with time_machine.travel(NOW, tick=True):
+            call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the banner is noise here
+            seeded["at"] = timezone.now()
+        snapshot = Snapshot()
+        snapshot.take()
+        seeded["snapshot"] = snapshot
+    else:
+        seeded["snapshot"].restore()
     return get_user_model().objects
 
 
 @pytest.fixture
-def page(driver, live_server, demo, request):
+def clock(demo, seeded):
+    # Every journey starts at the moment the seed finished, as it would right after `make run`.
+    # tick=True: the live server thread and the browser's requests see time move on from there.
+    with time_machine.travel(seeded["at"], tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def page(driver, live_server, demo, clock, request):
     """The module's browser at this test's width and zone, cookies cleared, console watched."""
     window = request.node.callspec.params["window"]
     zone = getattr(request, "param", "America/New_York")
