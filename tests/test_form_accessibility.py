@@ -144,6 +144,16 @@ def test_report_and_reply_pages(signed_in, mentor, mentee):
     _page(signed_in(mentor), reverse("ratings:reply", args=[rating.pk]), {"body": ""})
 
 
+def test_mentor_page_reply_and_report_forms(signed_in, mentor, mentee):
+    booking = completed_booking_for(mentor=mentor, mentee=mentee)
+    ratings_services.rating_create(booking_id=booking.pk, rater=mentee, stars=4, comment="Good")
+    page = mentor.mentor_profile.get_absolute_url()
+    for viewer in (mentor, MenteeFactory()):  # the mentor replies, anyone else reports
+        response = signed_in(viewer).get(page)
+        names = check_form_page(response.content.decode(), refused=False)
+        assert ("body" if viewer == mentor else "reason") in names
+
+
 def test_session_page_cancel_and_reschedule(signed_in, mentor, mentee):
     booking = BookingFactory(mentor=mentor, mentee=mentee)
     for weekday in range(7):
