@@ -27,3 +27,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject):
         # Without django.contrib.sites allauth would prefix the request's host name ("[localhost:8000]").
         return f"[Micro-mentorship] {subject}"
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # allauth leaves the account holder out of a security notice's context; the shared email
+        # layout greets them by name and shows the moment of the change in their own time zone.
+        super().send_notification_mail(template_prefix, user, context={"user": user, **(context or {})}, email=email)

@@ -97,11 +97,9 @@ def directory(request):
     scores = directory_match_scores(viewer=request.user, sort=data.get("sort"))
     mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores))
     page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
     context = {
         "form": form, "page": page, "mentors": page.object_list,
-        "has_filters": form.is_bound and form.has_filters(), "querystring": query_without_page.urlencode(),
+        "has_filters": form.is_bound and form.has_filters(),
         "query": data.get("q", ""),
     }
     template = "accounts/_directory_results.html" if request.headers.get("HX-Request") else "accounts/directory.html"

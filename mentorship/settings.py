@@ -156,9 +156,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Forms render through the project's templates, so templates/django/forms/field.html is the one
-# field layout (label, input, help, errors and their aria ids) of every page.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Forms render through the project's templates with one field layout, templates/forms/field.html
+# (label, required marker, help, errors and their aria ids), for every field on every page.
+FORM_RENDERER = "mentorship.forms.FormRenderer"
 
 STATIC_URL = "/static/"
 # Outside production whitenoise also serves straight from the apps' static folders, so `make run`

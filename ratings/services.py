@@ -21,7 +21,6 @@ from django.utils import timezone
 from accounts.models import MentorProfile
 from accounts.services import mentor_rating_aggregate_set
 from matching import triggers
-from mentorship.links import absolute_reverse
 from ratings.content import flagged_reasons
 from ratings.errors import RatingError
 from ratings.models import (
@@ -390,8 +389,7 @@ def removal_email_enqueue(*, decision: ModerationDecision) -> None:
     """Tell the author their rating was removed, and why, through the outbox (retried like every
     mail; it commits or rolls back with the decision)."""
     rating = decision.rating
-    context = {"decision": decision, "rating": rating, "author": rating.rater,
-               "site_url": absolute_reverse("home")}
+    context = {"decision": decision, "rating": rating, "recipient": rating.rater}
     mail_enqueue(
         recipient=rating.rater, kind="rating_removed", subject="Your review was removed",
         text=render_to_string("ratings/email/removed.txt", context),

@@ -188,10 +188,7 @@ def moderation_queue(request):
     else:
         decide = DecideForm()
     page = Paginator(selectors.moderation_queue(state=state, reported=reported), 25).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "decide": decide, "show_private": request.user.is_staff,
-               "query": request.GET.copy()}
-    if "page" in context["query"]:
-        del context["query"]["page"]
+    context = {"page": page, "filters": filters, "decide": decide, "show_private": request.user.is_staff}
     return render(request, "ratings/moderation_queue.html", context, status=status)
 
 

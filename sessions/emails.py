@@ -1,5 +1,8 @@
 """Turn an outbox row into an email: text and HTML parts, times in the recipient's zone.
 
+Both parts extend the one email layout (templates/email/layout.html and .txt) through
+templates/booking/email/_base.*; `preferences_url` and `zone` fill its footer.
+
 Every time is shown in the RECIPIENT's IANA zone with the zone named, the way the site shows it
 (mentorship.templatetags.tz_display.format_in_zone), because a mentor in Berlin and a mentee in
 New York read the same mail about the same moment. Calendar invites (.ics, from
@@ -120,7 +123,6 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     when = format_in_zone(booking.start, zone)
     context = {
         "recipient": recipient,
-        "recipient_name": recipient.display_name,
         "is_mentor": is_mentor,
         "other_name": other.display_name,
         "booking": booking,
@@ -129,7 +131,6 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "end_time": format_in_zone(booking.end, zone, with_date=False),
         "zone": zone,
         "booking_url": _booking_url(booking),
-        "site_url": absolute_reverse("home"),
         "directory_url": absolute_reverse("accounts:directory"),
         "preferences_url": absolute_reverse("accounts:me"),
         "hours_before": 24 if notification.kind == "reminder_24h" else 1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from ratings.forms import ReplyForm, ReportForm
 from ratings.models import RatingReport
 from ratings.selectors import mentor_reviews_summary, public_name
 from ratings.services import rating_is_editable
@@ -27,6 +28,9 @@ def mentor_reviews(context, profile, limit: int = 5):
         review.viewer_reported = review.pk in reported_ids
         review.viewer_is_author = signed_in and review.rater_id == user.pk
         review.has_reply = getattr(review, "reply", None) is not None
+        # The page's forms, rendered by the one field template; ids carry the review so they stay unique.
+        review.reply_form = ReplyForm(auto_id=f"reply-{review.pk}-%s")
+        review.report_form = ReportForm(auto_id=f"report-{review.pk}-%s")
     return {
         **summary,
         "profile": profile,
@@ -35,7 +39,6 @@ def mentor_reviews(context, profile, limit: int = 5):
         "signed_in": signed_in,
         "viewer_is_mentor": signed_in and user.pk == profile.pk,
         "csrf_token": context.get("csrf_token"),
-        "report_reasons": RatingReport.Reason.choices,
         "next": request.get_full_path() if request is not None else "",
     }
 

@@ -200,7 +200,8 @@ def test_decline_and_cancel_reasons_have_their_own_labelled_fields(client_for, o
     # One shared id="id_reason" made the cancel label focus the decline box.
     assert 'id="id_reason"' not in mentor_html + mentee_html
     assert '<label for="id_decline_reason">Reason for declining (optional)</label>' in mentor_html
-    assert '<label for="id_cancel_reason">Reason for cancelling</label>' in mentee_html
+    # A required field's label carries the one field template's marker; the optional one does not.
+    assert '<label for="id_cancel_reason">Reason for cancelling<span class="required-mark"' in mentee_html
 
 
 def test_mentor_answering_a_request_sees_decline_not_a_second_cancel(client_for, open_mentor, mentee):
