@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from mentorship import views, views_mail
 from mentorship.admin_site import admin_login
 
+handler404 = "mentorship.views.page_not_found"
+
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("sessions.api.urls")),
