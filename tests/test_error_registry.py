@@ -120,16 +120,24 @@ def test_validation_error_body(client_for, mentee):
 
 
 @pytest.mark.django_db
-def test_a_domain_errors_field_messages_carry_its_code(client_for, mentee, mentor):
+def test_field_messages_carry_a_code_each(client_for, mentee, mentor):
+    from ratings.services import rating_create
     from tests.factories import BookingFactory
 
     booking = BookingFactory(mentor=mentor, mentee=mentee, status="completed")
-    response = client_for(mentee).post(reverse("api:rating-list"), {"booking": booking.pk, "stars": 9},
-                                       format="json")
+    client = client_for(mentee)
+    response = client.post(reverse("api:rating-list"), {"booking": booking.pk, "stars": 9}, format="json")
     assert response.status_code == 400
     body = response.json()
     _shape(body)
-    assert body["error_codes"]["stars"] == ["max_value"]
+    assert body["error_codes"]["stars"] == ["max_value"]  # DRF's validator code
+
+    rating_create(booking_id=booking.pk, rater=mentee, stars=4)
+    response = client.post(reverse("api:rating-list"), {"booking": booking.pk, "stars": 4}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    _shape(body)
+    assert body["code"] == "already_rated" and body["error_codes"]["booking"] == ["already_rated"]
 
 
 @pytest.mark.django_db
