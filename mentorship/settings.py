@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set used by several fields (a rating's state, before and after a decision).
     "ENUM_NAME_OVERRIDES": {"RatingStateEnum": "ratings.models.State"},
+    # `<id:...>` (mentorship.converters): a database id, within the range a row's id can have.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
     # The docs work offline and under a strict CSP: every asset comes from this server.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
