@@ -19,11 +19,11 @@ from accounts.models import User
 from accounts.selectors import mentor_bookable_get
 from sessions import selectors
 from sessions.api.availability_serializers import (
+    OverrideListSerializer,
     OverrideSerializer,
     PolicySerializer,
     RuleSerializer,
     SlotQuerySerializer,
-    OverrideListSerializer,
     SlotsResponseSerializer,
     WeeklyRulesOutSerializer,
     WeeklyRulesSerializer,
