@@ -291,7 +291,7 @@ def mentee_profile_update(*, user: User, require_content: bool = True, **changes
     `require_content=False` lets a bulk import create a profile its person fills in later."""
     _check_fields(changes, MENTEE_FIELDS)
     if not user.is_mentee:
-        raise AccountError("Take on the mentee role first (in your account settings).", status=409,
+        raise AccountError("Take on the mentee role first (in your account settings).",
                            code="not_a_mentee")
     profile, _ = MenteeProfile.objects.select_for_update().get_or_create(user=user)
     errors: dict[str, list[str]] = {}

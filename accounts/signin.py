@@ -28,7 +28,7 @@ def password_check(request: HttpRequest, *, email: str, password: str) -> User:
         user = get_adapter(request).authenticate(request, email=email.strip(), password=password)
     except ValidationError:  # allauth's "too_many_login_attempts"
         raise AccountError("Too many failed sign-in attempts. Wait a few minutes and try again.",
-                           status=429, code="too_many_attempts")
+                           code="too_many_attempts")
     if user is None:
         raise AccountError("Wrong email or password.", code="wrong_credentials",
                            field_errors={"non_field_errors": ["Wrong email or password."]})

@@ -77,4 +77,4 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
     """Revoke one of `user`'s tokens; someone else's token is 'not found', never 'forbidden'."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
-        raise AccountError("No such token.", status=404, code="not_found")
+        raise AccountError("No such token.", code="not_found")

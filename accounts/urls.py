@@ -8,7 +8,7 @@ urlpatterns = [
     path("me/mentor-profile/", views.mentor_profile_edit, name="mentor_profile_edit"),
     path("me/mentee-profile/", views.mentee_profile_edit, name="mentee_profile_edit"),
     path("me/tokens/", views_tokens.api_tokens, name="api_tokens"),
-    path("me/tokens/<int:token_id>/revoke/", views_tokens.api_token_revoke_view, name="api_token_revoke"),
+    path("me/tokens/<id:token_id>/revoke/", views_tokens.api_token_revoke_view, name="api_token_revoke"),
     path("mentors/", views.directory, name="directory"),
     path("mentors/<slug:slug>/", views.mentor_detail, name="mentor_detail"),
 ]

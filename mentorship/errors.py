@@ -19,45 +19,93 @@ class ErrorCode:
 # A raise site names a code; the status follows from here, so one code cannot drift to two statuses
 # (not_a_mentor was 409, 404 and 403 in three places). The README's API section points here.
 ERROR_CODES: dict[str, ErrorCode] = {
+    # 400: the request cannot be done as asked; `errors` names the fields.
     "invalid": ErrorCode(400, "Invalid input."),
     "parse_error": ErrorCode(400, "Malformed request body."),
+    "wrong_credentials": ErrorCode(400, "Wrong email or password."),
+    "invalid_rules": ErrorCode(400, "Please correct the weekly availability."),
+    "invalid_override": ErrorCode(400, "Please correct the date override."),
+    "invalid_policy": ErrorCode(400, "Please correct the booking policy."),
+    "not_accepting": ErrorCode(400, "This mentor is not taking new bookings right now."),
+    "duration_not_offered": ErrorCode(400, "This mentor does not offer sessions of that length."),
+    # Why the slot engine refuses a start (sessions.slots.diagnose_slot), each with its own message
+    # in sessions.selectors.REASON_MESSAGES; `taken` is the one a retry elsewhere can fix (409).
+    "past": ErrorCode(400, "That time has passed."),
+    "notice": ErrorCode(400, "That time is too soon for this mentor's notice period."),
+    "horizon": ErrorCode(400, "That time is too far ahead for this mentor."),
+    "outside_availability": ErrorCode(400, "That time is outside the mentor's availability."),
+    "not_aligned": ErrorCode(400, "Sessions start on the mentor's slot grid."),
+    "day_cap": ErrorCode(400, "The mentor's sessions for that day are full."),
+    "week_cap": ErrorCode(400, "The mentor's sessions for that week are full."),
+    "budget": ErrorCode(400, "The mentor's weekly time for sessions is used up."),
     "not_authenticated": ErrorCode(401, "Sign in (session or token) to use this endpoint."),
     "authentication_failed": ErrorCode(401, "Incorrect authentication credentials."),
     "forbidden": ErrorCode(403, "You may not do that."),
     "permission_denied": ErrorCode(403, "You may not do that."),
+    "not_participant": ErrorCode(403, "You can only rate sessions you took part in."),
+    "not_author": ErrorCode(403, "Only the author can edit this rating."),
+    "not_ratee": ErrorCode(403, "Only the mentor who was reviewed can reply."),
+    "own_review": ErrorCode(403, "You cannot report your own review."),
+    "not_moderator": ErrorCode(403, "Only moderators can do that."),
     "not_found": ErrorCode(404, "Not found."),
-    # The acting user has no mentor profile: there is no such resource for them (GET /me/mentor-profile/).
+    # The acting user lacks the role: there is no such resource for them (GET /me/mentor-profile/).
     "not_a_mentor": ErrorCode(404, "You are not a mentor."),
+    "not_a_mentee": ErrorCode(404, "You are not a mentee."),
     "method_not_allowed": ErrorCode(405, "Method not allowed."),
     "not_acceptable": ErrorCode(406, "Not acceptable."),
+    # 409: allowed in general, not in the resource's present state.
     "slot_taken": ErrorCode(409, "That time was just taken."),
+    "taken": ErrorCode(409, "That time was just taken."),
     "wrong_state": ErrorCode(409, "The session is not in a state that allows this."),
+    "expired": ErrorCode(409, "This request has expired."),
+    "started": ErrorCode(409, "This session has already started."),
+    "not_ended": ErrorCode(409, "The session has not ended yet."),
+    "too_late": ErrorCode(409, "It is too late to do that for this session."),
+    "already_reported": ErrorCode(409, "This was already reported."),
+    "not_completed": ErrorCode(409, "Only completed sessions can be rated."),
+    "already_rated": ErrorCode(409, "You have already rated this session."),
+    "removed": ErrorCode(409, "A removed rating cannot be edited."),
+    "edit_window_closed": ErrorCode(409, "This rating can no longer be edited."),
+    "already_replied": ErrorCode(409, "You have already replied to this review."),
+    "invalid_transition": ErrorCode(409, "Some ratings cannot take that action."),
     "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
     "throttled": ErrorCode(429, "Too many requests; try again later."),
+    "too_many_attempts": ErrorCode(429, "Too many failed sign-in attempts; try again in a few minutes."),
 }
 
 
-def error_status(code: str, default: int = 400) -> int:
-    entry = ERROR_CODES.get(code)
-    return entry.status if entry else default
+def error_body(code: str, *, detail: str | None = None, errors: dict[str, list[str]] | None = None,
+               error_codes: dict[str, list[str]] | None = None) -> dict:
+    """The one API error shape, for the places that answer before DRF does (middleware, the 404
+    of an address no route matches). `error_codes` lists a code per message of `errors`."""
+    errors = errors or {}
+    if error_codes is None:
+        error_codes = {field: [code] * len(messages) for field, messages in errors.items()}
+    return {"detail": detail or ERROR_CODES[code].message, "code": code, "errors": errors, "error_codes": error_codes}
+
+
+class UnregisteredErrorCode(LookupError):
+    pass
 
 
 class DomainError(Exception):
-    status = 400
+    """A service's refusal. The raise site names a code from ERROR_CODES and the code alone decides
+    the HTTP status: there is no `status=` argument, so a hand-typed status cannot come back."""
+
     code = "invalid"
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
+    def __init__(self, message: str, *, code: str | None = None,
                  field_errors: dict[str, list[str]] | None = None, extra: dict | None = None):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
-        # A registered code decides its status; `status=` is only for codes not yet in the registry.
         registered = ERROR_CODES.get(self.code)
-        if registered is not None:
-            self.status = registered.status
-        elif status is not None:
-            self.status = status
+        if registered is None:
+            # Fails the test that raises it (and tests/test_error_registry.py's walk of every raise
+            # site) rather than answering a status nobody chose.
+            raise UnregisteredErrorCode(f"{self.code!r} is not in mentorship.errors.ERROR_CODES")
+        self.status = registered.status
         self.field_errors = field_errors or {}
         self.extra = extra or {}
 

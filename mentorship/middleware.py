@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.defaults import bad_request
 
+from mentorship.errors import error_body
+
 
 class RejectNulBytesMiddleware:
     """A NUL byte in the path (or an API query string) is a 400 before any view runs.
@@ -26,6 +28,9 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path:
+            if request.path.startswith("/api/"):
+                return JsonResponse(error_body("invalid", detail="NUL characters are not allowed in the path."),
+                                    status=400)
             return bad_request(request, BadRequest("NUL byte in the path"))
         # Pages re-render their filter forms with an error for a NUL in the query; the API answers
         # with the parameter named.
@@ -34,7 +39,7 @@ class RejectNulBytesMiddleware:
         message = "NUL characters are not allowed."
         fields = [key for key, values in request.GET.lists() if any("\x00" in key + value for value in values)]
         errors = {field.replace("\x00", ""): [message] for field in fields} or {"non_field_errors": [message]}
-        return JsonResponse({"detail": "Invalid input.", "code": "invalid", "errors": errors}, status=400)
+        return JsonResponse(error_body("invalid", errors=errors), status=400)
 
 
 class StaffTwoFactorMiddleware:

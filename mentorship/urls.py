@@ -4,8 +4,10 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from mentorship import views, views_mail
+from mentorship import converters, views, views_mail  # noqa: F401 - converters registers <id:...>
 from mentorship.admin_site import admin_login
+
+handler404 = "mentorship.views.page_not_found"
 
 api_v1 = [
     path("", include("accounts.api.urls")),

@@ -6,10 +6,12 @@ from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.crypto import constant_time_compare
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from accounts.selectors import featured_mentors
 from mentorship.celery import app
+from mentorship.errors import error_body
 
 
 def favicon(request):
@@ -76,3 +78,12 @@ def healthz(request):
     if details:
         body["debug"] = settings.DEBUG
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def page_not_found(request, exception):
+    """An address no route matches: the API answers in its own error shape (JSON), pages with the
+    site's 404 page. A client that sends `/api/v1/bookings/abc/` reads the same body as for a
+    booking that does not exist."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found"), status=404)
+    return defaults.page_not_found(request, exception)

@@ -131,7 +131,7 @@ def _validate_fields(*, direction: str, stars, comment: str, expectation: str, p
         elif len(private_feedback) > FEEDBACK_MAX_LENGTH:
             errors["private_feedback"] = [f"Keep the feedback to {FEEDBACK_MAX_LENGTH} characters."]
     if errors:
-        raise RatingError("Please correct the rating.", status=400, field_errors=errors)
+        raise RatingError("Please correct the rating.", field_errors=errors)
 
 
 def edit_deadline(rating: Rating) -> datetime:
@@ -157,11 +157,11 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
         raise RatingError("There is no such session.", code="not_found",
                           field_errors={"booking": ["There is no such session."]})
     if rater.pk not in (booking.mentor_id, booking.mentee_id):
-        raise RatingError("You can only rate sessions you took part in.", status=403, code="not_participant",
+        raise RatingError("You can only rate sessions you took part in.", code="not_participant",
                           field_errors={"booking": ["You can only rate sessions you took part in."]})
     if booking.status != Booking.Status.COMPLETED:
         msg = "You can rate a session once it has taken place and is marked completed."
-        raise RatingError(msg, status=409, code="not_completed", field_errors={"booking": [msg]})
+        raise RatingError(msg, code="not_completed", field_errors={"booking": [msg]})
 
     is_mentee = rater.pk == booking.mentee_id
     direction = Direction.MENTEE_TO_MENTOR if is_mentee else Direction.MENTOR_TO_MENTEE
@@ -174,7 +174,7 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
     _lock_mentors([booking.mentor_id])
     if Rating.objects.filter(booking=booking, rater=rater).exists():
         msg = "You have already rated this session; you can edit your rating instead."
-        raise RatingError(msg, status=409, code="already_rated", field_errors={"booking": [msg]})
+        raise RatingError(msg, code="already_rated", field_errors={"booking": [msg]})
 
     held_because = flagged_reasons(comment) if is_mentee else []
     try:
@@ -188,7 +188,7 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
     except IntegrityError:
         # The unique constraint is the last word when two requests race past the check above.
         msg = "You have already rated this session."
-        raise RatingError(msg, status=409, code="already_rated", field_errors={"booking": [msg]})
+        raise RatingError(msg, code="already_rated", field_errors={"booking": [msg]})
     if is_mentee:
         mentor_aggregates_refresh(mentor_ids=[booking.mentor_id])
     rating.held_because = held_because
@@ -207,12 +207,12 @@ def rating_update(*, rating_id: int, editor, stars=_UNSET, comment=_UNSET, expec
         _lock_mentors([probe["ratee_id"]])
     rating = Rating.objects.select_for_update().get(pk=rating_id)
     if editor is None or not editor.is_authenticated or editor.pk != rating.rater_id:
-        raise RatingError("Only the author can edit this rating.", status=403, code="not_author")
+        raise RatingError("Only the author can edit this rating.", code="not_author")
     if rating.state == State.REMOVED:
-        raise RatingError("A removed rating cannot be edited.", status=409, code="removed")
+        raise RatingError("A removed rating cannot be edited.", code="removed")
     if now > edit_deadline(rating):
         days = settings.RATINGS_EDIT_WINDOW_DAYS
-        raise RatingError(f"Ratings can be edited for {days} days after they were written.", status=409,
+        raise RatingError(f"Ratings can be edited for {days} days after they were written.",
                           code="edit_window_closed")
 
     new_stars = rating.stars if stars is _UNSET else stars
@@ -257,20 +257,20 @@ def reply_create(*, rating_id: int, author, body: str, now: datetime | None = No
         raise RatingError("Sign in to reply.", code="not_authenticated")
     rating = _published_review(rating_id, lock=True)
     if author.pk != rating.ratee_id:
-        raise RatingError("Only the mentor who was reviewed can reply.", status=403, code="not_ratee")
+        raise RatingError("Only the mentor who was reviewed can reply.", code="not_ratee")
     body = (body or "").strip()
     if not body:
-        raise RatingError("Write a reply.", status=400, field_errors={"body": ["Write a reply."]})
+        raise RatingError("Write a reply.", field_errors={"body": ["Write a reply."]})
     if len(body) > REPLY_MAX_LENGTH:
         msg = f"Keep the reply to {REPLY_MAX_LENGTH} characters (it has {len(body)})."
-        raise RatingError(msg, status=400, field_errors={"body": [msg]})
+        raise RatingError(msg, field_errors={"body": [msg]})
     if MentorReply.objects.filter(rating=rating).exists():
-        raise RatingError("You have already replied to this review.", status=409, code="already_replied")
+        raise RatingError("You have already replied to this review.", code="already_replied")
     try:
         with transaction.atomic():
             return MentorReply.objects.create(rating=rating, author=author, body=body, created_at=now)
     except IntegrityError:
-        raise RatingError("You have already replied to this review.", status=409, code="already_replied")
+        raise RatingError("You have already replied to this review.", code="already_replied")
 
 
 @transaction.atomic
@@ -284,7 +284,7 @@ def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
     _lock_mentors([probe.ratee_id])
     rating = _published_review(rating_id, lock=True)
     if reporter.pk == rating.rater_id:
-        raise RatingError("You cannot report your own review.", status=403, code="own_review")
+        raise RatingError("You cannot report your own review.", code="own_review")
     errors = {}
     if reason not in RatingReport.Reason.values:
         errors["reason"] = [f"Choose a reason: {', '.join(RatingReport.Reason.values)}."]
@@ -292,15 +292,15 @@ def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
     if len(note) > REASON_MAX_LENGTH:
         errors["note"] = [f"Keep the note to {REASON_MAX_LENGTH} characters."]
     if errors:
-        raise RatingError("Please correct the report.", status=400, field_errors=errors)
+        raise RatingError("Please correct the report.", field_errors=errors)
     if RatingReport.objects.filter(rating=rating, reporter=reporter).exists():
-        raise RatingError("You have already reported this review.", status=409, code="already_reported")
+        raise RatingError("You have already reported this review.", code="already_reported")
     try:
         with transaction.atomic():
             report = RatingReport.objects.create(rating=rating, reporter=reporter, reason=reason, note=note,
                                                  created_at=now)
     except IntegrityError:
-        raise RatingError("You have already reported this review.", status=409, code="already_reported")
+        raise RatingError("You have already reported this review.", code="already_reported")
 
     rating.open_reports += 1
     fields = ["open_reports"]
@@ -331,7 +331,7 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
     """
     now = now or timezone.now()
     if not can_moderate(moderator):
-        raise RatingError("Only moderators can do that.", status=403, code="not_moderator")
+        raise RatingError("Only moderators can do that.", code="not_moderator")
     errors: dict[str, list[str]] = {}
     if action not in TRANSITIONS:
         errors["action"] = [f"Choose an action: {', '.join(TRANSITIONS)}."]
@@ -351,7 +351,7 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
     elif len(ids) > MAX_BATCH:
         errors["ids"] = [f"Select at most {MAX_BATCH} ratings at a time."]
     if errors:
-        raise RatingError("Please correct the decision.", status=400, field_errors=errors)
+        raise RatingError("Please correct the decision.", field_errors=errors)
 
     mentor_ids = list(Rating.objects.filter(pk__in=ids, direction=Direction.MENTEE_TO_MENTOR)
                       .values_list("ratee_id", flat=True))
@@ -365,7 +365,7 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
     refused = [f"Rating {r.pk} is {r.state}; it cannot be {PAST_TENSE[action]}." for r in locked
                if r.state not in allowed_from]
     if refused:
-        raise RatingError("Nothing was changed: some ratings cannot take that action.", status=409,
+        raise RatingError("Nothing was changed: some ratings cannot take that action.",
                           code="invalid_transition", field_errors={"ids": refused})
 
     decisions = []

@@ -4,10 +4,10 @@ from ratings import views
 
 app_name = "ratings"
 urlpatterns = [
-    path("sessions/<int:booking_id>/rate/", views.rate, name="rate"),
-    path("reviews/<int:rating_id>/reply/", views.reply, name="reply"),
-    path("reviews/<int:rating_id>/report/", views.report, name="report"),
-    path("mentors/<int:mentor_id>/reviews/", views.mentor_reviews, name="mentor_reviews"),
+    path("sessions/<id:booking_id>/rate/", views.rate, name="rate"),
+    path("reviews/<id:rating_id>/reply/", views.reply, name="reply"),
+    path("reviews/<id:rating_id>/report/", views.report, name="report"),
+    path("mentors/<id:mentor_id>/reviews/", views.mentor_reviews, name="mentor_reviews"),
     path("moderation/", views.moderation_queue, name="moderation_queue"),
     path("moderation/audit/", views.moderation_audit, name="moderation_audit"),
 ]

@@ -167,7 +167,7 @@ def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | 
     message = REASON_MESSAGES[reason].format(
         notice=p.min_notice_hours, horizon=p.horizon_days, granularity=p.slot_granularity_minutes,
         max_per_day=p.max_per_day, max_per_week=p.max_per_week, budget=p.weekly_budget_minutes, duration=duration)
-    raise BookingError(message, status=409 if reason == engine.TAKEN else 400, code=reason,
+    raise BookingError(message, code=reason,
                        field_errors={"start": [message]})
 
 

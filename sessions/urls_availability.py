@@ -6,6 +6,6 @@ urlpatterns = [
     path("availability/", views.availability, name="availability"),
     path("availability/policy/", views.policy, name="availability_policy"),
     path("availability/overrides/", views.override_add, name="availability_override_add"),
-    path("availability/overrides/<int:pk>/delete/", views.override_delete, name="availability_override_delete"),
-    path("mentors/<int:mentor_id>/slots/", views.slot_picker, name="slot_picker"),
+    path("availability/overrides/<id:pk>/delete/", views.override_delete, name="availability_override_delete"),
+    path("mentors/<id:mentor_id>/slots/", views.slot_picker, name="slot_picker"),
 ]

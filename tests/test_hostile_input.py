@@ -56,3 +56,19 @@ def test_depth_scanner_ignores_brackets_inside_strings(text, deep):
 def test_an_api_nul_byte_names_the_parameter(db):
     response = Client().get("/api/v1/mentors/?skill=py%00thon")
     assert response.status_code == 400 and response.json()["errors"] == {"skill": ["NUL characters are not allowed."]}
+
+
+# Found by schemathesis: Django's <int:...> took any digits and the database could not hold them.
+@pytest.mark.parametrize("url", ["/api/v1/mentors/80766511044645068875136795410432/reviews/",
+                                 "/api/v1/bookings/9223372036854775808/", "/api/v1/mentors/99999999999999999999/",
+                                 "/sessions/80766511044645068875136795410432/", "/reviews/9223372036854775808/reply/"])
+def test_an_id_too_large_for_any_row_is_a_404(client, mentee, url):
+    client.force_login(mentee)
+    client.raise_request_exception = False
+    assert client.get(url).status_code == 404
+
+
+def test_the_largest_possible_id_still_reaches_the_view(client, mentee):
+    client.force_login(mentee)
+    response = client.get("/api/v1/bookings/9223372036854775807/")
+    assert response.status_code == 404 and response.json()["detail"] == "Booking not found."

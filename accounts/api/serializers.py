@@ -98,6 +98,8 @@ class MyMentorProfileSerializer(MentorProfileSerializer):
         fields = [*MentorProfileSerializer.Meta.fields, "meeting_url"]
         read_only_fields = fields
 
+    meeting_url = serializers.URLField(read_only=True, allow_blank=True, help_text="Empty when none is set")
+
 
 class MentorProfileWriteSerializer(serializers.Serializer):
     """PUT needs every field except photo and meeting_url; PATCH takes any subset."""
@@ -130,6 +132,9 @@ class MenteeProfileSerializer(serializers.ModelSerializer):
         model = MenteeProfile
         fields = ["id", "goals", "interests", "industries", "languages", "career_stage", "updated_at"]
         read_only_fields = fields
+
+    career_stage = serializers.ChoiceField(choices=MenteeProfile.CareerStage.choices, allow_blank=True,
+                                           read_only=True, help_text="Empty when not given")
 
 
 class MenteeProfileWriteSerializer(serializers.Serializer):

@@ -7,11 +7,11 @@ urlpatterns = [
     path("me/mentor-profile/", views.MyMentorProfileView.as_view(), name="accounts-mentor-profile"),
     path("me/mentee-profile/", views.MyMenteeProfileView.as_view(), name="accounts-mentee-profile"),
     path("mentors/", views.MentorListView.as_view(), name="mentor-list"),
-    path("mentors/<int:id>/", views.MentorDetailView.as_view(), name="mentor-detail"),
+    path("mentors/<id:id>/", views.MentorDetailView.as_view(), name="mentor-detail"),
     path("skills/", views.SkillListView.as_view(), name="accounts-skill-list"),
     path("industries/", views.IndustryListView.as_view(), name="accounts-industry-list"),
     path("languages/", views.LanguageListView.as_view(), name="accounts-language-list"),
     path("auth/token/", token_views.TokenView.as_view(), name="accounts-token"),
     path("me/tokens/", token_views.MyTokensView.as_view(), name="accounts-tokens"),
-    path("me/tokens/<int:id>/", token_views.MyTokenView.as_view(), name="accounts-token-detail"),
+    path("me/tokens/<id:id>/", token_views.MyTokenView.as_view(), name="accounts-token-detail"),
 ]

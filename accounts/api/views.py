@@ -61,6 +61,7 @@ class _OwnProfileView(APIView):
 
 class MyMentorProfileView(_OwnProfileView):
     write_serializer = MentorProfileWriteSerializer
+    error_statuses = {404}  # not_a_mentor
 
     def _profile(self, user) -> MentorProfile:
         if not user.is_mentor:
@@ -91,10 +92,11 @@ class MyMentorProfileView(_OwnProfileView):
 
 class MyMenteeProfileView(_OwnProfileView):
     write_serializer = MenteeProfileWriteSerializer
+    error_statuses = {404}  # not_a_mentee
 
     def _profile(self, user) -> MenteeProfile:
         if not user.is_mentee:
-            raise AccountError("You are not a mentee; PATCH /api/v1/me/ with is_mentee=true first.", status=404,
+            raise AccountError("You are not a mentee; PATCH /api/v1/me/ with is_mentee=true first.",
                                code="not_a_mentee")
         profile, _ = MenteeProfile.objects.get_or_create(user=user)
         return MenteeProfile.objects.prefetch_related("interests", "industries", "languages").get(pk=profile.pk)
@@ -126,7 +128,8 @@ DIRECTORY_PARAMETERS = [
     OpenApiParameter("language", OpenApiTypes.STR, description="ISO 639-1 language code"),
     OpenApiParameter("length", OpenApiTypes.INT, enum=list(settings.SESSION_LENGTHS),
                      description="Only mentors offering this session length (minutes)"),
-    OpenApiParameter("min_rating", OpenApiTypes.FLOAT, description="Minimum Bayesian rating, 0-5"),
+    OpenApiParameter("min_rating", {"type": "number", "minimum": 0, "maximum": 5},
+                     description="Minimum Bayesian rating, 0-5"),
     OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS),
                      description="Default: relevance. `match` (signed-in mentees): your recommendations first"),
 ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,11 +22,9 @@ class MatchListView(APIView):
     # Token first so an anonymous call gets 401 with a WWW-Authenticate header, not 403.
     permission_classes = [permissions.IsAuthenticated, IsMentee]
 
-    @extend_schema(parameters=[OpenApiParameter("limit", int, description="1-50, default MATCHING_TOP_N")],
-                   responses={200: MatchListSerializer,
-                              400: OpenApiResponse(description="limit is not a whole number from 1 to 50"),
-                              401: OpenApiResponse(description="Not signed in"),
-                              403: OpenApiResponse(description="Signed in, but not an active mentee")})
+    @extend_schema(parameters=[OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 50},
+                                                   description="1-50, default MATCHING_TOP_N")],
+                   responses=MatchListSerializer)
     def get(self, request):
         query = MatchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

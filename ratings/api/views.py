@@ -22,6 +22,7 @@ class IsModerator(permissions.BasePermission):
 
 class RatingCreateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    error_statuses = {404, 409}  # no such booking; not_completed, already_rated
 
     @extend_schema(request=s.RatingCreateIn, responses={201: s.RatingOut})
     def post(self, request):
@@ -40,6 +41,7 @@ class RatingCreateView(APIView):
 
 class RatingUpdateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    error_statuses = {409}  # removed, edit_window_closed
 
     @extend_schema(request=s.RatingUpdateIn, responses={200: s.RatingOut})
     def patch(self, request, rating_id: int):
@@ -66,6 +68,7 @@ class MentorReviewsView(generics.ListAPIView):
 
 class ReplyCreateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    error_statuses = {409}  # already_replied
 
     @extend_schema(request=s.ReplyIn, responses={201: s.ReplyOut})
     def post(self, request, rating_id: int):
@@ -77,6 +80,7 @@ class ReplyCreateView(APIView):
 
 class ReportCreateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    error_statuses = {409}  # already_reported
 
     @extend_schema(request=s.ReportIn, responses={201: s.ReportOut})
     def post(self, request, rating_id: int):
@@ -100,6 +104,7 @@ class ModerationQueueView(generics.ListAPIView):
 
 class ModerationDecideView(APIView):
     permission_classes = [IsModerator]
+    error_statuses = {404, 409}  # an unknown id; invalid_transition
 
     @extend_schema(request=s.DecideIn, responses={200: s.DecideOut})
     def post(self, request):

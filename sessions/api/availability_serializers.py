@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.timezones import is_valid_timezone
@@ -18,10 +19,20 @@ MAX_RANGE_DAYS = 90
 DEFAULT_RANGE_DAYS = 14
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"})
+class HourMinuteField(serializers.TimeField):
+    """A wall-clock time as "HH:MM" in the mentor's zone: what the API answers, and what it asks for
+    (seconds are accepted too, and dropped)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
 class RuleSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday ... 6 = Sunday")
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M")
+    start = HourMinuteField()
+    end = HourMinuteField()
 
     def to_representation(self, instance):
         if hasattr(instance, "start_time"):
@@ -34,16 +45,25 @@ class WeeklyRulesSerializer(serializers.Serializer):
     rules = RuleSerializer(many=True, allow_empty=True, max_length=7 * 8)
 
 
+class WeeklyRulesOutSerializer(WeeklyRulesSerializer):
+    timezone = serializers.CharField(read_only=True, help_text="The mentor's zone, which the times are in")
+
+
 class OverrideSerializer(serializers.ModelSerializer):
     end_date = serializers.DateField(required=False, allow_null=True)
-    start_time = serializers.TimeField(required=False, allow_null=True, format="%H:%M")
-    end_time = serializers.TimeField(required=False, allow_null=True, format="%H:%M")
+    start_time = HourMinuteField(required=False, allow_null=True, help_text="Both times empty: the days are blocked")
+    end_time = HourMinuteField(required=False, allow_null=True)
     is_blocked = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = AvailabilityOverride
         fields = ["id", "start_date", "end_date", "start_time", "end_time", "note", "is_blocked"]
         read_only_fields = ["id"]
+
+
+class OverrideListSerializer(serializers.Serializer):
+    timezone = serializers.CharField(help_text="The mentor's zone, which the times are in")
+    results = OverrideSerializer(many=True)
 
 
 class PolicySerializer(serializers.ModelSerializer):

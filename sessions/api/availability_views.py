@@ -10,7 +10,7 @@ import zoneinfo
 from datetime import timedelta
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,11 +19,13 @@ from accounts.models import User
 from accounts.selectors import mentor_bookable_get
 from sessions import selectors
 from sessions.api.availability_serializers import (
+    OverrideListSerializer,
     OverrideSerializer,
     PolicySerializer,
     RuleSerializer,
     SlotQuerySerializer,
     SlotsResponseSerializer,
+    WeeklyRulesOutSerializer,
     WeeklyRulesSerializer,
 )
 from sessions.services import availability as services
@@ -49,9 +51,11 @@ class RulesView(MentorOnlyView):
         return {"timezone": mentor.timezone,
                 "rules": RuleSerializer(selectors.weekly_rules(mentor=mentor), many=True).data}
 
+    @extend_schema(responses=WeeklyRulesOutSerializer)
     def get(self, request):
         return Response(self._body(request.user))
 
+    @extend_schema(request=WeeklyRulesSerializer, responses=WeeklyRulesOutSerializer)
     def put(self, request):
         serializer = WeeklyRulesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -64,10 +68,13 @@ class OverridesView(MentorOnlyView):
 
     serializer_class = OverrideSerializer
 
+    @extend_schema(parameters=[OpenApiParameter("all", str, enum=["1"], description="1: past overrides too")],
+                   responses=OverrideListSerializer)
     def get(self, request):
         rows = selectors.overrides_for(mentor=request.user, upcoming_only=request.query_params.get("all") != "1")
         return Response({"timezone": request.user.timezone, "results": OverrideSerializer(rows, many=True).data})
 
+    @extend_schema(request=OverrideSerializer, responses={201: OverrideSerializer})
     def post(self, request):
         serializer = OverrideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -35,9 +35,9 @@ class PersonSerializer(serializers.Serializer):
 
 class BookingEventSerializer(serializers.ModelSerializer):
     at = UTCDateTimeField()
-    from_start = UTCDateTimeField()
-    to_start = UTCDateTimeField()
-    actor_id = serializers.IntegerField()
+    from_start = UTCDateTimeField(allow_null=True)
+    to_start = UTCDateTimeField(allow_null=True)
+    actor_id = serializers.IntegerField(allow_null=True, help_text="Empty for the system (expiry, completion)")
 
     class Meta:
         model = BookingEvent
@@ -47,7 +47,7 @@ class BookingEventSerializer(serializers.ModelSerializer):
 class BookingSerializer(serializers.ModelSerializer):
     start = UTCDateTimeField()
     end = UTCDateTimeField()
-    expires_at = UTCDateTimeField()
+    expires_at = UTCDateTimeField(allow_null=True, help_text="Requests only: when it expires unanswered")
     created_at = UTCDateTimeField()
     mentor = PersonSerializer()
     mentee = PersonSerializer()

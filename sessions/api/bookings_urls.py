@@ -4,9 +4,9 @@ from sessions.api import bookings_views as views
 
 urlpatterns = [
     path("bookings/", views.BookingListCreate.as_view(), name="booking-list"),
-    path("bookings/<int:pk>/", views.BookingDetail.as_view(), name="booking-detail"),
-    path("bookings/<int:pk>/confirm/", views.BookingConfirm.as_view(), name="booking-confirm"),
-    path("bookings/<int:pk>/decline/", views.BookingDecline.as_view(), name="booking-decline"),
-    path("bookings/<int:pk>/cancel/", views.BookingCancel.as_view(), name="booking-cancel"),
-    path("bookings/<int:pk>/reschedule/", views.BookingReschedule.as_view(), name="booking-reschedule"),
+    path("bookings/<id:pk>/", views.BookingDetail.as_view(), name="booking-detail"),
+    path("bookings/<id:pk>/confirm/", views.BookingConfirm.as_view(), name="booking-confirm"),
+    path("bookings/<id:pk>/decline/", views.BookingDecline.as_view(), name="booking-decline"),
+    path("bookings/<id:pk>/cancel/", views.BookingCancel.as_view(), name="booking-cancel"),
+    path("bookings/<id:pk>/reschedule/", views.BookingReschedule.as_view(), name="booking-reschedule"),
 ]

@@ -43,6 +43,7 @@ def get_visible_booking(request, pk: int, *, prefetch_events: bool = False) -> B
 
 class BookingListCreate(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
+    error_statuses = {"POST": {404, 409}}  # no such mentor; the slot was just taken
     serializer_class = s.BookingSerializer
 
     def get_queryset(self):
@@ -113,6 +114,7 @@ class BookingDetail(APIView):
 
 class _BookingAction(APIView):
     permission_classes = [IsAuthenticated]
+    error_statuses = {409}  # wrong_state, expired, started, taken
     input_serializer = None
 
     def act(self, request, booking, values):  # pragma: no cover - overridden

@@ -20,6 +20,7 @@ class NoShowInputSerializer(serializers.Serializer):
 class BookingNoShowView(APIView):
     permission_classes = [IsAuthenticated]
     serializer_class = NoShowInputSerializer
+    error_statuses = {409}  # already_reported, wrong_state, not_ended, too_late
 
     def post(self, request, pk: int):
         booking = Booking.objects.filter(pk=pk).first()

@@ -143,7 +143,7 @@ def _require_participant(booking: Booking, actor) -> None:
         # Strangers learn nothing about the booking's existence.
         raise BookingError("Booking not found.", code="not_found")
     if not booking.is_participant(actor):
-        raise BookingError("Only the mentor or the mentee of this session can change it.", status=403,
+        raise BookingError("Only the mentor or the mentee of this session can change it.",
                            code="forbidden")
 
 
@@ -156,7 +156,7 @@ def _require_mentor(booking: Booking, actor, verb: str) -> None:
 def _wrong_state(booking: Booking, verb: str, allowed: str) -> BookingError:
     return BookingError(
         f"This session is {booking.get_status_display().lower()}; only {allowed} sessions can be {verb}.",
-        status=409, code="wrong_state",
+        code="wrong_state",
     )
 
 
@@ -244,9 +244,9 @@ def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> 
         if booking.status != Booking.Status.REQUESTED:
             raise _wrong_state(booking, "confirmed", "requested")
         if booking.expires_at and booking.expires_at <= now:
-            raise BookingError("This request has expired; the mentee can book again.", status=409, code="expired")
+            raise BookingError("This request has expired; the mentee can book again.", code="expired")
         if booking.start <= now:
-            raise BookingError("This session's start time has passed.", status=409, code="started")
+            raise BookingError("This session's start time has passed.", code="started")
         booking.status = Booking.Status.CONFIRMED
         booking.confirmed_at = now
         booking.expires_at = None
@@ -295,7 +295,7 @@ def booking_cancel(*, booking: Booking, actor, reason: str, now: datetime | None
         if booking.status not in LIVE_STATUSES:
             raise _wrong_state(booking, "cancelled", "requested or confirmed")
         if booking.start <= now:
-            raise BookingError("This session has already started and can no longer be cancelled.", status=409,
+            raise BookingError("This session has already started and can no longer be cancelled.",
                                code="started")
         # Withdrawing an unanswered request costs the other side nothing, so only confirmed
         # sessions count as late cancellations.
@@ -333,7 +333,7 @@ def booking_reschedule(*, booking: Booking, actor, new_start: datetime, now: dat
             if booking.status not in LIVE_STATUSES:
                 raise _wrong_state(booking, "rescheduled", "requested or confirmed")
             if booking.start <= now:
-                raise BookingError("This session has already started and can no longer be moved.", status=409,
+                raise BookingError("This session has already started and can no longer be moved.",
                                    code="started")
             if new_start == booking.start:
                 raise BookingError("Pick a different time.", field_errors={"start": ["That is the current time."]})

@@ -107,7 +107,7 @@ def booking_report_no_show(*, booking: Booking, actor, party: str | None = None,
     """
     now = now or timezone.now()
     if not booking.is_participant(actor):
-        raise BookingError("Only the mentor or the mentee of this session can report a no-show.", status=403,
+        raise BookingError("Only the mentor or the mentee of this session can report a no-show.",
                            code="forbidden")
     actor_role = Booking.NoShowParty.MENTOR if actor.pk == booking.mentor_id else Booking.NoShowParty.MENTEE
     other_role = Booking.NoShowParty.MENTEE if actor_role == Booking.NoShowParty.MENTOR else Booking.NoShowParty.MENTOR
@@ -121,17 +121,17 @@ def booking_report_no_show(*, booking: Booking, actor, party: str | None = None,
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status == Booking.Status.NO_SHOW:
-            raise BookingError("A no-show has already been reported for this session.", status=409,
+            raise BookingError("A no-show has already been reported for this session.",
                                code="already_reported")
         if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
             raise BookingError(f"A {booking.get_status_display().lower()} session cannot have a no-show.",
-                               status=409, code="wrong_state")
+                               code="wrong_state")
         if now < booking.end:
-            raise BookingError("You can report a no-show once the session has ended.", status=409,
+            raise BookingError("You can report a no-show once the session has ended.",
                                code="not_ended")
         if now > booking.end + window:
             raise BookingError(f"No-shows can be reported up to {settings.NO_SHOW_REPORT_HOURS} hours after "
-                               "the session.", status=409, code="too_late")
+                               "the session.", code="too_late")
         was_completed = booking.status == Booking.Status.COMPLETED
         booking.status = Booking.Status.NO_SHOW
         booking.no_show_party = party
