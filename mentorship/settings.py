@@ -233,7 +233,9 @@ API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# allauth's mail becomes outbox rows (sent by the worker, retried while SMTP is down); the adapter
+# lives in the project package because accounts may not import the booking outbox.
+ACCOUNT_ADAPTER = "mentorship.account_adapter.OutboxAccountAdapter"
 LOGIN_REDIRECT_URL = "/me/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
