@@ -212,7 +212,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "signup": "20/h/ip", "reset_password": "5/h/ip"}
+# Failed sign-ins: 5 per 5 minutes per ACCOUNT lock that account's password sign-in (allauth's
+# "key"). Per ADDRESS there is no lock-out (one guesser would shut out an office behind one NAT):
+# after SIGNIN_ADDRESS_FREE_FAILURES failures within SIGNIN_ADDRESS_MEMORY_SECONDS, each attempt
+# from that address waits SIGNIN_ADDRESS_DELAY_SECONDS after its last failure (accounts.signin).
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/key", "signup": "20/h/ip", "reset_password": "5/h/ip"}
+SIGNIN_ADDRESS_FREE_FAILURES = env_int("SIGNIN_ADDRESS_FREE_FAILURES", 5)
+SIGNIN_ADDRESS_DELAY_SECONDS = env_int("SIGNIN_ADDRESS_DELAY_SECONDS", 10)
+SIGNIN_ADDRESS_MEMORY_SECONDS = env_int("SIGNIN_ADDRESS_MEMORY_SECONDS", 15 * 60)
 
 # Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, for anyone at
 # /accounts/2fa/. Staff must have it before they can use the admin or staff pages; production

@@ -62,10 +62,12 @@ def test_signup_rejects_bad_input_with_errors_next_to_fields(client):
     assert not User.objects.filter(email=SIGNUP["email"]).exists()
 
 
-def test_login_is_rate_limited_after_repeated_failures(client, mentee):
+def test_login_is_rate_limited_after_repeated_failures(client, mentee, frozen_now, settings):
     for _ in range(5):
         response = client.post("/accounts/login/", {"login": "mentee@example.com", "password": "wrong"})
         assert response.status_code == 200
+    # Past the address's short delay (accounts.signin): what refuses now is the account's own lock.
+    frozen_now.shift(settings.SIGNIN_ADDRESS_DELAY_SECONDS + 1)
     response = client.post("/accounts/login/", {"login": "mentee@example.com", "password": "correct-horse-battery"})
     assert "Too many failed login attempts" in response.content.decode()
     assert client.get("/me/").status_code == 302  # the right password did not get in while limited
