@@ -199,7 +199,10 @@ def test_spraying_fifty_accounts_from_one_address_stays_slow(db, frozen_now, set
     assert _signs_in("page", OFFICE, emails[0], PASSWORD)
 
 
-def test_parallel_guesses_from_a_waiting_address_get_one_try_between_them(transactional_db, frozen_now):
+# Real threads need real commits; serialized_rollback keeps the data migrations' rows for the
+# serialized transactional tests that run after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_guesses_from_a_waiting_address_get_one_try_between_them(frozen_now):
     # The attempt is counted before the password is checked, under a lock: sixteen guesses fired at
     # once after the free failures cannot all slip through the same gap.
     import threading
