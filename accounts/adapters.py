@@ -3,8 +3,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.signin import address_attempt_begin
 from mentorship.links import absolute_reverse, absolute_url
 
 
@@ -14,6 +16,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         return super().get_login_redirect_url(request)
+
+    def authenticate(self, request, **credentials):
+        # Every password check (sign-in page, admin, API token, re-authentication) passes here:
+        # the address delay first, then allauth's per-account lock. See accounts.signin.
+        attempt = address_attempt_begin(client_ip=self.get_client_ip(request))
+        try:
+            user = super().authenticate(request, **credentials)
+        except ValidationError:  # the account is locked: no password was tried
+            attempt.give_back()
+            raise
+        if user is not None:
+            attempt.give_back()
+        return user
 
     # Links in account mail come from SITE_URL like every other mail (mentorship.links), not from
     # whatever Host header the request that triggered the mail carried.

@@ -212,7 +212,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "signup": "20/h/ip", "reset_password": "5/h/ip"}
+# Failed sign-ins: 5 per 5 minutes per ACCOUNT lock that account's password sign-in (allauth's
+# "key"). Per ADDRESS there is no lock-out (one guesser would shut out an office behind one NAT):
+# after SIGNIN_ADDRESS_FREE_FAILURES failures within SIGNIN_ADDRESS_MEMORY_SECONDS, each attempt
+# from that address waits SIGNIN_ADDRESS_DELAY_SECONDS after its last failure (accounts.signin).
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/key", "signup": "20/h/ip", "reset_password": "5/h/ip"}
+SIGNIN_ADDRESS_FREE_FAILURES = env_int("SIGNIN_ADDRESS_FREE_FAILURES", 5)
+SIGNIN_ADDRESS_DELAY_SECONDS = env_int("SIGNIN_ADDRESS_DELAY_SECONDS", 10)
+SIGNIN_ADDRESS_MEMORY_SECONDS = env_int("SIGNIN_ADDRESS_MEMORY_SECONDS", 15 * 60)
 
 # Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, for anyone at
 # /accounts/2fa/. Staff must have it before they can use the admin or staff pages; production
@@ -233,7 +240,9 @@ API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# allauth's mail becomes outbox rows (sent by the worker, retried while SMTP is down); the adapter
+# lives in the project package because accounts may not import the booking outbox.
+ACCOUNT_ADAPTER = "mentorship.account_adapter.OutboxAccountAdapter"
 LOGIN_REDIRECT_URL = "/me/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

@@ -95,7 +95,7 @@ def _attach_ics(message: EmailMultiAlternatives, notification: Notification, boo
 def _outbox_message(notification: Notification, *, subject: str, text: str, html: str) -> EmailMultiAlternatives:
     """Every outbox mail's envelope: our sender, the row's recipient, the headers that tie it to its row."""
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email],
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.to_email or notification.recipient.email],
         headers={"X-Notification-Id": str(notification.pk), "Auto-Submitted": "auto-generated"},
     )
     if html:

@@ -13,6 +13,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from sessions.services.notifications import notifications_dispatch_due
+
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
 
@@ -55,8 +57,11 @@ def latest_mail_to(address: str):
     """The newest message sent to `address` in the development mailbox.
 
     Tests run on Django's locmem backend, so the mailbox is `mail.outbox`; when development mail
-    lands in files under var/mail/ this is the one place to read them from instead.
+    lands in files under var/mail/ this is the one place to read them from instead. Every mail is
+    an outbox row first and no worker runs beside the tests, so this sends what is due, as the
+    worker would.
     """
+    notifications_dispatch_due()
     for message in reversed(mail.outbox):
         if address in message.to:
             return message

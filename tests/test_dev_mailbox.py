@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from mentorship.mail_backends import MailboxBackend, mailbox_messages
+from sessions.services.notifications import notifications_dispatch_due
 
 
 @pytest.fixture
@@ -34,6 +35,8 @@ def test_a_sign_up_mail_is_written_as_one_file_and_shown_to_staff(db, mailbox, s
                                                    "password2": "a-long-passphrase-1", "name": "New Bie",
                                                    "role": "mentee", "timezone": "Europe/Berlin"})
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert mailbox_messages() == []  # an outbox row until the worker sends it
+    assert notifications_dispatch_due()["sent"] == 1
     [path] = mailbox_messages()
     assert path.parent == mailbox and path.suffix == ".eml"
     client = Client()

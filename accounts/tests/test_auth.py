@@ -10,6 +10,7 @@ from django.core import mail
 
 from accounts.importing import profiles_import
 from accounts.models import MentorProfile, User
+from sessions.services.notifications import notifications_dispatch_due
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,8 @@ def test_signup_sends_a_text_and_html_confirmation_and_confirming_logs_in(client
     assert (user.name, user.timezone, user.is_mentor, user.is_mentee) == ("Nia New", "Asia/Kolkata", True, True)
     assert MentorProfile.objects.filter(user=user).exists()
 
+    assert mail.outbox == []  # account mail is an outbox row; the worker sends it
+    notifications_dispatch_due()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject.startswith("[Micro-mentorship]") and message.to == ["new.mentor@example.com"]
@@ -59,10 +62,12 @@ def test_signup_rejects_bad_input_with_errors_next_to_fields(client):
     assert not User.objects.filter(email=SIGNUP["email"]).exists()
 
 
-def test_login_is_rate_limited_after_repeated_failures(client, mentee):
+def test_login_is_rate_limited_after_repeated_failures(client, mentee, frozen_now, settings):
     for _ in range(5):
         response = client.post("/accounts/login/", {"login": "mentee@example.com", "password": "wrong"})
         assert response.status_code == 200
+    # Past the address's short delay (accounts.signin): what refuses now is the account's own lock.
+    frozen_now.shift(settings.SIGNIN_ADDRESS_DELAY_SECONDS + 1)
     response = client.post("/accounts/login/", {"login": "mentee@example.com", "password": "correct-horse-battery"})
     assert "Too many failed login attempts" in response.content.decode()
     assert client.get("/me/").status_code == 302  # the right password did not get in while limited
@@ -84,6 +89,7 @@ def test_imported_user_sets_a_password_through_password_reset(client):
     assert not user.has_usable_password()
 
     client.post("/accounts/password/reset/", {"email": "imported@example.com"})
+    notifications_dispatch_due()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert "Choose a new password" in message.alternatives[0][0]
@@ -99,6 +105,7 @@ def test_email_change_needs_confirmation_of_the_new_address(client_for, mentee):
     client = client_for(mentee)
     response = client.post("/accounts/email/", {"email": "manu.new@example.com", "action_add": ""})
     assert response.status_code == 302
+    notifications_dispatch_due()
     message = mail.outbox[-1]
     assert message.to == ["manu.new@example.com"] and message.alternatives
     client.post(_path(_link(message)))

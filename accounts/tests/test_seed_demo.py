@@ -147,3 +147,32 @@ def test_seeded_history_tells_a_true_story(client):
     counts = (Booking.objects.count(), Rating.objects.count(), BookingEvent.objects.count())
     assert "already exist" in _seed("--if-empty")
     assert (Booking.objects.count(), Rating.objects.count(), BookingEvent.objects.count()) == counts
+
+
+@pytest.mark.parametrize("args", [(), ("--if-empty",), ("--print-logins",)])
+def test_seed_demo_refuses_in_production_and_writes_nothing(settings, args):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    users_before = User.objects.count()
+    with pytest.raises(CommandError, match="PRODUCTION=1"):
+        _seed(*args)
+    assert User.objects.count() == users_before == 0
+    assert not MentorProfile.objects.exists() and not Notification.objects.exists()
+
+
+def test_seed_demo_exits_non_zero_under_production_settings(tmp_path):
+    # The real command line, as a deployment would run it: a non-zero exit and the reason on stderr.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PRODUCTION": "1", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.com",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}", "TESTING": "0"}
+    env.pop("DEBUG", None)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run([sys.executable, "manage.py", "seed_demo"], env=env, capture_output=True, text=True,
+                            timeout=120, cwd=root)
+    assert result.returncode == 1
+    assert "refuses to run with PRODUCTION=1" in result.stderr
+    assert "admin@" not in result.stdout and not (tmp_path / "prod.sqlite3").exists()

@@ -52,6 +52,10 @@ _RECIPIENTS: dict[str, tuple[tuple[str, bool, bool | None], ...]] = {
     "completed": (("mentee", False, False),),
 }
 
+# allauth's mail (verification, password reset, email change, security notices), written by the
+# account adapter (mentorship.account_adapter) and sent like every other mail.
+ACCOUNT_MAIL_KIND = "account_mail"
+
 REMINDERS = (("reminder_24h", timedelta(hours=24), "remind_24h"), ("reminder_1h", timedelta(hours=1), "remind_1h"))
 
 # Errors worth retrying: the mail server or the network hiccupped. Anything else is a bug or bad
@@ -118,15 +122,21 @@ def booking_notify(*, booking: Booking, event: str, actor=None) -> list[Notifica
 
 
 def mail_enqueue(*, recipient, kind: str, subject: str, text: str, html: str, dedupe_key: str,
-                 now: datetime | None = None) -> Notification:
+                 to_email: str = "", now: datetime | None = None) -> Notification:
     """Put a ready-written email (not about one booking) in the outbox, so it gets the same
     retries, failure record and admin view as every other mail. The app that owns the words
     renders them; call this inside the transaction that decides to send it, so the mail exists
-    exactly when the decision does."""
+    exactly when the decision does.
+
+    `to_email` sends it to that address instead of the recipient's: account mail goes to the
+    address being verified, or to one that has no account at all (then `recipient` is None)."""
+    if recipient is None and not to_email:
+        raise ValueError("a written mail needs a recipient or an address")
     row, created = Notification.objects.get_or_create(
         dedupe_key=dedupe_key,
-        defaults={"kind": kind, "recipient": recipient, "booking": None, "due_at": now or timezone.now(),
-                  "subject": subject[:200], "payload": {"subject": subject, "text": text, "html": html}},
+        defaults={"kind": kind, "recipient": recipient, "to_email": to_email, "booking": None,
+                  "due_at": now or timezone.now(), "subject": subject[:200],
+                  "payload": {"subject": subject, "text": text, "html": html}},
     )
     if created:
         transaction.on_commit(lambda: _enqueue_send([row.pk]))

@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -45,6 +46,11 @@ class Command(BaseCommand):
         parser.add_argument("--print-logins", action="store_true", help="Only print the demo logins")
 
     def handle(self, *args, if_empty: bool = False, print_logins: bool = False, **options):
+        # The demo superuser's password is printed here and written in the README: in production it
+        # would be a public admin login. Checked before anything else, so nothing is written.
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with PRODUCTION=1: it creates a superuser whose password "
+                               "is public. Create an admin with `manage.py createsuperuser` instead.")
         if print_logins:
             self._print_logins()
             return
