@@ -32,6 +32,12 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "not_acceptable": ErrorCode(406, "Not acceptable."),
     "slot_taken": ErrorCode(409, "That time was just taken."),
     "wrong_state": ErrorCode(409, "The session is not in a state that allows this."),
+    # The booking caps per mentee (settings.BOOKING_MAX_*). 409, not 429: they are business rules
+    # about what the mentee already holds, lifted by changing that state (a request answered or
+    # withdrawn, another week), not by waiting; a client that retries a 429 after Retry-After
+    # would only be refused again, and 429 stays the throttles' own answer.
+    "too_many_requests_open": ErrorCode(409, "You have too many unanswered requests open."),
+    "too_many_sessions_with_mentor": ErrorCode(409, "You have enough sessions with this mentor that week."),
     "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
     "throttled": ErrorCode(429, "Too many requests; try again later."),
 }
