@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from matching import triggers
+from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import AvailabilityOverride, AvailabilityRule, BookingPolicy
 
@@ -119,6 +120,7 @@ def override_create(*, mentor: User, start_date: date, end_date: date | None = N
             errors["end_time"] = ["The end time must be after the start time."]
     if len(note) > 120:
         errors["note"] = ["At most 120 characters."]
+    errors.update(text_errors(single_line={"note": note}))
     if errors:
         raise BookingError("The override is not valid.", field_errors=errors, code="invalid_override")
     override = AvailabilityOverride.objects.create(mentor=mentor, start_date=start_date, end_date=end_date,
