@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from django.core.exceptions import ValidationError
+
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)  # exclusive
 OUT_OF_RANGE = "Give a date between 2000 and 2099."
@@ -25,3 +27,9 @@ def datetime_in_range(value: datetime) -> bool:
 
 def date_in_range(value: date) -> bool:
     return EARLIEST.date() <= value < LATEST.date()
+
+
+def validate_datetime_in_range(value) -> None:
+    """The bounds as a Django validator, for form and serializer fields that parse a moment."""
+    if isinstance(value, datetime) and not datetime_in_range(value):
+        raise ValidationError(OUT_OF_RANGE, code="out_of_range")

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from accounts.selectors import bookable_mentors
+from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
 from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
@@ -50,6 +51,9 @@ TOPIC_MAX = 140
 def _utc(value: datetime) -> datetime:
     if timezone.is_naive(value):
         raise BookingError("Times must include a time zone.", field_errors={"start": ["Give a time with a zone (UTC ISO 8601)."]})
+    # Before any arithmetic: year 9999 plus a session, or year 1 minus a buffer, overflows.
+    if not datetime_in_range(value):
+        raise BookingError(OUT_OF_RANGE, field_errors={"start": [OUT_OF_RANGE]})
     return value.astimezone(UTC)
 
 

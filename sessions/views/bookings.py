@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.selectors import mentor_bookable_get
+from mentorship.datetimes import datetime_in_range
 from mentorship.errors import form_add_domain_error
 from sessions.errors import BookingError
 from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
@@ -49,7 +50,7 @@ def _parse_start(raw: str | None) -> datetime | None:
         value = parse_datetime(raw.replace(" ", "+"))  # a "+" in a query string arrives as a space
     except ValueError:
         return None
-    if value is None or timezone.is_naive(value):
+    if value is None or timezone.is_naive(value) or not datetime_in_range(value):
         return None
     return value.astimezone(UTC)
 
