@@ -128,3 +128,9 @@ def test_override_dates_at_the_edges_are_refused(client_for, mentor, dates):
     assert response.status_code == 400
     assert set(response.json()["errors"]) & {"start_date", "end_date"}
     assert not AvailabilityOverride.objects.exists()
+
+
+def test_override_page_shows_the_date_error(client_for, mentor):
+    response = client_for(mentor).post(reverse("booking:availability_override_add"), {"start_date": "9999-12-31"})
+    assert response.status_code == 400 and OUT_OF_RANGE in response.content.decode()
+    assert not AvailabilityOverride.objects.exists()
