@@ -13,6 +13,7 @@ from accounts.selectors import SORTS
 from accounts.services import user_set_roles
 from accounts.timezones import TimezoneChoiceField, TimezoneSelect
 from accounts.validators import split_terms
+from mentorship.text import validate_single_line
 
 
 def _language_choices():
@@ -28,7 +29,8 @@ class SignupExtraForm(forms.Form):
     ROLE_CHOICES = [("mentee", "I want mentoring (mentee)"), ("mentor", "I want to mentor others (mentor)"),
                     ("both", "Both")]
 
-    name = forms.CharField(max_length=120, label="Your name")
+    # allauth saves this form itself (signup() below), not through user_update: same rule here.
+    name = forms.CharField(max_length=120, label="Your name", validators=[validate_single_line])
     role = forms.ChoiceField(choices=ROLE_CHOICES, initial="mentee", widget=forms.RadioSelect, label="I am joining as")
     timezone = TimezoneChoiceField(initial="UTC", label="Time zone",
                                    help_text="Detected from your browser; times are shown in this zone.",

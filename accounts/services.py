@@ -23,6 +23,7 @@ from accounts.search import mentor_search_refresh
 from accounts.timezones import canonical_timezone, is_valid_timezone
 from accounts.validators import photo_normalise, split_terms
 from matching import triggers
+from mentorship.text import text_errors
 
 USER_FIELDS = ("name", "timezone", "is_mentor", "is_mentee", "remind_24h", "remind_1h", "email_updates")
 MENTOR_FIELDS = ("headline", "bio", "photo", "skills", "industries", "languages", "years_experience",
@@ -160,8 +161,11 @@ def user_update(*, user: User, **changes: Any) -> User:
         raise AccountError("Unknown fields.", field_errors={f: ["This field cannot be changed here."] for f in unknown})
     errors: dict[str, list[str]] = {}
     if "name" in changes:
-        name = " ".join(str(changes["name"] or "").split())
-        if not name:
+        raw_name = str(changes["name"] or "").strip()
+        name = " ".join(raw_name.split())
+        if name_errors := text_errors(single_line={"name": raw_name}):
+            errors.update(name_errors)
+        elif not name:
             errors["name"] = ["Tell people what to call you."]
         elif len(name) > 120:
             errors["name"] = ["Use at most 120 characters."]
@@ -263,6 +267,7 @@ def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
         m2m["languages"] = _languages_resolve(changes["languages"] or [], errors)
 
     _check_length(profile, "bio", errors)
+    errors.update(text_errors(single_line={"headline": profile.headline}, multi_line={"bio": profile.bio}))
     if profile.call_method == MentorProfile.CallMethod.OWN_LINK and not profile.meeting_url:
         errors.setdefault("meeting_url", []).append("Add your meeting link, or choose the automatic video room.")
     try:
@@ -307,6 +312,7 @@ def mentee_profile_update(*, user: User, require_content: bool = True, **changes
     if "languages" in changes:
         m2m["languages"] = _languages_resolve(changes["languages"] or [], errors)
     _check_length(profile, "goals", errors)
+    errors.update(text_errors(multi_line={"goals": profile.goals}))
     # A profile with neither goals nor interests gives mentors and recommendations nothing to go on,
     # so saving one is not "saved". Bulk imports may leave it for the person to fill in.
     has_interests = bool(m2m["interests"]) if "interests" in m2m else (profile.pk and profile.interests.exists())

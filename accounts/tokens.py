@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.errors import AccountError
 from accounts.models import ApiToken, User
+from mentorship.text import text_errors
 
 # Writing last_used_at on every request would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -38,6 +39,8 @@ def _idle_limit() -> timedelta:
 
 def api_token_create(*, user: User, name: str = "", now: datetime | None = None) -> tuple[ApiToken, str]:
     """A new token for `user` and its key, which is shown once and never stored."""
+    if errors := text_errors(single_line={"name": (name or "").strip()}):
+        raise AccountError("Please correct the name.", field_errors=errors)
     now = now or timezone.now()
     key = secrets.token_urlsafe(30)
     token = ApiToken.objects.create(user=user, name=name.strip()[:80], key_hash=_hash(key), prefix=key[:8],

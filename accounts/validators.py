@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from mentorship.text import SINGLE_LINE_MESSAGE, single_line_error
+
 PHOTO_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_TERMS = 20  # skills / industries per profile: more than this is keyword stuffing, not expertise
 MAX_TERM_LENGTH = 60
@@ -79,6 +81,8 @@ def split_terms(value) -> list[str]:
     for item in items:
         if not isinstance(item, str):
             raise ValidationError("Each entry must be text.", code="invalid_term")
+        if single_line_error(item):
+            raise ValidationError(f"“{item.strip()[:30]}”: {SINGLE_LINE_MESSAGE}", code="control_characters")
         name = " ".join(item.split())
         if not name:
             continue

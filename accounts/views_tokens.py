@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import AccountError
 from accounts.tokens import api_token_create, api_token_expires_at, api_token_revoke, api_tokens_of
+from mentorship.errors import form_add_domain_error
 
 
 class TokenCreateForm(forms.Form):
@@ -24,8 +25,12 @@ def api_tokens(request):
     form = TokenCreateForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _, new_key = api_token_create(user=request.user, name=form.cleaned_data["name"])
-        form = TokenCreateForm()
+        try:
+            _, new_key = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except AccountError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            form = TokenCreateForm()
     tokens = [(token, api_token_expires_at(token)) for token in api_tokens_of(user=request.user)]
     return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key,
                                                          "idle_days": settings.API_TOKEN_IDLE_DAYS})

@@ -68,6 +68,12 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "edit_window_closed": ErrorCode(409, "This rating can no longer be edited."),
     "already_replied": ErrorCode(409, "You have already replied to this review."),
     "invalid_transition": ErrorCode(409, "Some ratings cannot take that action."),
+    # The booking caps per mentee (settings.BOOKING_MAX_*). 409, not 429: they are business rules
+    # about what the mentee already holds, lifted by changing that state (a request answered or
+    # withdrawn, another week), not by waiting; a client that retries a 429 after Retry-After
+    # would only be refused again, and 429 stays the throttles' own answer.
+    "too_many_requests_open": ErrorCode(409, "You have too many unanswered requests open."),
+    "too_many_sessions_with_mentor": ErrorCode(409, "You have enough sessions with this mentor that week."),
     "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
     "throttled": ErrorCode(429, "Too many requests; try again later."),
     "too_many_attempts": ErrorCode(429, "Too many failed sign-in attempts; try again in a few minutes."),

@@ -317,6 +317,12 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 SESSION_LENGTHS = (15, 30, 45, 60)
 BOOKING_LATE_CANCEL_HOURS = env_int("BOOKING_LATE_CANCEL_HOURS", 3)
 BOOKING_REQUEST_EXPIRY_HOURS = env_int("BOOKING_REQUEST_EXPIRY_HOURS", 48)
+# Caps per mentee, so that one person cannot flood a mentor with requests (one held 50 pending
+# requests with one mentor, 51 emails, in 1.9 s) or fill a mentor's week. Enforced by
+# sessions.services.bookings under the mentor's policy lock and the mentee's row lock.
+BOOKING_MAX_OPEN_REQUESTS_PER_MENTOR = env_int("BOOKING_MAX_OPEN_REQUESTS_PER_MENTOR", 2, minimum=1)
+BOOKING_MAX_OPEN_REQUESTS = env_int("BOOKING_MAX_OPEN_REQUESTS", 5, minimum=1)
+BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK = env_int("BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK", 2, minimum=1)
 JITSI_BASE_URL = env_str("JITSI_BASE_URL", "https://meet.jit.si")
 
 # --- Security (production) -------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import MentorProfile
 from accounts.services import mentor_rating_aggregate_set
 from matching import triggers
+from mentorship.text import text_errors
 from ratings.content import flagged_reasons
 from ratings.errors import RatingError
 from ratings.models import (
@@ -130,6 +131,8 @@ def _validate_fields(*, direction: str, stars, comment: str, expectation: str, p
             errors["private_feedback"] = ["Write some feedback for the mentee."]
         elif len(private_feedback) > FEEDBACK_MAX_LENGTH:
             errors["private_feedback"] = [f"Keep the feedback to {FEEDBACK_MAX_LENGTH} characters."]
+    for field, messages in text_errors(multi_line={"comment": comment, "private_feedback": private_feedback}).items():
+        errors.setdefault(field, messages)
     if errors:
         raise RatingError("Please correct the rating.", field_errors=errors)
 
@@ -264,6 +267,8 @@ def reply_create(*, rating_id: int, author, body: str, now: datetime | None = No
     if len(body) > REPLY_MAX_LENGTH:
         msg = f"Keep the reply to {REPLY_MAX_LENGTH} characters (it has {len(body)})."
         raise RatingError(msg, field_errors={"body": [msg]})
+    if errors := text_errors(multi_line={"body": body}):
+        raise RatingError("Please correct the reply.", field_errors=errors)
     if MentorReply.objects.filter(rating=rating).exists():
         raise RatingError("You have already replied to this review.", code="already_replied")
     try:
@@ -291,6 +296,7 @@ def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
     note = (note or "").strip()
     if len(note) > REASON_MAX_LENGTH:
         errors["note"] = [f"Keep the note to {REASON_MAX_LENGTH} characters."]
+    errors.update(text_errors(multi_line={"note": note}))
     if errors:
         raise RatingError("Please correct the report.", field_errors=errors)
     if RatingReport.objects.filter(rating=rating, reporter=reporter).exists():
@@ -340,6 +346,7 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
         errors["reason"] = ["Give a reason; it is kept in the audit log (and sent to the author on removal)."]
     elif len(reason) > REASON_MAX_LENGTH:
         errors["reason"] = [f"Keep the reason to {REASON_MAX_LENGTH} characters."]
+    errors.update(text_errors(multi_line={"reason": reason}))
     try:
         ids = sorted({r.pk if isinstance(r, Rating) else int(r) for r in ratings})
     except (TypeError, ValueError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from mentorship.datetimes import validate_datetime_in_range
+
 QUESTION_HELP = (
     "One specific question you want answered, with the context a mentor needs to prepare. "
     "Good: \"I lead 4 engineers and two of them keep missing estimates; how do I run planning so "
@@ -12,7 +14,7 @@ QUESTION_HELP = (
 
 
 class BookingForm(forms.Form):
-    start = forms.DateTimeField(widget=forms.HiddenInput, error_messages={
+    start = forms.DateTimeField(widget=forms.HiddenInput, validators=[validate_datetime_in_range], error_messages={
         "required": "Pick a time on the mentor's page first.",
         "invalid": "That time could not be read. Pick a time on the mentor's page; what you wrote below is kept.",
     })
@@ -53,4 +55,5 @@ class DeclineForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    start = forms.DateTimeField(label="New time", error_messages={"required": "Choose the new time from the list."})
+    start = forms.DateTimeField(label="New time", validators=[validate_datetime_in_range],
+                                error_messages={"required": "Choose the new time from the list."})

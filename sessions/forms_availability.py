@@ -111,7 +111,7 @@ class OverrideForm(forms.Form):
 
 
 class SlotPickerForm(forms.Form):
-    """Only for rendering the picker's controls; the query itself is validated by SlotQuerySerializer."""
+    """Only for rendering the picker's controls; the query itself is read by sessions.slot_query."""
 
     duration = forms.TypedChoiceField(coerce=int, choices=())
     tz = forms.ChoiceField(label="Show times in", choices=())

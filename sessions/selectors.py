@@ -9,9 +9,11 @@ outside the requested range too.
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import MentorProfile, User
@@ -133,6 +135,30 @@ def mentor_slots(*, mentor: User, start: datetime, end: datetime, duration: int,
     return engine.free_slots(**calendar.engine_kwargs(), duration=duration, start=start, end=end, now=now)
 
 
+def mentor_slots_payload(*, mentor: User, query: dict) -> dict:
+    """The free slots of a mentor for a parsed slot query (sessions.slot_query), each start in
+    UTC, in the viewer's zone and in the mentor's: shared by the slots API and the picker page."""
+    viewer = zoneinfo.ZoneInfo(query["tz"])
+    mentor_zone = mentor.tzinfo
+    duration = query["duration"]
+    starts = mentor_slots(mentor=mentor, start=query["start"], end=query["end"], duration=duration)
+    length = timedelta(minutes=duration)
+    slots = [{
+        "start": s, "end": s + length,
+        "local_start": s.astimezone(viewer),
+        "mentor_local_start": s.astimezone(mentor_zone),
+    } for s in starts]
+    return {
+        "mentor": {"id": mentor.pk, "timezone": mentor.timezone},
+        "timezone": query["tz"],
+        "duration": duration,
+        "durations": mentor.mentor_profile.session_lengths,
+        "start": query["start"], "end": query["end"],
+        "accepting_bookings": mentor.mentor_profile.accepting_bookings,
+        "slots": slots,
+    }
+
+
 def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | None = None,
                exclude_booking_id: int | None = None) -> None:
     """Raise BookingError unless `start` is a free slot of `duration` minutes for `mentor`.
@@ -208,6 +234,66 @@ def mentors_free_slot_counts(*, mentor_ids, start: datetime, end: datetime, dura
             bookings=bookings.get(pk, []), policy=engine_policy(policy), duration=duration, start=start, end=end,
             now=now)
     return counts
+
+
+# --- bookings as their people see them ----------------------------------------------------------
+# One rule each for "visible to this user" and "my bookings", used by the pages and the API alike
+# (they had drifted into two copies each, the way "bookable mentor" once had three).
+
+BOOKING_ROLES = ("mentor", "mentee")
+BOOKING_WHENS = ("upcoming", "past")
+
+
+def bookings_visible(*, user: User) -> QuerySet[Booking]:
+    """Every booking this user may look at: their own in either role; all of them for staff.
+    Anyone else gets a 404 for a booking outside this set, never a 403 that confirms it exists."""
+    qs = Booking.objects.select_related("mentor", "mentee")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs
+    return qs.filter(Q(mentor=user) | Q(mentee=user))
+
+
+def booking_visible_get(*, user: User, pk: int, with_events: bool = False) -> Booking | None:
+    """One booking if this user may see it, else None (the caller answers 404)."""
+    qs = bookings_visible(user=user)
+    if with_events:
+        qs = qs.prefetch_related("events")
+    return qs.filter(pk=pk).first()
+
+
+def bookings_mine(*, user: User, role: str = "", when: str = "", everyone: bool = False,
+                  now: datetime | None = None) -> QuerySet[Booking]:
+    """"My sessions": the user's bookings as mentor, as mentee (`role`) or both, upcoming (not yet
+    ended, soonest first), past (latest first) or all (`when=""`, by start). `everyone` widens it to
+    every booking for staff (ignored for anyone else). Both people come with each row, so a page of
+    any length costs one query."""
+    qs = Booking.objects.select_related("mentor", "mentee")
+    if everyone and user.is_staff:
+        pass
+    elif role == "mentor":
+        qs = qs.filter(mentor=user)
+    elif role == "mentee":
+        qs = qs.filter(mentee=user)
+    else:
+        qs = qs.filter(Q(mentor=user) | Q(mentee=user))
+    now = now or timezone.now()
+    if when == "upcoming":
+        return qs.filter(end__gt=now).order_by("start", "id")
+    if when == "past":
+        return qs.filter(end__lte=now).order_by("-start", "-id")
+    return qs.order_by("start", "id")
+
+
+def booking_addresses_shared(*, booking: Booking) -> bool:
+    """Whether the two people may see each other's email address (in invitations and feeds).
+
+    Only once the mentor has confirmed: before that anyone signed in could request a slot,
+    download the invitation, withdraw, and walk away with a mentor's private address (7 in 1.3 s).
+    A session that was confirmed and later cancelled or completed keeps them: they were shared."""
+    return booking.confirmed_at is not None or booking.status in (
+        Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
 
 
 def booking_invite_method(*, booking: Booking) -> str | None:

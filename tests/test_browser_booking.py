@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from sessions.models import Booking
-from sessions.tests.test_bookings_support import open_every_day, set_policy
+from sessions.tests.test_bookings_support import book, local_slot, open_every_day, set_policy
 
 # serialized_rollback: the seeded languages (a data migration) survive the flush between tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -84,3 +84,23 @@ def test_mentee_books_mentor_confirms_mentee_cancels(browser, mentor, mentee):
     wait_for_status(browser, "cancelled")
     assert "09:00 CE" in browser.find_element(By.ID, "session-time").text
     assert "withdrew the offer" in browser.find_element(By.ID, "cancel-info").text
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_mentee_at_the_open_request_cap_is_told_why_and_keeps_the_question(browser, mentor, mentee, width, height):
+    open_every_day(mentor, start=time(9, 0), end=time(12, 0))
+    set_policy(mentor, requires_approval=True, slot_granularity_minutes=60, min_notice_hours=0, horizon_days=60)
+    for weeks in (1, 2):
+        book(mentee, mentor, local_slot(mentor, days=7 * weeks))
+    browser.set_window_size(width, height)
+    browser.log_in(mentee)
+    start = local_slot(mentor, days=21).strftime("%Y-%m-%dT%H:%M:%SZ")
+    browser.go(f"/mentors/{mentor.pk}/book/?start={start}&duration=30")
+    browser.find_element(By.NAME, "topic").send_keys("A third request")
+    question = "Can I ask a third question while two are unanswered?"
+    browser.find_element(By.NAME, "question").send_keys(question)
+    browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+    alert = WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "booking-error"))
+    assert "2 unanswered requests" in alert.text and alert.is_displayed()
+    assert browser.find_element(By.NAME, "question").get_attribute("value") == question
+    assert Booking.objects.filter(mentee=mentee).count() == 2

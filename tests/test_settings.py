@@ -63,3 +63,26 @@ def test_env_readers_parse_values(monkeypatch):
     assert env_int("NUMBER", 0) == 42
     assert env_list("HOSTS") == ["a.example", "b.example"]
     assert env_bool("UNSET_FLAG_XYZ", default=True) is True
+
+
+def test_integer_below_its_minimum_raises(monkeypatch):
+    # A booking cap of 0 would refuse every booking: a typo, not a policy.
+    monkeypatch.setenv("BOOKING_MAX_OPEN_REQUESTS", "0")
+    with pytest.raises(ImproperlyConfigured, match="BOOKING_MAX_OPEN_REQUESTS='0' must be at least 1"):
+        env_int("BOOKING_MAX_OPEN_REQUESTS", 5, minimum=1)
+    monkeypatch.setenv("BOOKING_MAX_OPEN_REQUESTS", "1")
+    assert env_int("BOOKING_MAX_OPEN_REQUESTS", 5, minimum=1) == 1
+
+
+def test_booking_caps_are_read_from_the_environment():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "print(settings.BOOKING_MAX_OPEN_REQUESTS_PER_MENTOR, settings.BOOKING_MAX_OPEN_REQUESTS, "
+         "settings.BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK)"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship.settings",
+                       "BOOKING_MAX_OPEN_REQUESTS_PER_MENTOR": "3", "BOOKING_MAX_OPEN_REQUESTS": "7",
+                       "BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK": "4"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "7", "4"]

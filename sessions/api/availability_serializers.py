@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import date, datetime, time, timedelta
-
-from django.conf import settings
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.timezones import is_valid_timezone
+from sessions.errors import BookingError
 from sessions.models import AvailabilityOverride, BookingPolicy
 from sessions.services.availability import POLICY_FIELDS
-
-MAX_RANGE_DAYS = 90
-DEFAULT_RANGE_DAYS = 14
+from sessions.slot_query import slot_query_parse
 
 
 @extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"})
@@ -73,27 +65,9 @@ class PolicySerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-def _parse_bound(value: str, zone: zoneinfo.ZoneInfo, *, is_end: bool) -> datetime | None:
-    """A date means the start of that day in `zone` (for `end`: the end of that day, inclusive);
-    a datetime without an offset is read in `zone`."""
-    value = value.strip()
-    try:
-        # Date first: parse_datetime would also read "2027-03-01" as midnight, losing the
-        # "whole day, inclusive" meaning of a date given as the end.
-        parsed_d = parse_date(value)
-        parsed_dt = None if parsed_d else parse_datetime(value)
-    except ValueError:
-        return None
-    if parsed_dt is not None:
-        return parsed_dt if parsed_dt.tzinfo else parsed_dt.replace(tzinfo=zone)
-    if parsed_d is not None:
-        day: date = parsed_d + timedelta(days=1) if is_end else parsed_d
-        return datetime.combine(day, time(0)).replace(tzinfo=zone)
-    return None
-
-
 class SlotQuerySerializer(serializers.Serializer):
-    """?start=&end=&duration=&tz= for GET /api/v1/mentors/{id}/slots/ and the slot picker."""
+    """?start=&end=&duration=&tz= for GET /api/v1/mentors/{id}/slots/: the fields document the
+    query; sessions.slot_query reads it, the same way as for the slot picker page."""
 
     start = serializers.CharField(required=False, allow_blank=True,
                                   help_text="Date (YYYY-MM-DD) or ISO datetime; default today in tz")
@@ -104,45 +78,16 @@ class SlotQuerySerializer(serializers.Serializer):
 
     def __init__(self, *args, lengths: list[int] | None = None, default_tz: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        self.lengths = list(settings.SESSION_LENGTHS) if lengths is None else lengths
+        self.lengths = lengths
         self.default_tz = default_tz
 
-    def validate_tz(self, value):
-        if value and not is_valid_timezone(value):
-            raise serializers.ValidationError(f"“{value}” is not a known IANA time zone (for example Europe/Berlin).")
-        return value
-
-    def validate_duration(self, value):
-        if value not in self.lengths:
-            offered = ", ".join(str(n) for n in self.lengths) or "none"
-            raise serializers.ValidationError(f"This mentor offers sessions of {offered} minutes.")
-        return value
-
     def validate(self, attrs):
-        tz_name = attrs.get("tz") or self.default_tz
-        zone = zoneinfo.ZoneInfo(tz_name)
-        errors = {}
-        if attrs.get("start"):
-            start = _parse_bound(attrs["start"], zone, is_end=False)
-            if start is None:
-                errors["start"] = ["Give a date (2027-03-01) or a datetime (2027-03-01T09:00:00Z)."]
-        else:
-            start = datetime.combine(timezone.now().astimezone(zone).date(), time(0)).replace(tzinfo=zone)
-        if attrs.get("end"):
-            end = _parse_bound(attrs["end"], zone, is_end=True)
-            if end is None:
-                errors["end"] = ["Give a date (2027-03-14) or a datetime (2027-03-14T18:00:00Z)."]
-        else:
-            end = start + timedelta(days=DEFAULT_RANGE_DAYS) if start else None
-        if not errors:
-            if end <= start:
-                errors["end"] = ["The end must be after the start."]
-            elif end - start > timedelta(days=MAX_RANGE_DAYS):
-                errors["end"] = [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return {"start": start, "end": end, "tz": tz_name,
-                "duration": attrs.get("duration") or (30 if 30 in self.lengths else (self.lengths or [30])[0])}
+        try:
+            return slot_query_parse(start=attrs.get("start", ""), end=attrs.get("end", ""),
+                                    duration=attrs.get("duration"), tz=attrs.get("tz", ""),
+                                    lengths=self.lengths, default_tz=self.default_tz)
+        except BookingError as exc:
+            raise serializers.ValidationError(exc.field_errors)
 
 
 class SlotSerializer(serializers.Serializer):

@@ -7,7 +7,6 @@ mentorship.api.exception_handler.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import timedelta
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -29,6 +28,7 @@ from sessions.api.availability_serializers import (
     WeeklyRulesSerializer,
 )
 from sessions.services import availability as services
+from sessions.slot_query import viewer_zone
 
 
 class IsMentor(permissions.BasePermission):
@@ -109,36 +109,6 @@ def bookable_mentor(mentor_id: int) -> User:
     return mentor
 
 
-def viewer_zone(request) -> str:
-    user = request.user
-    if user.is_authenticated and user.timezone:
-        return user.timezone
-    return getattr(request, "tz_name", None) or "UTC"
-
-
-def slot_payload(*, mentor: User, query: dict) -> dict:
-    """The slots answer, shared by the API and the picker fragment."""
-    viewer = zoneinfo.ZoneInfo(query["tz"])
-    mentor_zone = mentor.tzinfo
-    duration = query["duration"]
-    starts = selectors.mentor_slots(mentor=mentor, start=query["start"], end=query["end"], duration=duration)
-    length = timedelta(minutes=duration)
-    slots = [{
-        "start": s, "end": s + length,
-        "local_start": s.astimezone(viewer),
-        "mentor_local_start": s.astimezone(mentor_zone),
-    } for s in starts]
-    return {
-        "mentor": {"id": mentor.pk, "timezone": mentor.timezone},
-        "timezone": query["tz"],
-        "duration": duration,
-        "durations": mentor.mentor_profile.session_lengths,
-        "start": query["start"], "end": query["end"],
-        "accepting_bookings": mentor.mentor_profile.accepting_bookings,
-        "slots": slots,
-    }
-
-
 def _iso(dt) -> str:
     return dt.isoformat().replace("+00:00", "Z")
 
@@ -154,7 +124,7 @@ class MentorSlotsView(APIView):
         query = SlotQuerySerializer(data=request.query_params, lengths=mentor.mentor_profile.session_lengths,
                                     default_tz=viewer_zone(request))
         query.is_valid(raise_exception=True)
-        body = slot_payload(mentor=mentor, query=query.validated_data)
+        body = selectors.mentor_slots_payload(mentor=mentor, query=query.validated_data)
         utc = zoneinfo.ZoneInfo("UTC")
         body["start"], body["end"] = _iso(body["start"].astimezone(utc)), _iso(body["end"].astimezone(utc))
         body["slots"] = [{

@@ -10,6 +10,7 @@ from datetime import UTC
 
 from rest_framework import serializers
 
+from mentorship.datetimes import validate_datetime_in_range
 from mentorship.templatetags.tz_display import format_in_zone
 from sessions.models import Booking, BookingEvent
 
@@ -87,7 +88,7 @@ class BookingDetailSerializer(BookingSerializer):
 
 class BookingCreateSerializer(serializers.Serializer):
     mentor = serializers.IntegerField(min_value=1)
-    start = serializers.DateTimeField(default_timezone=UTC)
+    start = serializers.DateTimeField(default_timezone=UTC, validators=[validate_datetime_in_range])
     duration = serializers.IntegerField()
     # Parse only: the length rules are booking_create's, so the API and the page say the same thing.
     topic = serializers.CharField()
@@ -104,4 +105,4 @@ class BookingCancelSerializer(serializers.Serializer):
 
 
 class BookingRescheduleSerializer(serializers.Serializer):
-    start = serializers.DateTimeField(default_timezone=UTC)
+    start = serializers.DateTimeField(default_timezone=UTC, validators=[validate_datetime_in_range])

@@ -6,8 +6,6 @@ is private. BookingErrors from the services map to their status in mentorship.ap
 
 from __future__ import annotations
 
-from django.db.models import Q
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -18,27 +16,15 @@ from rest_framework.views import APIView
 from accounts.selectors import mentor_bookable_get
 from sessions.api import bookings_serializers as s
 from sessions.models import Booking
+from sessions.selectors import BOOKING_ROLES, BOOKING_WHENS, booking_visible_get, bookings_mine
 from sessions.services import bookings as services
-
-ROLES = ("mentor", "mentee")
-WHENS = ("upcoming", "past")
-
-
-def visible_bookings(user):
-    qs = Booking.objects.select_related("mentor", "mentee")
-    if user.is_staff:
-        return qs
-    return qs.filter(Q(mentor=user) | Q(mentee=user))
 
 
 def get_visible_booking(request, pk: int, *, prefetch_events: bool = False) -> Booking:
-    qs = visible_bookings(request.user)
-    if prefetch_events:
-        qs = qs.prefetch_related("events")
-    try:
-        return qs.get(pk=pk)
-    except Booking.DoesNotExist:
+    booking = booking_visible_get(user=request.user, pk=pk, with_events=prefetch_events)
+    if booking is None:
         raise NotFound("Booking not found.")
+    return booking
 
 
 class BookingListCreate(generics.ListAPIView):
@@ -54,32 +40,17 @@ class BookingListCreate(generics.ListAPIView):
         errors = {}
         role = params.get("role", "")
         when = params.get("when", "")
-        if role and role not in ROLES:
+        if role and role not in BOOKING_ROLES:
             errors["role"] = ["Use role=mentor or role=mentee."]
-        if when and when not in WHENS:
+        if when and when not in BOOKING_WHENS:
             errors["when"] = ["Use when=upcoming or when=past."]
         if errors:
             raise ValidationError(errors)
-        if user.is_staff and params.get("all") == "1":
-            qs = Booking.objects.select_related("mentor", "mentee")
-        elif role == "mentor":
-            qs = Booking.objects.select_related("mentor", "mentee").filter(mentor=user)
-        elif role == "mentee":
-            qs = Booking.objects.select_related("mentor", "mentee").filter(mentee=user)
-        else:
-            qs = Booking.objects.select_related("mentor", "mentee").filter(Q(mentor=user) | Q(mentee=user))
-        now = timezone.now()
-        if when == "upcoming":
-            qs = qs.filter(end__gt=now).order_by("start", "id")
-        elif when == "past":
-            qs = qs.filter(end__lte=now).order_by("-start", "-id")
-        else:
-            qs = qs.order_by("start", "id")
-        return qs
+        return bookings_mine(user=user, role=role, when=when, everyone=params.get("all") == "1")
 
     @extend_schema(parameters=[
-        OpenApiParameter("role", str, enum=list(ROLES), description="Only bookings where I am the mentor / mentee"),
-        OpenApiParameter("when", str, enum=list(WHENS), description="upcoming: not yet ended; past: ended"),
+        OpenApiParameter("role", str, enum=list(BOOKING_ROLES), description="Only bookings where I am the mentor / mentee"),
+        OpenApiParameter("when", str, enum=list(BOOKING_WHENS), description="upcoming: not yet ended; past: ended"),
         OpenApiParameter("all", str, enum=["1"], description="Staff only: every booking"),
     ])
     def get(self, request, *args, **kwargs):

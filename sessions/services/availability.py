@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from matching import triggers
+from mentorship.datetimes import OUT_OF_RANGE, date_in_range
+from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import AvailabilityOverride, AvailabilityRule, BookingPolicy
 
@@ -104,6 +106,11 @@ def override_create(*, mentor: User, start_date: date, end_date: date | None = N
     end_date = end_date or start_date
     today = today or timezone.now().astimezone(mentor.tzinfo).date()
     errors: dict[str, list[str]] = {}
+    for field, value in (("start_date", start_date), ("end_date", end_date)):
+        if not date_in_range(value):
+            errors[field] = [OUT_OF_RANGE]
+    if errors:
+        raise BookingError("The override is not valid.", field_errors=errors, code="invalid_override")
     if end_date < start_date:
         errors["end_date"] = ["The last day is before the first day."]
     elif (end_date - start_date).days + 1 > MAX_OVERRIDE_DAYS:
@@ -119,6 +126,7 @@ def override_create(*, mentor: User, start_date: date, end_date: date | None = N
             errors["end_time"] = ["The end time must be after the start time."]
     if len(note) > 120:
         errors["note"] = ["At most 120 characters."]
+    errors.update(text_errors(single_line={"note": note}))
     if errors:
         raise BookingError("The override is not valid.", field_errors=errors, code="invalid_override")
     override = AvailabilityOverride.objects.create(mentor=mentor, start_date=start_date, end_date=end_date,

@@ -2,8 +2,11 @@
 
 Every service runs in one transaction and follows the same steps:
 1. lock the mentor's BookingPolicy row (select_for_update). It serialises all writes for one
-   mentor, so the caps and the weekly budget that slot_check counts cannot change under us;
-2. re-check the slot (sessions.selectors.slot_check) and the mentee's own calendar;
+   mentor, so the caps and the weekly budget that slot_check counts cannot change under us.
+   booking_create first locks the mentee's user row too: the cap on a mentee's open requests
+   counts requests to every mentor, which no single policy lock serialises;
+2. re-check the slot (sessions.selectors.slot_check), the mentee's caps (open requests, sessions
+   with this mentor per week) and the mentee's own calendar;
 3. write the booking and a BookingEvent;
 4. tell the outbox (booking_notify / reminders_*), which sends only after commit.
 
@@ -19,15 +22,17 @@ Any error raises a BookingError out of the transaction, so nothing is partially 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from accounts.models import MentorProfile
+from accounts.models import MentorProfile, User
 from accounts.selectors import bookable_mentors
+from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
+from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
 from sessions.selectors import mentor_slots, slot_check
@@ -46,6 +51,9 @@ TOPIC_MAX = 140
 def _utc(value: datetime) -> datetime:
     if timezone.is_naive(value):
         raise BookingError("Times must include a time zone.", field_errors={"start": ["Give a time with a zone (UTC ISO 8601)."]})
+    # Before any arithmetic: year 9999 plus a session, or year 1 minus a buffer, overflows.
+    if not datetime_in_range(value):
+        raise BookingError(OUT_OF_RANGE, field_errors={"start": [OUT_OF_RANGE]})
     return value.astimezone(UTC)
 
 
@@ -54,6 +62,12 @@ def _lock_policy(mentor) -> BookingPolicy:
     # first-ever bookings of a mentor would otherwise both pass unserialised.
     BookingPolicy.objects.get_or_create(mentor=mentor)
     return BookingPolicy.objects.select_for_update().get(pk=mentor.pk)
+
+
+def _lock_mentee(mentee) -> None:
+    # NO KEY UPDATE: other transactions inserting bookings that name this user take KEY SHARE
+    # locks on the row for the foreign key; those must not wait for us (nor we for them).
+    list(User.objects.select_for_update(no_key=True).filter(pk=mentee.pk).values_list("pk", flat=True))
 
 
 def _lock_booking(booking: Booking) -> Booking:
@@ -160,6 +174,62 @@ def _wrong_state(booking: Booking, verb: str, allowed: str) -> BookingError:
     )
 
 
+# --- caps per mentee -----------------------------------------------------------------------------
+# Business rules, not throttling (see mentorship.errors): a mentee may hold a few unanswered
+# requests per mentor and overall, and a few sessions with one mentor per week. They came from a
+# report of one mentee holding 50 pending requests with one mentor (51 emails to the mentor) and
+# filling another mentor's week. Every caller holds the mentor's policy lock (and, for
+# booking_create, the mentee's row lock), so two racing requests cannot both pass the count.
+
+# Statuses of sessions that take (or took) place: they use up the week's allowance with a mentor.
+_SESSION_STATUSES = (Booking.Status.REQUESTED, Booking.Status.CONFIRMED, Booking.Status.COMPLETED,
+                     Booking.Status.NO_SHOW)
+
+
+def _mentor_week(mentor, start: datetime) -> tuple[datetime, datetime]:
+    """The mentor's local ISO week (Monday 00:00 to Monday 00:00) around `start`, in UTC: the same
+    week the mentor's own weekly cap counts in, DST included (each Monday is combined separately)."""
+    zone = mentor.tzinfo
+    day = start.astimezone(zone).date()
+    monday = day - timedelta(days=day.weekday())
+    return (datetime.combine(monday, time(0), tzinfo=zone).astimezone(UTC),
+            datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC))
+
+
+def _check_open_requests(*, mentee, mentor, now: datetime) -> None:
+    """Before a new request: unanswered requests (not yet started, not yet expired) per mentor and overall."""
+    counts = Booking.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        mentee=mentee, status=Booking.Status.REQUESTED, start__gt=now,
+    ).aggregate(total=Count("pk"), with_mentor=Count("pk", filter=Q(mentor=mentor)))
+    per_mentor = settings.BOOKING_MAX_OPEN_REQUESTS_PER_MENTOR
+    if counts["with_mentor"] >= per_mentor:
+        raise BookingError(
+            f"You already have {counts['with_mentor']} unanswered requests with {mentor.display_name} "
+            f"(at most {per_mentor} at a time). Wait for an answer, or withdraw one, before asking for another time.",
+            code="too_many_requests_open")
+    overall = settings.BOOKING_MAX_OPEN_REQUESTS
+    if counts["total"] >= overall:
+        raise BookingError(
+            f"You have {counts['total']} unanswered requests open (at most {overall} at a time). "
+            "Wait for answers, or withdraw one in My sessions, before sending another.",
+            code="too_many_requests_open")
+
+
+def _check_sessions_per_week(*, mentee, mentor, start: datetime, exclude_pk: int | None = None) -> None:
+    week_start, week_end = _mentor_week(mentor, start)
+    held = Booking.objects.filter(mentee=mentee, mentor=mentor, status__in=_SESSION_STATUSES,
+                                  start__gte=week_start, start__lt=week_end)
+    if exclude_pk is not None:
+        held = held.exclude(pk=exclude_pk)
+    cap = settings.BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK
+    count = held.count()
+    if count >= cap:
+        message = (f"You already have {count} sessions with {mentor.display_name} that week "
+                   f"(at most {cap} a week with one mentor). Pick a time in another week.")
+        raise BookingError(message, code="too_many_sessions_with_mentor", field_errors={"start": [message]})
+
+
 # --- create --------------------------------------------------------------------------------------
 
 def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str, question: str,
@@ -167,7 +237,8 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
     now = now or timezone.now()
     topic = (topic or "").strip()
     question = (question or "").strip()
-    errors: dict[str, list[str]] = {}
+    # The topic is every email's subject line: a CR/LF there made each of those mails fail.
+    errors = text_errors(single_line={"topic": topic}, multi_line={"question": question})
     if not question:
         errors["question"] = ["Ask the specific question you want answered; mentors prepare from it."]
     elif len(question) < QUESTION_MIN:
@@ -198,7 +269,11 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
 
     try:
         with transaction.atomic():
+            _lock_mentee(mentee)
             policy = _lock_policy(mentor)
+            if policy.requires_approval:
+                _check_open_requests(mentee=mentee, mentor=mentor, now=now)
+            _check_sessions_per_week(mentee=mentee, mentor=mentor, start=start)
             try:
                 _slot_check(mentor=mentor, start=start, duration=duration, now=now)
             except BookingError as exc:
@@ -263,6 +338,8 @@ def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> 
 def booking_decline(*, booking: Booking, actor, reason: str = "", now: datetime | None = None) -> Booking:
     _require_mentor(booking, actor, "decline")
     reason = (reason or "").strip()
+    if errors := text_errors(multi_line={"reason": reason}):
+        raise BookingError("Please correct the reason.", field_errors=errors)
     with transaction.atomic():
         _lock_policy(booking.mentor)
         booking = _lock_booking(booking)
@@ -289,6 +366,8 @@ def booking_cancel(*, booking: Booking, actor, reason: str, now: datetime | None
                            field_errors={"reason": ["A reason is required."]})
     if len(reason) > 1000:
         raise BookingError("Please keep the reason short.", field_errors={"reason": ["At most 1000 characters."]})
+    if errors := text_errors(multi_line={"reason": reason}):
+        raise BookingError("Please correct the reason.", field_errors=errors)
     with transaction.atomic():
         _lock_policy(booking.mentor)
         booking = _lock_booking(booking)
@@ -337,6 +416,7 @@ def booking_reschedule(*, booking: Booking, actor, new_start: datetime, now: dat
                                    code="started")
             if new_start == booking.start:
                 raise BookingError("Pick a different time.", field_errors={"start": ["That is the current time."]})
+            _check_sessions_per_week(mentee=booking.mentee, mentor=mentor, start=new_start, exclude_pk=booking.pk)
             try:
                 _slot_check(mentor=mentor, start=new_start, duration=booking.duration_minutes, now=now,
                             exclude_booking_id=booking.pk)

@@ -10,6 +10,7 @@ definitions that could disagree with the client's tz database.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from mentorship.links import absolute_reverse
 from mentorship.templatetags.tz_display import format_in_zone
 from sessions.models import Booking
+from sessions.selectors import booking_addresses_shared
 
 PRODID = "-//Micro-mentorship//Bookings//EN"
 FEED_PAST = timedelta(days=90)
@@ -44,8 +46,13 @@ def booking_uid(booking: Booking) -> str:
     return f"{booking.uid}@{site_host()}"
 
 
-def _address(user, role: str, partstat: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{user.email}")
+def _site_sender() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or f"no-reply@{site_host()}"
+
+
+def _address(user, role: str, partstat: str, *, shared: bool = True) -> vCalAddress:
+    # Unshared: our own sender address under the person's name; calendars need an ORGANIZER URI.
+    address = vCalAddress(f"mailto:{user.email if shared else _site_sender()}")
     address.params["cn"] = vText(user.display_name)
     address.params["role"] = vText(role)
     address.params["partstat"] = vText(partstat)
@@ -87,9 +94,13 @@ def _event(booking: Booking, *, recipient, cancelled: bool, stamp: datetime) -> 
     if booking.call_url and not cancelled:
         event.add("location", booking.call_url)
         event.add("url", booking.call_url)
-    event.add("organizer", _address(booking.mentor, "CHAIR", "ACCEPTED"))
-    mentee_state = "ACCEPTED" if booking.status == Booking.Status.CONFIRMED else "NEEDS-ACTION"
-    event.add("attendee", _address(booking.mentee, "REQ-PARTICIPANT", mentee_state))
+    # Unconfirmed requests (and requests withdrawn, declined or expired) carry no personal address:
+    # the organizer is our sender under the mentor's name and the mentee is not listed.
+    shared = booking_addresses_shared(booking=booking)
+    event.add("organizer", _address(booking.mentor, "CHAIR", "ACCEPTED", shared=shared))
+    if shared:
+        mentee_state = "ACCEPTED" if booking.status == Booking.Status.CONFIRMED else "NEEDS-ACTION"
+        event.add("attendee", _address(booking.mentee, "REQ-PARTICIPANT", mentee_state))
     return event
 
 

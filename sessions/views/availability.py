@@ -12,18 +12,18 @@ from datetime import UTC, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.selectors import mentor_bookable_get
 from accounts.timezones import canonical_timezone, timezone_choices
 from mentorship.errors import form_add_domain_error
 from sessions import selectors
-from sessions.api.availability_serializers import SlotQuerySerializer
-from sessions.api.availability_views import bookable_mentor, slot_payload, viewer_zone
 from sessions.errors import BookingError
 from sessions.forms_availability import OverrideForm, PolicyForm, SlotPickerForm, WeeklyGridForm
 from sessions.services import availability as services
+from sessions.slot_query import slot_query_parse, viewer_zone
 
 PICKER_DAYS = (7, 14, 30, 60)
 
@@ -141,23 +141,24 @@ def override_delete(request, pk: int):
 @require_GET
 def slot_picker(request, mentor_id: int):
     """The picker's slot list: an htmx fragment inside the mentor page, a full page without JS."""
-    mentor = bookable_mentor(mentor_id)
+    mentor = mentor_bookable_get(mentor_id=mentor_id)
+    if mentor is None:
+        raise Http404("No such mentor.")
     profile = mentor.mentor_profile
     lengths = profile.session_lengths
-    params = QueryDict(mutable=True)
-    params.update({k: v for k, v in request.GET.items() if k in ("duration", "tz", "start")})
     days = _int(request.GET.get("days"), 14)
     days = days if days in PICKER_DAYS else 14
-    query = SlotQuerySerializer(data=params, lengths=lengths, default_tz=viewer_zone(request))
     errors = {}
     payload = None
-    if query.is_valid():
-        data = dict(query.validated_data)
-        # Whole local days in the viewer's zone, from the start of today (or of ?start=).
-        data["end"] = data["start"] + timedelta(days=days)
-        payload = slot_payload(mentor=mentor, query=data)
+    try:
+        query = slot_query_parse(start=request.GET.get("start", ""), duration=request.GET.get("duration"),
+                                 tz=request.GET.get("tz", ""), lengths=lengths, default_tz=viewer_zone(request))
+    except BookingError as exc:
+        errors = exc.field_errors
     else:
-        errors = {field: [str(m) for m in msgs] for field, msgs in query.errors.items()}
+        # Whole local days in the viewer's zone, from the start of today (or of ?start=).
+        query["end"] = query["start"] + timedelta(days=days)
+        payload = selectors.mentor_slots_payload(mentor=mentor, query=query)
     tz_name = payload["timezone"] if payload else viewer_zone(request)
     form = SlotPickerForm(
         initial={"duration": payload["duration"] if payload else (lengths[0] if lengths else 30),

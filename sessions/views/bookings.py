@@ -13,9 +13,8 @@ from datetime import UTC, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,11 +22,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.selectors import mentor_bookable_get
+from mentorship.datetimes import datetime_in_range
 from mentorship.errors import form_add_domain_error
 from sessions.errors import BookingError
 from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
 from sessions.models import Booking, BookingPolicy
-from sessions.selectors import booking_invite_method, mentor_slots
+from sessions.selectors import (
+    BOOKING_ROLES,
+    BOOKING_WHENS,
+    booking_invite_method,
+    booking_visible_get,
+    bookings_mine,
+    mentor_slots,
+)
 from sessions.services import bookings as services
 from sessions.services import calendar as calendar_services
 
@@ -43,7 +50,7 @@ def _parse_start(raw: str | None) -> datetime | None:
         value = parse_datetime(raw.replace(" ", "+"))  # a "+" in a query string arrives as a space
     except ValueError:
         return None
-    if value is None or timezone.is_naive(value):
+    if value is None or timezone.is_naive(value) or not datetime_in_range(value):
         return None
     return value.astimezone(UTC)
 
@@ -123,28 +130,18 @@ def book(request, mentor_id: int):
 def my_sessions(request):
     user = request.user
     when = request.GET.get("when", "upcoming")
-    when = when if when in ("upcoming", "past") else "upcoming"
+    when = when if when in BOOKING_WHENS else "upcoming"
     role = request.GET.get("role", "")
-    role = role if role in ("mentor", "mentee") else ""
-    qs = Booking.objects.select_related("mentor", "mentee")
-    if role == "mentor":
-        qs = qs.filter(mentor=user)
-    elif role == "mentee":
-        qs = qs.filter(mentee=user)
-    else:
-        qs = qs.filter(Q(mentor=user) | Q(mentee=user))
+    role = role if role in BOOKING_ROLES else ""
     now = timezone.now()
-    if when == "upcoming":
-        qs = qs.filter(end__gt=now).order_by("start", "id")
-    else:
-        qs = qs.filter(end__lte=now).order_by("-start", "-id")
+    qs = bookings_mine(user=user, role=role, when=when, now=now)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "booking/my_sessions.html", {"page": page, "when": when, "role": role, "now": now})
 
 
 def _visible_booking(request, pk: int) -> Booking:
-    booking = get_object_or_404(Booking.objects.select_related("mentor", "mentee"), pk=pk)
-    if not booking.can_view(request.user):
+    booking = booking_visible_get(user=request.user, pk=pk)
+    if booking is None:
         raise Http404("Booking not found.")
     return booking
 
