@@ -195,3 +195,17 @@ def test_not_a_mentor_is_404_in_every_service(mentee):
         with pytest.raises(DomainError) as caught:
             call()
         assert (caught.value.status, caught.value.code) == (404, "not_a_mentor")
+
+
+@pytest.mark.django_db
+def test_the_schema_lists_each_error_status_with_its_registered_codes(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    book = schema["paths"]["/api/v1/bookings/"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "404", "406", "409", "415", "429"} <= set(book)
+    codes = book["409"]["content"]["application/json"]["schema"]["allOf"][1]["properties"]["code"]["enum"]
+    assert codes == sorted(code for code, entry in ERROR_CODES.items() if entry.status == 409)
+    assert "slot_taken" in codes
+    # A public read: a wrong token is still a 401, and nothing there is a 403 or a 415.
+    mentor = schema["paths"]["/api/v1/mentors/{id}/"]["get"]["responses"]
+    assert set(mentor) == {"200", "400", "401", "404", "406", "429"}
+    assert schema["paths"]["/api/v1/mentors/{id}/"]["get"]["parameters"][0]["schema"]["maximum"] == 2**63 - 1
