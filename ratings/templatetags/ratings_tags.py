@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 
 from ratings.models import RatingReport
-from ratings.selectors import mentor_reviews_summary, public_name
+from ratings.selectors import mentor_reviews_summary, moderation_name, public_name
 from ratings.services import rating_is_editable
 
 register = template.Library()
@@ -26,7 +26,11 @@ def mentor_reviews(context, profile, limit: int = 5):
         review.reviewer_name = public_name(review.rater)
         review.viewer_reported = review.pk in reported_ids
         review.viewer_is_author = signed_in and review.rater_id == user.pk
-        review.has_reply = getattr(review, "reply", None) is not None
+        reply = getattr(review, "reply", None)
+        review.has_reply = reply is not None and reply.is_published
+        # The mentor sees that a held reply waits; nobody else learns of it.
+        review.reply_pending = reply is not None and reply.state == reply.State.PENDING
+        review.can_reply = reply is None
     return {
         **summary,
         "profile": profile,
@@ -38,6 +42,12 @@ def mentor_reviews(context, profile, limit: int = 5):
         "report_reasons": RatingReport.Reason.choices,
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+@register.filter
+def moderation_name_for(user, viewer) -> str:
+    """`{{ rating.rater|moderation_name_for:request.user }}`: a name for moderators, the email for staff."""
+    return moderation_name(user, viewer=viewer)
 
 
 @register.filter
