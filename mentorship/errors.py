@@ -34,6 +34,20 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "wrong_state": ErrorCode(409, "The session is not in a state that allows this."),
     "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
     "throttled": ErrorCode(429, "Too many requests; try again later."),
+    # Ratings and moderation (ratings.services).
+    "not_participant": ErrorCode(403, "You can only rate sessions you took part in."),
+    "not_author": ErrorCode(403, "Only the author can edit this rating."),
+    "not_ratee": ErrorCode(403, "Only the mentor who was reviewed can reply."),
+    "own_review": ErrorCode(403, "You cannot report your own review."),
+    "not_moderator": ErrorCode(403, "Only moderators can do that."),
+    "not_completed": ErrorCode(409, "The session has not been completed."),
+    "already_rated": ErrorCode(409, "You have already rated this session."),
+    "removed": ErrorCode(409, "A removed rating cannot be edited."),
+    "edit_window_closed": ErrorCode(409, "The rating can no longer be edited."),
+    "already_replied": ErrorCode(409, "You have already replied to this review."),
+    "already_reported": ErrorCode(409, "You have already reported this review."),
+    "already_ignored": ErrorCode(409, "This reporter is already ignored."),
+    "invalid_transition": ErrorCode(409, "Nothing was changed: the action does not apply."),
 }
 
 

@@ -43,7 +43,7 @@ class Rating(models.Model):
     Lifecycle (state):
         created -> published, or pending when the text has a link, an email address, a phone
                    number or a blocklisted word (a moderator approves or removes it)
-        published --(RATINGS_REPORT_HIDE_THRESHOLD open reports)--> hidden (system decision)
+        published --(RATINGS_REPORT_HIDE_THRESHOLD open reports that count, see RatingReport)--> hidden
         published/pending --(moderator: hide)--> hidden
         pending/hidden --(moderator: approve)--> published
         hidden/removed --(moderator: restore)--> published

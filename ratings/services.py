@@ -180,11 +180,11 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
         raise RatingError("There is no such session.", code="not_found",
                           field_errors={"booking": ["There is no such session."]})
     if rater.pk not in (booking.mentor_id, booking.mentee_id):
-        raise RatingError("You can only rate sessions you took part in.", status=403, code="not_participant",
+        raise RatingError("You can only rate sessions you took part in.", code="not_participant",
                           field_errors={"booking": ["You can only rate sessions you took part in."]})
     if booking.status != Booking.Status.COMPLETED:
         msg = "You can rate a session once it has taken place and is marked completed."
-        raise RatingError(msg, status=409, code="not_completed", field_errors={"booking": [msg]})
+        raise RatingError(msg, code="not_completed", field_errors={"booking": [msg]})
 
     is_mentee = rater.pk == booking.mentee_id
     direction = Direction.MENTEE_TO_MENTOR if is_mentee else Direction.MENTOR_TO_MENTEE
@@ -197,7 +197,7 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
     _lock_mentors([booking.mentor_id])
     if Rating.objects.filter(booking=booking, rater=rater).exists():
         msg = "You have already rated this session; you can edit your rating instead."
-        raise RatingError(msg, status=409, code="already_rated", field_errors={"booking": [msg]})
+        raise RatingError(msg, code="already_rated", field_errors={"booking": [msg]})
 
     held_because = flagged_reasons(comment) if is_mentee else []
     try:
@@ -211,7 +211,7 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
     except IntegrityError:
         # The unique constraint is the last word when two requests race past the check above.
         msg = "You have already rated this session."
-        raise RatingError(msg, status=409, code="already_rated", field_errors={"booking": [msg]})
+        raise RatingError(msg, code="already_rated", field_errors={"booking": [msg]})
     if is_mentee:
         mentor_aggregates_refresh(mentor_ids=[booking.mentor_id])
     rating.held_because = held_because
@@ -232,12 +232,12 @@ def rating_update(*, rating_id: int, editor, stars=_UNSET, comment=_UNSET, expec
     if not may_know_rating(editor, rating):
         raise RatingError("There is no such rating.", code="not_found")
     if editor.pk != rating.rater_id:
-        raise RatingError("Only the author can edit this rating.", status=403, code="not_author")
+        raise RatingError("Only the author can edit this rating.", code="not_author")
     if rating.state == State.REMOVED:
-        raise RatingError("A removed rating cannot be edited.", status=409, code="removed")
+        raise RatingError("A removed rating cannot be edited.", code="removed")
     if now > edit_deadline(rating):
         days = settings.RATINGS_EDIT_WINDOW_DAYS
-        raise RatingError(f"Ratings can be edited for {days} days after they were written.", status=409,
+        raise RatingError(f"Ratings can be edited for {days} days after they were written.",
                           code="edit_window_closed")
 
     new_stars = rating.stars if stars is _UNSET else stars
@@ -288,7 +288,7 @@ def reply_create(*, rating_id: int, author, body: str, now: datetime | None = No
     if not may_know_rating(author, rating):
         raise RatingError("There is no such review.", code="not_found")
     if author.pk != rating.ratee_id:
-        raise RatingError("Only the mentor who was reviewed can reply.", status=403, code="not_ratee")
+        raise RatingError("Only the mentor who was reviewed can reply.", code="not_ratee")
     body = (body or "").strip()
     if not body:
         raise RatingError("Write a reply.", status=400, field_errors={"body": ["Write a reply."]})
@@ -296,7 +296,7 @@ def reply_create(*, rating_id: int, author, body: str, now: datetime | None = No
         msg = f"Keep the reply to {REPLY_MAX_LENGTH} characters (it has {len(body)})."
         raise RatingError(msg, status=400, field_errors={"body": [msg]})
     if MentorReply.objects.filter(rating=rating).exists():
-        raise RatingError("You have already replied to this review.", status=409, code="already_replied")
+        raise RatingError("You have already replied to this review.", code="already_replied")
     held_because = flagged_reasons(body)
     try:
         with transaction.atomic():
@@ -304,7 +304,7 @@ def reply_create(*, rating_id: int, author, body: str, now: datetime | None = No
                 rating=rating, author=author, body=body, created_at=now,
                 state=MentorReply.State.PENDING if held_because else MentorReply.State.PUBLISHED)
     except IntegrityError:
-        raise RatingError("You have already replied to this review.", status=409, code="already_replied")
+        raise RatingError("You have already replied to this review.", code="already_replied")
     reply.held_because = held_because
     return reply
 
@@ -342,7 +342,7 @@ def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
     _lock_mentors([probe.ratee_id])
     rating = _published_review(rating_id, lock=True)
     if reporter.pk == rating.rater_id:
-        raise RatingError("You cannot report your own review.", status=403, code="own_review")
+        raise RatingError("You cannot report your own review.", code="own_review")
     errors = {}
     if reason not in RatingReport.Reason.values:
         errors["reason"] = [f"Choose a reason: {', '.join(RatingReport.Reason.values)}."]
@@ -352,14 +352,14 @@ def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
     if errors:
         raise RatingError("Please correct the report.", status=400, field_errors=errors)
     if RatingReport.objects.filter(rating=rating, reporter=reporter).exists():
-        raise RatingError("You have already reported this review.", status=409, code="already_reported")
+        raise RatingError("You have already reported this review.", code="already_reported")
     try:
         with transaction.atomic():
             report = RatingReport.objects.create(
                 rating=rating, reporter=reporter, reason=reason, note=note, created_at=now,
                 not_counted=report_not_counted_because(rating=rating, reporter=reporter, now=now))
     except IntegrityError:
-        raise RatingError("You have already reported this review.", status=409, code="already_reported")
+        raise RatingError("You have already reported this review.", code="already_reported")
 
     # Every report reaches the queue; only counting ones can hide the review.
     rating.open_reports += 1
@@ -392,7 +392,7 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
     """
     now = now or timezone.now()
     if not can_moderate(moderator):
-        raise RatingError("Only moderators can do that.", status=403, code="not_moderator")
+        raise RatingError("Only moderators can do that.", code="not_moderator")
     errors: dict[str, list[str]] = {}
     if action not in TRANSITIONS and action not in REPLY_TRANSITIONS:
         errors["action"] = [f"Choose an action: {', '.join([*TRANSITIONS, *REPLY_TRANSITIONS])}."]
@@ -428,7 +428,7 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
     refused = [f"Rating {r.pk} is {r.state}; it cannot be {PAST_TENSE[action]}." for r in locked
                if r.state not in allowed_from]
     if refused:
-        raise RatingError("Nothing was changed: some ratings cannot take that action.", status=409,
+        raise RatingError("Nothing was changed: some ratings cannot take that action.",
                           code="invalid_transition", field_errors={"ids": refused})
 
     decisions = []
@@ -462,7 +462,7 @@ def _replies_moderate(*, ids: list[int], moderator, action: str, reason: str,
     refused += [f"The reply to rating {r.rating_id} is {r.state}; it cannot be {PAST_TENSE[action]}."
                 for r in replies if r.state not in allowed_from]
     if refused:
-        raise RatingError("Nothing was changed: some replies cannot take that action.", status=409,
+        raise RatingError("Nothing was changed: some replies cannot take that action.",
                           code="invalid_transition", field_errors={"ids": refused})
     decisions = []
     for reply in replies:
@@ -482,7 +482,7 @@ def reporter_ignore(*, report_id: int, moderator, reason: str, now: datetime | N
     whom, why, and from which review."""
     now = now or timezone.now()
     if not can_moderate(moderator):
-        raise RatingError("Only moderators can do that.", status=403, code="not_moderator")
+        raise RatingError("Only moderators can do that.", code="not_moderator")
     report = RatingReport.objects.select_related("rating", "reporter").filter(pk=report_id).first()
     if report is None:
         raise RatingError("There is no such report.", code="not_found")
@@ -497,7 +497,7 @@ def reporter_ignore(*, report_id: int, moderator, reason: str, now: datetime | N
         with transaction.atomic():
             IgnoredReporter.objects.create(reporter=report.reporter, moderator=moderator, reason=reason, at=now)
     except IntegrityError:
-        raise RatingError("This reporter is already ignored.", status=409, code="already_ignored")
+        raise RatingError("This reporter is already ignored.", code="already_ignored")
     rating = report.rating
     return ModerationDecision.objects.create(
         moderator=moderator, rating=rating, reporter=report.reporter, action=Action.IGNORE_REPORTER,
