@@ -334,7 +334,8 @@ def counting_reports(*, rating_id: int) -> int:
 @transaction.atomic
 def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
                   now: datetime | None = None) -> RatingReport:
-    """Report a published review, once per person; enough open reports hide it until a moderator decides."""
+    """Report a published review, once per person. Every report reaches the queue; enough open
+    reports that count (report_not_counted_because, ignored reporters) hide it until a moderator decides."""
     now = now or timezone.now()
     if reporter is None or not reporter.is_authenticated:
         raise RatingError("Sign in to report a review.", code="not_authenticated")
