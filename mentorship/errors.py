@@ -77,6 +77,8 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
     "throttled": ErrorCode(429, "Too many requests; try again later."),
     "too_many_attempts": ErrorCode(429, "Too many failed sign-in attempts; try again in a few minutes."),
+    # Ratings and moderation (ratings.services).
+    "already_ignored": ErrorCode(409, "This reporter is already ignored."),
 }
 
 

@@ -350,6 +350,9 @@ LOGGING = {
 RATINGS_BLOCKLIST = env_list("RATINGS_BLOCKLIST", "idiot,stupid,scam,fraud,hate")
 # This many distinct open reports hide a published review until a moderator decides.
 RATINGS_REPORT_HIDE_THRESHOLD = env_int("RATINGS_REPORT_HIDE_THRESHOLD", 3)
+# Only reports from accounts with a verified email address at least this old count toward that
+# threshold: sock-puppet accounts made to bury a review reach the queue but cannot hide it.
+RATINGS_REPORTER_MIN_AGE_DAYS = env_int("RATINGS_REPORTER_MIN_AGE_DAYS", 7)
 # A rating can be edited by its author for this many days after it was written.
 RATINGS_EDIT_WINDOW_DAYS = env_int("RATINGS_EDIT_WINDOW_DAYS", 7)
 # Bayesian average: every mentor starts as if they had RATING_PRIOR_WEIGHT reviews of RATING_PRIOR_MEAN.

@@ -29,7 +29,7 @@ class ReportInline(admin.TabularInline):
     model = RatingReport
     extra = 0
     can_delete = False
-    fields = ["reporter", "reason", "note", "created_at", "resolved_at"]
+    fields = ["reporter", "reason", "note", "not_counted", "created_at", "resolved_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -49,7 +49,9 @@ class DecisionInline(admin.TabularInline):
 
 def _moderation_action(action: str):
     def run(modeladmin, request, queryset):
-        reason = f"{services.PAST_TENSE[action].capitalize()} in the admin by {request.user.email}"
+        # The audit row already names the moderator; an email address in the reason would reach
+        # moderators who are not staff through the audit log.
+        reason = f"{services.PAST_TENSE[action].capitalize()} in the admin"
         try:
             decisions = services.moderate(ratings=list(queryset.values_list("pk", flat=True)),
                                           moderator=request.user, action=action, reason=reason)
@@ -106,9 +108,10 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
 
 @admin.register(MentorReply)
 class MentorReplyAdmin(admin.ModelAdmin):
-    list_display = ["rating", "author", "created_at"]
+    list_display = ["rating", "author", "state", "created_at"]
+    list_filter = ["state"]
     list_select_related = ["rating", "author"]
-    readonly_fields = ["rating", "author", "body", "created_at"]
+    readonly_fields = ["rating", "author", "body", "state", "created_at"]
 
     def has_add_permission(self, request):
         return False

@@ -13,7 +13,7 @@ from ratings.models import (
     RatingReport,
     State,
 )
-from ratings.services import MAX_BATCH, TRANSITIONS
+from ratings.services import MAX_BATCH, REPLY_TRANSITIONS, TRANSITIONS
 
 STAR_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
 
@@ -53,9 +53,16 @@ class QueueFilterForm(forms.Form):
                                  required=False)
 
 
+class IgnoreReporterForm(forms.Form):
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, error_messages={"required": "Give a reason."},
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Kept in the audit log with your name and the reporter's.")
+
+
 class DecideForm(forms.Form):
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=[], error_messages={"required": "Select at least one review."})
-    action = forms.ChoiceField(choices=[(a, a.capitalize()) for a in TRANSITIONS])
+    action = forms.ChoiceField(choices=[(a, a.capitalize()) for a in TRANSITIONS]
+                               + [(a, a.replace("_", " ").capitalize()) for a in REPLY_TRANSITIONS])
     reason = forms.CharField(max_length=REASON_MAX_LENGTH, error_messages={"required": "Give a reason."},
                              help_text="Kept in the audit log; sent to the author when a review is removed.")
 

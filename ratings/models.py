@@ -43,7 +43,7 @@ class Rating(models.Model):
     Lifecycle (state):
         created -> published, or pending when the text has a link, an email address, a phone
                    number or a blocklisted word (a moderator approves or removes it)
-        published --(RATINGS_REPORT_HIDE_THRESHOLD open reports)--> hidden (system decision)
+        published --(RATINGS_REPORT_HIDE_THRESHOLD open reports that count, see RatingReport)--> hidden
         published/pending --(moderator: hide)--> hidden
         pending/hidden --(moderator: approve)--> published
         hidden/removed --(moderator: restore)--> published
@@ -103,25 +103,57 @@ class Rating(models.Model):
 
 
 class MentorReply(models.Model):
-    """The rated mentor's one public answer to a review. Created once; shown while the review is."""
+    """The rated mentor's one public answer to a review. Created once; shown while the review is.
+
+    Lifecycle (state), the same content rules as reviews (ratings.content):
+        created -> published, or pending when the text has a link, an email address, a phone
+                   number or a blocklisted word
+        pending --(moderator: approve reply)--> published
+        pending/published --(moderator: remove reply)--> removed (the mentor cannot reply again)
+    Only a published reply is shown with the review.
+    """
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Pending review"
+        REMOVED = "removed", "Removed"
 
     rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="reply")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=REPLY_MAX_LENGTH)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PUBLISHED)
     created_at = models.DateTimeField()
 
     class Meta:
         verbose_name_plural = "mentor replies"
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=["published", "pending", "removed"]),
+                                   name="mentor_reply_state_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"Reply to rating {self.rating_id}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
 
 
 class RatingReport(models.Model):
     """A signed-in user's complaint about a review, once per user and review.
 
     Lifecycle: open (resolved_at empty) -> resolved by the next moderator decision on that review.
+    Every report reaches the moderators, but only some count toward hiding the review: not the
+    reviewed mentor's own, not one from an account without a verified email address or younger
+    than RATINGS_REPORTER_MIN_AGE_DAYS when it reported (`not_counted`, fixed when the report is
+    made), and none from a reporter a moderator has ignored (IgnoredReporter, which also covers
+    reports made before the ignore).
     """
+
+    class NotCounted(models.TextChoices):
+        REVIEWED_MENTOR = "reviewed_mentor", "the reviewed mentor's own report"
+        UNVERIFIED = "unverified", "no verified email address"
+        NEW_ACCOUNT = "new_account", "account too new"
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam"
@@ -134,6 +166,8 @@ class RatingReport(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rating_reports")
     reason = models.CharField(max_length=16, choices=Reason.choices)
     note = models.TextField(max_length=REASON_MAX_LENGTH, blank=True)
+    # Empty: the report counts toward hiding (unless its reporter is ignored).
+    not_counted = models.CharField(max_length=16, choices=NotCounted.choices, blank=True, default="")
     created_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -145,10 +179,28 @@ class RatingReport(models.Model):
         return f"{self.get_reason_display()} report on rating {self.rating_id}"
 
 
-class ModerationDecision(models.Model):
-    """Append-only audit log: who changed a review's state, when, from what to what, and why.
+class IgnoredReporter(models.Model):
+    """A person whose reports no longer count toward hiding any review (they still reach the queue).
 
-    `moderator` is empty for the system's own decision (hiding after enough reports).
+    Set by a moderator with a reason; the matching ModerationDecision (ignore_reporter) is the
+    audit trail of who ignored whom and why.
+    """
+
+    reporter = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(max_length=REASON_MAX_LENGTH)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Reports by {self.reporter} ignored"
+
+
+class ModerationDecision(models.Model):
+    """Append-only audit log: who changed a review's or a reply's state, or ignored a reporter,
+    when, from what to what, and why.
+
+    `moderator` is empty for the system's own decision (hiding after enough reports). Reply actions
+    record the reply's states; ignore_reporter names the `reporter` and leaves the review's state.
     """
 
     class Action(models.TextChoices):
@@ -156,11 +208,16 @@ class ModerationDecision(models.Model):
         HIDE = "hide", "Hide"
         RESTORE = "restore", "Restore"
         REMOVE = "remove", "Remove"
+        APPROVE_REPLY = "approve_reply", "Approve reply"
+        REMOVE_REPLY = "remove_reply", "Remove reply"
+        IGNORE_REPORTER = "ignore_reporter", "Ignore reporter"
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="decisions")
-    action = models.CharField(max_length=10, choices=Action.choices)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", help_text="Whose reports were ignored (ignore_reporter only)")
+    action = models.CharField(max_length=20, choices=Action.choices)
     reason = models.TextField(max_length=REASON_MAX_LENGTH)
     from_state = models.CharField(max_length=10, choices=State.choices)
     to_state = models.CharField(max_length=10, choices=State.choices)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from ratings.models import Direction, ModerationDecision, Rating, State
+from ratings.models import Direction, IgnoredReporter, MentorReply, ModerationDecision, Rating, RatingReport, State
 
 
 def public_name(user) -> str:
@@ -15,6 +15,20 @@ def public_name(user) -> str:
     if len(parts) == 1:
         return parts[0]
     return f"{parts[0]} {parts[-1][0]}."
+
+
+def moderation_name(user, *, viewer) -> str:
+    """How a person is named to moderators: their name; staff also see the email address.
+
+    Moderators who are not staff never see an email address (not even as a fallback name), so
+    a person without a name is "Member #id".
+    """
+    if user is None:
+        return ""
+    name = (user.name or "").strip() or f"Member #{user.pk}"
+    if viewer is not None and getattr(viewer, "is_staff", False):
+        return f"{name} <{user.email}>"
+    return name
 
 
 def published_reviews(*, mentor_id: int) -> QuerySet[Rating]:
@@ -56,15 +70,28 @@ def mentor_reviews_summary(*, profile, limit: int = 5) -> dict:
     }
 
 
+def open_reports_with_reporters() -> QuerySet[RatingReport]:
+    """Open reports, oldest first, each with its reporter and whether a moderator ignores them."""
+    return (RatingReport.objects.filter(resolved_at__isnull=True).select_related("reporter")
+            .annotate(reporter_ignored=Exists(IgnoredReporter.objects.filter(reporter_id=OuterRef("reporter_id"))))
+            .order_by("created_at", "id"))
+
+
 def moderation_queue(*, state: str | None = None, reported: bool | None = None) -> QuerySet[Rating]:
-    """Public reviews for moderators, most-reported first; filter by state and by open reports."""
+    """Public reviews for moderators, most-reported first; filter by state and by open reports.
+
+    "Pending" also finds published reviews whose mentor's reply waits for a moderator. Each row's
+    `open_report_list` holds its open reports with their reporters (one query for the page).
+    """
     qs = (
         Rating.objects.filter(direction=Direction.MENTEE_TO_MENTOR)
         .select_related("rater", "ratee", "reply")
-        .prefetch_related("reports")
+        .prefetch_related(Prefetch("reports", queryset=open_reports_with_reporters(), to_attr="open_report_list"))
         .order_by("-open_reports", "-created_at", "-id")
     )
-    if state:
+    if state == State.PENDING:
+        qs = qs.filter(Q(state=State.PENDING) | Q(reply__state=MentorReply.State.PENDING))
+    elif state:
         qs = qs.filter(state=state)
     if reported is True:
         qs = qs.filter(open_reports__gt=0)
@@ -74,7 +101,8 @@ def moderation_queue(*, state: str | None = None, reported: bool | None = None) 
 
 
 def audit_log(*, rating_id: int | None = None) -> QuerySet[ModerationDecision]:
-    qs = ModerationDecision.objects.select_related("moderator", "rating__ratee", "rating__rater").order_by("-at", "-id")
+    qs = (ModerationDecision.objects.select_related("moderator", "reporter", "rating__ratee", "rating__rater")
+          .order_by("-at", "-id"))
     if rating_id is not None:
         qs = qs.filter(rating_id=rating_id)
     return qs

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -31,6 +32,7 @@ from ratings.models import (
     REPLY_MAX_LENGTH,
     Direction,
     Expectation,
+    IgnoredReporter,
     MentorReply,
     ModerationDecision,
     Rating,
@@ -51,8 +53,14 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     Action.RESTORE: ({State.HIDDEN, State.REMOVED}, State.PUBLISHED),
     Action.REMOVE: ({State.PUBLISHED, State.PENDING, State.HIDDEN}, State.REMOVED),
 }
+# The same for the mentor's reply of each selected review.
+REPLY_TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    Action.APPROVE_REPLY: ({MentorReply.State.PENDING}, MentorReply.State.PUBLISHED),
+    Action.REMOVE_REPLY: ({MentorReply.State.PENDING, MentorReply.State.PUBLISHED}, MentorReply.State.REMOVED),
+}
 PAST_TENSE = {Action.APPROVE: "approved", Action.HIDE: "hidden", Action.RESTORE: "restored",
-              Action.REMOVE: "removed"}
+              Action.REMOVE: "removed", Action.APPROVE_REPLY: "approved (reply)",
+              Action.REMOVE_REPLY: "removed (reply)"}
 MAX_BATCH = 100
 _UNSET = object()
 
@@ -62,6 +70,16 @@ def can_moderate(user) -> bool:
         user is not None and user.is_authenticated and user.is_active
         and (user.is_staff or user.has_perm("ratings.moderate_rating"))
     )
+
+
+def may_know_rating(user, rating: Rating) -> bool:
+    """Whether this person may learn that the rating exists: its author, the mentor a public
+    review is about, and staff. Everyone else is told 404 (a 403 would confirm the booking and
+    the rating), including the mentee a mentor's private feedback is about."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (user.is_staff or user.pk == rating.rater_id
+            or (rating.is_public_review and user.pk == rating.ratee_id))
 
 
 # --- Aggregate ------------------------------------------------------------------------------
@@ -159,6 +177,10 @@ def rating_create(*, booking_id: int, rater, stars: int | None = None, comment: 
     if booking is None:
         raise RatingError("There is no such session.", code="not_found",
                           field_errors={"booking": ["There is no such session."]})
+    if not booking.can_view(rater):
+        # Not "not yours": that would tell a stranger the session exists.
+        raise RatingError("There is no such session.", code="not_found",
+                          field_errors={"booking": ["There is no such session."]})
     if rater.pk not in (booking.mentor_id, booking.mentee_id):
         raise RatingError("You can only rate sessions you took part in.", code="not_participant",
                           field_errors={"booking": ["You can only rate sessions you took part in."]})
@@ -209,7 +231,9 @@ def rating_update(*, rating_id: int, editor, stars=_UNSET, comment=_UNSET, expec
     if probe["direction"] == Direction.MENTEE_TO_MENTOR:
         _lock_mentors([probe["ratee_id"]])
     rating = Rating.objects.select_for_update().get(pk=rating_id)
-    if editor is None or not editor.is_authenticated or editor.pk != rating.rater_id:
+    if not may_know_rating(editor, rating):
+        raise RatingError("There is no such rating.", code="not_found")
+    if editor.pk != rating.rater_id:
         raise RatingError("Only the author can edit this rating.", code="not_author")
     if rating.state == State.REMOVED:
         raise RatingError("A removed rating cannot be edited.", code="removed")
@@ -254,11 +278,17 @@ def _published_review(rating_id: int, *, lock: bool = False) -> Rating:
 
 @transaction.atomic
 def reply_create(*, rating_id: int, author, body: str, now: datetime | None = None) -> MentorReply:
-    """The rated mentor answers a published review in public, once."""
+    """The rated mentor answers a published review in public, once.
+
+    The reply passes the same content rules as reviews (ratings.content): flagged text waits as
+    pending until a moderator approves it. The returned reply carries `held_because`.
+    """
     now = now or timezone.now()
     if author is None or not author.is_authenticated:
         raise RatingError("Sign in to reply.", code="not_authenticated")
     rating = _published_review(rating_id, lock=True)
+    if not may_know_rating(author, rating):
+        raise RatingError("There is no such review.", code="not_found")
     if author.pk != rating.ratee_id:
         raise RatingError("Only the mentor who was reviewed can reply.", code="not_ratee")
     body = (body or "").strip()
@@ -271,17 +301,45 @@ def reply_create(*, rating_id: int, author, body: str, now: datetime | None = No
         raise RatingError("Please correct the reply.", field_errors=errors)
     if MentorReply.objects.filter(rating=rating).exists():
         raise RatingError("You have already replied to this review.", code="already_replied")
+    held_because = flagged_reasons(body)
     try:
         with transaction.atomic():
-            return MentorReply.objects.create(rating=rating, author=author, body=body, created_at=now)
+            reply = MentorReply.objects.create(
+                rating=rating, author=author, body=body, created_at=now,
+                state=MentorReply.State.PENDING if held_because else MentorReply.State.PUBLISHED)
     except IntegrityError:
         raise RatingError("You have already replied to this review.", code="already_replied")
+    reply.held_because = held_because
+    return reply
+
+
+def report_not_counted_because(*, rating: Rating, reporter, now: datetime) -> str:
+    """Why a new report will not count toward hiding the review ("" when it counts).
+
+    Decided when the report is made: an account that ages or verifies later does not turn its
+    earlier reports into votes.
+    """
+    Reason = RatingReport.NotCounted
+    if reporter.pk == rating.ratee_id:
+        return Reason.REVIEWED_MENTOR
+    if not EmailAddress.objects.filter(user=reporter, verified=True).exists():
+        return Reason.UNVERIFIED
+    if reporter.date_joined > now - timedelta(days=settings.RATINGS_REPORTER_MIN_AGE_DAYS):
+        return Reason.NEW_ACCOUNT
+    return ""
+
+
+def counting_reports(*, rating_id: int) -> int:
+    """Open reports on a review that count toward hiding it."""
+    return (RatingReport.objects.filter(rating_id=rating_id, resolved_at__isnull=True, not_counted="")
+            .exclude(reporter_id__in=IgnoredReporter.objects.values("reporter_id")).count())
 
 
 @transaction.atomic
 def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
                   now: datetime | None = None) -> RatingReport:
-    """Report a published review, once per person; enough open reports hide it until a moderator decides."""
+    """Report a published review, once per person. Every report reaches the queue; enough open
+    reports that count (report_not_counted_because, ignored reporters) hide it until a moderator decides."""
     now = now or timezone.now()
     if reporter is None or not reporter.is_authenticated:
         raise RatingError("Sign in to report a review.", code="not_authenticated")
@@ -303,18 +361,20 @@ def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
         raise RatingError("You have already reported this review.", code="already_reported")
     try:
         with transaction.atomic():
-            report = RatingReport.objects.create(rating=rating, reporter=reporter, reason=reason, note=note,
-                                                 created_at=now)
+            report = RatingReport.objects.create(
+                rating=rating, reporter=reporter, reason=reason, note=note, created_at=now,
+                not_counted=report_not_counted_because(rating=rating, reporter=reporter, now=now))
     except IntegrityError:
         raise RatingError("You have already reported this review.", code="already_reported")
 
+    # Every report reaches the queue; only counting ones can hide the review.
     rating.open_reports += 1
     fields = ["open_reports"]
-    threshold = settings.RATINGS_REPORT_HIDE_THRESHOLD
-    if rating.open_reports >= threshold:
+    counted = counting_reports(rating_id=rating.pk) if not report.not_counted else 0
+    if counted >= settings.RATINGS_REPORT_HIDE_THRESHOLD:
         ModerationDecision.objects.create(
             moderator=None, rating=rating, action=Action.HIDE, from_state=rating.state, to_state=State.HIDDEN,
-            reason=f"Hidden automatically after {rating.open_reports} reports, until a moderator decides.", at=now,
+            reason=f"Hidden automatically after {counted} reports, until a moderator decides.", at=now,
         )
         rating.state = State.HIDDEN
         fields.append("state")
@@ -330,17 +390,18 @@ def report_create(*, rating_id: int, reporter, reason: str, note: str = "",
 @transaction.atomic
 def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason: str,
              now: datetime | None = None) -> list[ModerationDecision]:
-    """Approve, hide, restore or remove one or many ratings, all or nothing, with an audit row each.
+    """Approve, hide, restore or remove one or many ratings (or approve or remove their mentors'
+    replies), all or nothing, with an audit row each.
 
-    A decision resolves the rating's open reports. Authors of removed ratings are emailed the
+    A decision on a review resolves its open reports. Authors of removed ratings are emailed the
     reason after commit.
     """
     now = now or timezone.now()
     if not can_moderate(moderator):
         raise RatingError("Only moderators can do that.", code="not_moderator")
     errors: dict[str, list[str]] = {}
-    if action not in TRANSITIONS:
-        errors["action"] = [f"Choose an action: {', '.join(TRANSITIONS)}."]
+    if action not in TRANSITIONS and action not in REPLY_TRANSITIONS:
+        errors["action"] = [f"Choose an action: {', '.join([*TRANSITIONS, *REPLY_TRANSITIONS])}."]
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = ["Give a reason; it is kept in the audit log (and sent to the author on removal)."]
@@ -359,6 +420,8 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
         errors["ids"] = [f"Select at most {MAX_BATCH} ratings at a time."]
     if errors:
         raise RatingError("Please correct the decision.", field_errors=errors)
+    if action in REPLY_TRANSITIONS:
+        return _replies_moderate(ids=ids, moderator=moderator, action=action, reason=reason, now=now)
 
     mentor_ids = list(Rating.objects.filter(pk__in=ids, direction=Direction.MENTEE_TO_MENTOR)
                       .values_list("ratee_id", flat=True))
@@ -390,6 +453,63 @@ def moderate(*, ratings: Iterable[int | Rating], moderator, action: str, reason:
         for decision in decisions:
             removal_email_enqueue(decision=decision)
     return decisions
+
+
+def _replies_moderate(*, ids: list[int], moderator, action: str, reason: str,
+                      now: datetime) -> list[ModerationDecision]:
+    # A reply never counts in an aggregate, so no mentor lock: only the replies themselves.
+    replies = list(MentorReply.objects.select_for_update().filter(rating_id__in=ids).order_by("rating_id"))
+    found = {r.rating_id for r in replies}
+    missing = sorted(set(ids) - set(Rating.objects.filter(pk__in=ids).values_list("pk", flat=True)))
+    if missing:
+        msg = f"No such rating: {', '.join(map(str, missing))}."
+        raise RatingError(msg, code="not_found", field_errors={"ids": [msg]})
+    allowed_from, to_state = REPLY_TRANSITIONS[action]
+    refused = [f"Rating {pk} has no reply." for pk in ids if pk not in found]
+    refused += [f"The reply to rating {r.rating_id} is {r.state}; it cannot be {PAST_TENSE[action]}."
+                for r in replies if r.state not in allowed_from]
+    if refused:
+        raise RatingError("Nothing was changed: some replies cannot take that action.",
+                          code="invalid_transition", field_errors={"ids": refused})
+    decisions = []
+    for reply in replies:
+        decisions.append(ModerationDecision.objects.create(
+            moderator=moderator, rating_id=reply.rating_id, action=action, reason=reason, from_state=reply.state,
+            to_state=to_state, at=now,
+        ))
+        reply.state = to_state
+        reply.save(update_fields=["state"])
+    return decisions
+
+
+@transaction.atomic
+def reporter_ignore(*, report_id: int, moderator, reason: str, now: datetime | None = None) -> ModerationDecision:
+    """Stop counting the reports of the person who made this report, on every review, from now on
+    and for their reports still open. They still reach the queue. The audit log keeps who ignored
+    whom, why, and from which review."""
+    now = now or timezone.now()
+    if not can_moderate(moderator):
+        raise RatingError("Only moderators can do that.", code="not_moderator")
+    report = RatingReport.objects.select_related("rating", "reporter").filter(pk=report_id).first()
+    if report is None:
+        raise RatingError("There is no such report.", code="not_found")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RatingError("Please correct the decision.",
+                          field_errors={"reason": ["Give a reason; it is kept in the audit log."]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise RatingError("Please correct the decision.",
+                          field_errors={"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters."]})
+    try:
+        with transaction.atomic():
+            IgnoredReporter.objects.create(reporter=report.reporter, moderator=moderator, reason=reason, at=now)
+    except IntegrityError:
+        raise RatingError("This reporter is already ignored.", code="already_ignored")
+    rating = report.rating
+    return ModerationDecision.objects.create(
+        moderator=moderator, rating=rating, reporter=report.reporter, action=Action.IGNORE_REPORTER,
+        reason=reason, from_state=rating.state, to_state=rating.state, at=now,
+    )
 
 
 def removal_email_enqueue(*, decision: ModerationDecision) -> None:

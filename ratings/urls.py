@@ -10,4 +10,5 @@ urlpatterns = [
     path("mentors/<id:mentor_id>/reviews/", views.mentor_reviews, name="mentor_reviews"),
     path("moderation/", views.moderation_queue, name="moderation_queue"),
     path("moderation/audit/", views.moderation_audit, name="moderation_audit"),
+    path("moderation/reports/<int:report_id>/ignore/", views.ignore_reporter, name="ignore_reporter"),
 ]

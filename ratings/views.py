@@ -6,11 +6,13 @@ form with the service's message and a 4xx status.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,13 +24,14 @@ from ratings import selectors, services
 from ratings.errors import RatingError
 from ratings.forms import (
     DecideForm,
+    IgnoreReporterForm,
     MenteeRatingForm,
     MentorFeedbackForm,
     QueueFilterForm,
     ReplyForm,
     ReportForm,
 )
-from ratings.models import Rating, State
+from ratings.models import Rating, RatingReport, State
 from sessions.models import Booking
 
 
@@ -45,16 +48,18 @@ def _mentor_page(mentor_id: int) -> str:
     return reverse("accounts:mentor_detail", args=[slug]) if slug else reverse("home")
 
 
-def _held_message(request, rating) -> None:
-    if getattr(rating, "held_because", None):
-        messages.info(request, "Your review will appear once a moderator has checked it, because it contains "
-                               f"{' and '.join(rating.held_because)}.")
+def _held_message(request, obj, what: str = "review") -> None:
+    if getattr(obj, "held_because", None):
+        messages.info(request, f"Your {what} will appear once a moderator has checked it, because it contains "
+                               f"{' and '.join(obj.held_because)}.")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def rate(request, booking_id: int):
     booking = get_object_or_404(Booking.objects.select_related("mentor", "mentee"), pk=booking_id)
+    if not booking.can_view(request.user):
+        raise Http404("No such session.")  # a 403 would tell a stranger the session exists
     if not booking.is_participant(request.user):
         raise PermissionDenied("You can only rate sessions you took part in.")
     is_mentee = request.user.pk == booking.mentee_id
@@ -103,19 +108,30 @@ def rate(request, booking_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply(request, rating_id: int):
-    rating = get_object_or_404(selectors.published_reviews(mentor_id=request.user.pk), pk=rating_id)
+    rating = get_object_or_404(Rating.objects.select_related("rater", "ratee"), pk=rating_id,
+                               state=State.PUBLISHED, direction=Rating.Direction.MENTEE_TO_MENTOR)
+    # The same answers as the API (ratings.services.reply_create): 404 to whoever may not know the
+    # review's booking, 403 to its author and staff.
+    if not services.may_know_rating(request.user, rating):
+        raise Http404("No such review.")
+    if request.user.pk != rating.ratee_id:
+        raise PermissionDenied("Only the mentor who was reviewed can reply.")
     fallback = _mentor_page(rating.ratee_id)
     status = 200
     if request.method == "POST":
         form = ReplyForm(request.POST)
         if form.is_valid():
             try:
-                services.reply_create(rating_id=rating.pk, author=request.user, body=form.cleaned_data["body"])
+                reply = services.reply_create(rating_id=rating.pk, author=request.user,
+                                              body=form.cleaned_data["body"])
             except RatingError as error:
                 form_add_domain_error(form, error)
                 status = error.status
             else:
-                messages.success(request, "Your reply is published.")
+                if reply.held_because:
+                    _held_message(request, reply, "reply")
+                else:
+                    messages.success(request, "Your reply is published.")
                 return redirect(_next_url(request, fallback))
         else:
             status = 400
@@ -188,8 +204,39 @@ def moderation_queue(request):
     else:
         decide = DecideForm()
     page = Paginator(selectors.moderation_queue(state=state, reported=reported), 25).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "decide": decide, "show_private": request.user.is_staff}
+    context = {"page": page, "filters": filters, "decide": decide, "show_private": request.user.is_staff,
+               "min_age_days": settings.RATINGS_REPORTER_MIN_AGE_DAYS}
     return render(request, "ratings/moderation_queue.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def ignore_reporter(request, report_id: int):
+    """Stop counting one reporter's reports (the page behind "Ignore this reporter" in the queue)."""
+    if (response := _require_moderator(request)) is not None:
+        return response
+    report = get_object_or_404(RatingReport.objects.select_related("reporter", "rating"), pk=report_id)
+    fallback = reverse("ratings:moderation_queue")
+    status = 200
+    if request.method == "POST":
+        form = IgnoreReporterForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reporter_ignore(report_id=report.pk, moderator=request.user,
+                                         reason=form.cleaned_data["reason"])
+            except RatingError as error:
+                form_add_domain_error(form, error)
+                status = error.status
+            else:
+                name = selectors.moderation_name(report.reporter, viewer=request.user)
+                messages.success(request, f"Reports by {name} no longer count toward hiding reviews.")
+                return redirect(_next_url(request, fallback))
+        else:
+            status = 400
+    else:
+        form = IgnoreReporterForm()
+    context = {"report": report, "form": form, "next": _next_url(request, fallback),
+               "reporter_name": selectors.moderation_name(report.reporter, viewer=request.user)}
+    return render(request, "ratings/ignore_reporter.html", context, status=status)
 
 
 def moderation_audit(request):

@@ -343,3 +343,60 @@ def test_moderator_decides_a_held_review_and_finds_it_in_the_audit_log(page, win
     page.go("/moderation/audit/")
     assert "Shares a phone number" in page.find_element(By.TAG_NAME, "main").text
     assert_console_clean(page)
+
+
+def _review_hidden_by_reports():
+    """A published review hidden by three reports from established, verified accounts."""
+    from ratings.models import Rating
+    from ratings.services import rating_create, report_create
+    from tests.factories import BookingFactory, UserFactory
+
+    users = get_user_model().objects
+    booking = BookingFactory(mentor=users.get(email=MENTOR), mentee=users.get(email=MENTEE),
+                             start=NOW - timedelta(days=4), status="completed")
+    review = rating_create(booking_id=booking.pk, rater=booking.mentee, stars=2, comment="Too short for my question.")
+    joined = NOW - timedelta(days=90)
+    for name in ("Gina Grudge", "Olga Other", "Paul Pile-on"):
+        report_create(rating_id=review.pk, reporter=UserFactory(name=name, date_joined=joined), reason="abusive")
+    review.refresh_from_db()
+    assert review.state == Rating.State.HIDDEN
+    return review
+
+
+@WIDTHS
+def test_moderator_ignores_a_reporter_and_restores_the_review(page, window):
+    from ratings.models import IgnoredReporter, Rating
+
+    review = _review_hidden_by_reports()
+    log_in(page, page.url, MODERATOR, DEMO_PASSWORD)
+    page.go("/moderation/?state=hidden")
+    row = page.find_element(By.ID, f"queue-{review.pk}")
+    assert "Gina Grudge" in row.text and "Olga Other" in row.text  # who reported, by name
+    assert "@" not in row.text
+    line = next(p for p in row.find_elements(By.CSS_SELECTOR, ".report-line") if "Gina Grudge" in p.text)
+    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", line)
+    click_and_wait_for_page(page, line.find_element(By.LINK_TEXT, "Ignore this reporter"))
+
+    form = page.find_element(By.ID, "ignore-form")
+    assert "Gina Grudge" in page.find_element(By.TAG_NAME, "main").text
+    fill(page, "reason", "Reports every review of this mentor", scope=form)
+    click_and_wait_for_page(page, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "no longer count" in page.find_element(By.TAG_NAME, "main").text
+    row = page.find_element(By.ID, f"queue-{review.pk}")
+    assert "reporter ignored" in row.text
+
+    row.find_element(By.NAME, "ids").click()
+    form = page.find_element(By.ID, "decide-form")
+    Select(form.find_element(By.NAME, "action")).select_by_value("restore")
+    fill(page, "reason", "Reports were a pile-on", scope=form)
+    click_and_wait_for_page(page, form.find_element(By.CSS_SELECTOR, "fieldset button[type=submit]"))
+    assert "1 review(s) restored" in page.find_element(By.TAG_NAME, "main").text
+    review.refresh_from_db()
+    assert review.state == Rating.State.PUBLISHED
+    assert IgnoredReporter.objects.filter(reporter__name="Gina Grudge").exists()
+
+    page.go("/moderation/audit/")
+    audit = page.find_element(By.TAG_NAME, "main").text
+    assert "Ignore reporter: Gina Grudge" in audit and "Reports every review of this mentor" in audit
+    assert "Reports were a pile-on" in audit
+    assert_console_clean(page)

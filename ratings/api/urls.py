@@ -10,5 +10,7 @@ urlpatterns = [
     path("mentors/<id:mentor_id>/reviews/", views.MentorReviewsView.as_view(), name="rating-mentor-reviews"),
     path("moderation/ratings/", views.ModerationQueueView.as_view(), name="rating-moderation-queue"),
     path("moderation/ratings/decide/", views.ModerationDecideView.as_view(), name="rating-moderation-decide"),
+    path("moderation/reports/<int:report_id>/ignore-reporter/", views.IgnoreReporterView.as_view(),
+         name="rating-moderation-ignore-reporter"),
     path("moderation/audit/", views.ModerationAuditView.as_view(), name="rating-moderation-audit"),
 ]

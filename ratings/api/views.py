@@ -70,12 +70,12 @@ class ReplyCreateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     error_statuses = {409}  # already_replied
 
-    @extend_schema(request=s.ReplyIn, responses={201: s.ReplyOut})
+    @extend_schema(request=s.ReplyIn, responses={201: s.ReplyCreatedOut})
     def post(self, request, rating_id: int):
         data = s.ReplyIn(data=request.data)
         data.is_valid(raise_exception=True)
         reply = services.reply_create(rating_id=rating_id, author=request.user, body=data.validated_data["body"])
-        return Response(s.ReplyOut(reply).data, status=status.HTTP_201_CREATED)
+        return Response(s.ReplyCreatedOut(reply).data, status=status.HTTP_201_CREATED)
 
 
 class ReportCreateView(APIView):
@@ -113,7 +113,21 @@ class ModerationDecideView(APIView):
         values = data.validated_data
         decisions = services.moderate(ratings=values["ids"], moderator=request.user, action=values["action"],
                                       reason=values["reason"])
-        return Response({"decisions": s.DecisionOut(decisions, many=True).data})
+        return Response({"decisions": s.DecisionOut(decisions, many=True, context={"request": request}).data})
+
+
+class IgnoreReporterView(APIView):
+    """Stop counting the reports of the person who made this report (they still reach the queue)."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=s.IgnoreReporterIn, responses={201: s.DecisionOut})
+    def post(self, request, report_id: int):
+        data = s.IgnoreReporterIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.reporter_ignore(report_id=report_id, moderator=request.user,
+                                            reason=data.validated_data["reason"])
+        return Response(s.DecisionOut(decision, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class ModerationAuditView(generics.ListAPIView):

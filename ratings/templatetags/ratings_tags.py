@@ -7,7 +7,7 @@ from django import template
 
 from ratings.forms import ReplyForm, ReportForm
 from ratings.models import RatingReport
-from ratings.selectors import mentor_reviews_summary, public_name
+from ratings.selectors import mentor_reviews_summary, moderation_name, public_name
 from ratings.services import rating_is_editable
 
 register = template.Library()
@@ -27,7 +27,11 @@ def mentor_reviews(context, profile, limit: int = 5):
         review.reviewer_name = public_name(review.rater)
         review.viewer_reported = review.pk in reported_ids
         review.viewer_is_author = signed_in and review.rater_id == user.pk
-        review.has_reply = getattr(review, "reply", None) is not None
+        reply = getattr(review, "reply", None)
+        review.has_reply = reply is not None and reply.is_published
+        # The mentor sees that a held reply waits; nobody else learns of it.
+        review.reply_pending = reply is not None and reply.state == reply.State.PENDING
+        review.can_reply = reply is None
         # The page's forms, rendered by the one field template; ids carry the review so they stay unique.
         review.reply_form = ReplyForm(auto_id=f"reply-{review.pk}-%s")
         review.report_form = ReportForm(auto_id=f"report-{review.pk}-%s")
@@ -41,6 +45,12 @@ def mentor_reviews(context, profile, limit: int = 5):
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+@register.filter
+def moderation_name_for(user, viewer) -> str:
+    """`{{ rating.rater|moderation_name_for:request.user }}`: a name for moderators, the email for staff."""
+    return moderation_name(user, viewer=viewer)
 
 
 @register.filter

@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import BookingFactory
+from tests.factories import BookingFactory, UserFactory
+
+
+def established_user(**kwargs):
+    """A year-old account with a verified email address: its reports count toward hiding a review."""
+    kwargs.setdefault("date_joined", timezone.now() - timedelta(days=365))
+    return UserFactory(**kwargs)
 
 
 def completed_booking_for(*, mentor, mentee, days_ago: int = 1, status: str = "completed", hour: int = 10):

@@ -12,7 +12,7 @@ import pytest
 
 from ratings import services
 from ratings.models import Rating
-from tests.factories import UserFactory
+from ratings.tests.conftest import established_user
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +48,11 @@ def test_removed_rating_is_not_editable_even_inside_the_window(review):
 def test_review_stays_public_one_report_below_the_threshold(review, settings):
     settings.RATINGS_REPORT_HIDE_THRESHOLD = 2
 
-    services.report_create(rating_id=review.pk, reporter=UserFactory(), reason="spam")
+    services.report_create(rating_id=review.pk, reporter=established_user(), reason="spam")
     review.refresh_from_db()
     assert (review.state, review.open_reports) == (Rating.State.PUBLISHED, 1)
 
-    services.report_create(rating_id=review.pk, reporter=UserFactory(), reason="spam")
+    services.report_create(rating_id=review.pk, reporter=established_user(), reason="spam")
     review.refresh_from_db()
     assert (review.state, review.open_reports) == (Rating.State.HIDDEN, 2)
 

@@ -35,16 +35,6 @@ def _mentor_page(mentor) -> str:
 # --- Rate a session --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    ("anonymous", 302), ("stranger", 403), ("mentee", 200), ("mentor", 200), ("moderator", 403), ("staff", 403),
-])
-def test_rate_page_is_for_the_two_participants(page_client, completed_booking, role, status):
-    response = page_client(role).get(reverse("ratings:rate", args=[completed_booking.pk]))
-    assert response.status_code == status
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("account_login"))
-
-
 def test_mentee_rates_on_the_page(page_client, completed_booking, mentor):
     url = reverse("ratings:rate", args=[completed_booking.pk])
     client = page_client("mentee")
@@ -88,12 +78,6 @@ def test_session_not_completed_cannot_be_rated_on_the_page(page_client, make_boo
     client = page_client("mentee")
     assert "once it has taken place" in client.get(url).content.decode()
     assert client.post(url, {"stars": "5"}).status_code == 409
-    assert not Rating.objects.exists()
-
-
-def test_stranger_posting_a_rating_is_403(page_client, completed_booking):
-    response = page_client("stranger").post(reverse("ratings:rate", args=[completed_booking.pk]), {"stars": "5"})
-    assert response.status_code == 403
     assert not Rating.objects.exists()
 
 
@@ -181,13 +165,6 @@ def _reviews(mentor, n: int, offset: int = 0):
 # --- Reply and report pages --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    ("anonymous", 302), ("stranger", 404), ("mentee", 404), ("mentor", 200), ("moderator", 404), ("staff", 404),
-])
-def test_reply_page_is_for_the_reviewed_mentor(page_client, review, role, status):
-    assert page_client(role).get(reverse("ratings:reply", args=[review.pk])).status_code == status
-
-
 def test_mentor_replies_on_the_page_once(page_client, review, mentor):
     client = page_client("mentor")
     url = reverse("ratings:reply", args=[review.pk])
@@ -204,16 +181,6 @@ def test_reply_next_cannot_point_off_site(page_client, review, mentor):
     assert response["Location"] == _mentor_page(mentor)
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    ("anonymous", 302), ("stranger", 302), ("mentee", 403), ("mentor", 302), ("moderator", 302), ("staff", 302),
-])
-def test_report_permissions_on_the_page(page_client, review, role, status):
-    response = page_client(role).post(reverse("ratings:report", args=[review.pk]), {"reason": "spam"})
-    assert response.status_code == status
-    expected_reports = 0 if role in ("anonymous", "mentee") else 1
-    assert RatingReport.objects.count() == expected_reports
-
-
 def test_reporting_twice_on_the_page_is_409(page_client, review):
     client = page_client("stranger")
     url = reverse("ratings:report", args=[review.pk])
@@ -225,22 +192,6 @@ def test_reporting_twice_on_the_page_is_409(page_client, review):
 
 
 # --- Moderation pages ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("role", "status"), [
-    ("anonymous", 302), ("stranger", 403), ("mentee", 403), ("mentor", 403), ("moderator", 200), ("staff", 200),
-])
-@pytest.mark.parametrize("name", ["ratings:moderation_queue", "ratings:moderation_audit"])
-def test_moderation_pages_are_for_moderators_and_staff(page_client, review, role, status, name):
-    assert page_client(role).get(reverse(name)).status_code == status
-
-
-@pytest.mark.parametrize("role", ["stranger", "mentee", "mentor"])
-def test_non_moderators_cannot_post_decisions(page_client, review, role):
-    response = page_client(role).post(reverse("ratings:moderation_queue"),
-                                      {"ids": [review.pk], "action": "remove", "reason": "x"})
-    assert response.status_code == 403
-    assert Rating.objects.get(pk=review.pk).state == "published"
 
 
 def test_moderator_filters_selects_many_and_decides_with_a_reason(page_client, review, mentor, stranger):
@@ -262,7 +213,7 @@ def test_moderator_filters_selects_many_and_decides_with_a_reason(page_client, r
     assert set(Rating.objects.values_list("state", flat=True)) == {"hidden"}
     assert ModerationDecision.objects.filter(reason="Checking").count() == 2
     audit = client.get(reverse("ratings:moderation_audit")).content.decode()
-    assert audit.count("Checking") == 2 and "moderator@example.com" in audit
+    assert audit.count("Checking") == 2 and "Mo Moderator" in audit
 
 
 def test_staff_see_private_expectation_in_the_queue(page_client, review):

@@ -11,8 +11,8 @@ from accounts.models import MentorProfile
 from ratings import services
 from ratings.errors import RatingError
 from ratings.models import Rating
-from ratings.tests.conftest import completed_booking_for
-from tests.factories import MenteeFactory, MentorFactory, UserFactory
+from ratings.tests.conftest import completed_booking_for, established_user
+from tests.factories import MenteeFactory, MentorFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -67,7 +67,7 @@ def test_simultaneous_reports_hide_once_with_one_audit_row(settings):
     mentor, mentee = MentorFactory(), MenteeFactory()
     rating = services.rating_create(booking_id=completed_booking_for(mentor=mentor, mentee=mentee).pk,
                                     rater=mentee, stars=2)
-    reporters = [UserFactory() for _ in range(6)]
+    reporters = [established_user() for _ in range(6)]
     outcomes = _race([lambda r=r: services.report_create(rating_id=rating.pk, reporter=r, reason="spam")
                       for r in reporters])
 
