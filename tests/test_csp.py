@@ -151,6 +151,8 @@ def crawl(client: Client) -> dict[str, int]:
 def site(mentor, mentee, moderator, staff, settings, tmp_path):
     """One of everything a page can show: bookings in each state, reviews held and replied to,
     a mail in the development mailbox."""
+    from allauth.account.models import EmailAddress
+
     from ratings.services import rating_create, reply_create
 
     open_every_day(mentor)
@@ -166,6 +168,9 @@ def site(mentor, mentee, moderator, staff, settings, tmp_path):
     # More published reviews than the mentor page shows, so it links to the page with all of them.
     for booking, stars in zip(done[2:], (3, 5, 4, 5, 2, 4), strict=False):
         rating_create(booking_id=booking.pk, rater=mentee, stars=stars, comment="Useful, a little rushed.")
+
+    # An email change waiting for verification: allauth's page then holds a hidden form.
+    EmailAddress.objects.create(user=mentee, email="manu.new@example.com", verified=False, primary=False)
 
     settings.DEV_MAILBOX_DIR = tmp_path / "mail"
     message = EmailMultiAlternatives("Your session is confirmed", "See you tomorrow.", to=[mentee.email])
