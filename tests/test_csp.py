@@ -247,6 +247,7 @@ def test_the_mail_frame_keeps_its_own_tighter_policy(site, client):
     [path] = mailbox_messages()
     policy = policy_of(client.get(f"/staff/mail/{path.name}/html/"))
     assert policy["default-src"] == ["'none'"] and "sandbox" in policy and "script-src" not in policy
+    assert policy["frame-ancestors"] == ["'self'"]  # the site's 'none' would blank the mail page's frame
 
 
 def test_social_login_providers_may_receive_the_sign_in_form():
