@@ -155,6 +155,7 @@ def browser(live_server, settings):
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--window-size=1280,1000"):
         options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(5)
     driver.go = lambda path: driver.get(live_server.url + path)
@@ -163,6 +164,12 @@ def browser(live_server, settings):
     driver.force_login = lambda user: _browser_force_login(driver, user)
     try:
         yield driver
+        # Whatever else a browser test checks, nothing on its pages may have been refused by the
+        # Content-Security-Policy (entries the test read itself are gone; the rest are here).
+        from tests.journey_support import is_csp_violation
+
+        refused = [entry["message"] for entry in driver.get_log("browser") if is_csp_violation(entry)]
+        assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
     finally:
         driver.quit()
 

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from django.utils import timezone
 
-from accounts.timezones import is_valid_timezone
+from accounts.timezones import canonical_timezone, is_valid_timezone
 
 
 class UserTimezoneMiddleware:
@@ -23,7 +23,9 @@ class UserTimezoneMiddleware:
             # unquote: browsers that ran an older script stored the name URL-encoded.
             cookie = unquote(request.COOKIES.get("tz", ""))
             if is_valid_timezone(cookie):
-                tz_name = cookie
+                # Browsers may report an alias (Chrome: Asia/Calcutta); pages name the canonical
+                # zone, as the zone lists and the stored profiles do.
+                tz_name = canonical_timezone(cookie)
         request.tz_name = tz_name or "UTC"
         timezone.activate(zoneinfo.ZoneInfo(request.tz_name))
         try:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files, never a CDN
+    "csp",  # its system check refuses django-csp 3.x style settings
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -92,6 +93,9 @@ for _provider, _env_prefix in (("google", "GOOGLE"), ("github", "GITHUB"), ("ope
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before every middleware that may answer on its own (the NUL-byte 400 page, whitenoise), so
+    # that their responses carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "mentorship.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -305,6 +309,40 @@ SPECTACULAR_SETTINGS = {
     # The docs work offline and under a strict CSP: every asset comes from this server.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: the docs ask no other host for anything.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------
+# Every script, style, font and image comes from this server; nothing inline runs, so injected
+# markup cannot execute or restyle a page. The templates hold no inline <script>, no on*= handler,
+# no javascript: link and no style attribute (tests/test_csp.py reads every page to keep it so);
+# htmx is told not to inject its indicator <style> nor to eval (the htmx-config meta in base.html);
+# the API docs load their start-up script from a URL (mentorship/api_docs.py). Photos are ours;
+# `data:` images are the QR code of the authenticator set-up and the icons inside Swagger UI's CSS.
+# The development mailbox's HTML frame answers with its own, tighter policy (views_mail.mail_html).
+# A form may only post here, except to the social login providers switched on above: their
+# sign-in button posts to us and we redirect the browser on to the provider, and browsers apply
+# form-action to that redirect as well.
+_SOCIAL_FORM_TARGETS = {
+    "google": "https://accounts.google.com",
+    "github": "https://github.com",
+    "openid_connect": "https://www.linkedin.com",
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", *(_SOCIAL_FORM_TARGETS[p] for p in SOCIALACCOUNT_PROVIDERS)],
+        "frame-ancestors": ["'none'"],
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from mentorship import converters, views, views_mail  # noqa: F401 - converters registers <id:...>
 from mentorship.admin_site import admin_login
+from mentorship.api_docs import ApiDocsView
 
 handler404 = "mentorship.views.page_not_found"
 
@@ -29,7 +30,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("", include("accounts.urls")),
     path("", include("sessions.urls")),
     path("", include("matching.urls")),

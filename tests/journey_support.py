@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.core import mail
+from django.test import Client, RequestFactory
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
@@ -38,7 +39,8 @@ class Console:
 
     chromedriver hands out each entry once, so they are collected after every step; a journey
     ends by asserting that none was SEVERE (a failed resource load such as a favicon 404, an
-    uncaught error, htmx's own `htmx:swapError` log line).
+    uncaught error, htmx's own `htmx:swapError` log line, anything the Content-Security-Policy
+    refused).
     """
 
     def __init__(self, driver):
@@ -51,6 +53,32 @@ class Console:
 
     def severe(self) -> list[str]:
         return [f"{e['message']}" for e in self.drain() if e["level"] == "SEVERE"]
+
+    def csp_violations(self) -> list[str]:
+        return [e["message"] for e in self.drain() if is_csp_violation(e)]
+
+
+def is_csp_violation(entry: dict) -> bool:
+    """Chromium reports what the Content-Security-Policy refused ("Refused to execute inline
+    script because it violates the following Content Security Policy directive ...") as a SEVERE
+    console entry, so `Console.severe()` already fails a journey on one; this picks them out."""
+    return "Content Security Policy" in entry["message"]
+
+
+def signed_in_client(user) -> Client:
+    """A test client signed in as `user`, who also confirmed the password a moment ago. allauth
+    asks for the password again before sensitive pages (two-factor set-up) unless the session
+    records a recent confirmation, as its own reauthentication step writes it; force_login alone
+    records none."""
+    from allauth.account.internal.flows.login import record_authentication
+
+    client = Client()
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session, request.user = client.session, user
+    record_authentication(request, user, "password", email=user.email, reauthenticated=True)
+    request.session.save()
+    return client
 
 
 def latest_mail_to(address: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -49,3 +50,16 @@ def test_a_bogus_zone_cookie_falls_back_to_utc(client):
     client.cookies["tz"] = "Mars%2FOlympus"
     response = client.get("/mentors/")
     assert response.wsgi_request.tz_name == "UTC"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("cookie", "zone"), [("Asia/Calcutta", "Asia/Kolkata"), ("US/Eastern", "America/New_York")])
+def test_a_visitors_alias_zone_cookie_is_read_as_the_canonical_zone(client, mentor, cookie, zone):
+    # Chrome reports old alias names (Asia/Calcutta) and the script stores what it reports; pages
+    # name the zone as the zone lists do, and the slot picker preselects it.
+    client.cookies["tz"] = cookie
+    response = client.get(mentor.mentor_profile.get_absolute_url())
+    assert response.wsgi_request.tz_name == zone
+    assert f"<strong>{zone}</strong>" in response.content.decode()
+    picker = client.get(f"/mentors/{mentor.pk}/slots/").content.decode()
+    assert re.search(rf'<option value="{zone}"[^>]*selected', picker)
