@@ -32,6 +32,12 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "not_acceptable": ErrorCode(406, "Not acceptable."),
     "slot_taken": ErrorCode(409, "That time was just taken."),
     "wrong_state": ErrorCode(409, "The session is not in a state that allows this."),
+    # No-show reports (sessions.services.noshow) and rating reports: one per reporter.
+    "already_reported": ErrorCode(409, "You have already reported this."),
+    "not_ended": ErrorCode(409, "The session has not ended yet."),
+    "report_window_closed": ErrorCode(409, "The time to report a no-show for this session has passed."),
+    "dispute_window_closed": ErrorCode(409, "The time to dispute this report has passed."),
+    "report_closed": ErrorCode(409, "This report is no longer open."),
     "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
     "throttled": ErrorCode(429, "Too many requests; try again later."),
 }
