@@ -330,10 +330,13 @@ def test_the_other_side_may_still_report_after_the_first_report_was_upheld(dispu
 
 
 def test_upheld_before_the_completion_job_ran_the_session_is_never_completed(mentor, mentee, moderator):
+    # An earlier session that did take place: its completion must stay counted.
+    BookingFactory(mentor=mentor, mentee=mentee, start=START - timedelta(days=7))
+    assert sessions_complete_due(now=START - timedelta(days=6), grace=15) == 1
     booking = BookingFactory(mentor=mentor, mentee=mentee, start=START)
     report = _report(booking, mentor, at=END + timedelta(minutes=2))
     noshow_report_dispute(report=report, actor=mentee, statement="I was there", now=END + timedelta(minutes=4))
     noshow_report_decide(report=report, moderator=moderator, decision="uphold", reason="Recording shows otherwise")
     assert _status(booking) == "no_show"
     assert sessions_complete_due(now=END + timedelta(hours=1), grace=15) == 0
-    assert _record(mentee) == (0, 0, 1) and _record(mentor) == (0, 0, 0)
+    assert _record(mentee) == (1, 0, 1) and _record(mentor) == (1, 0, 0)
