@@ -19,6 +19,7 @@ report first and then, when it must count, the booking: one order everywhere, no
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -143,12 +144,28 @@ def noshow_report_withdraw(*, report: NoShowReport, actor, now: datetime | None 
     return report
 
 
-def _count_upheld(report: NoShowReport) -> None:
+Deltas = dict[int, Counter]
+
+
+def _reliability_apply(deltas: Deltas) -> None:
+    """Change the reliability records in ascending user id, one row at a time.
+
+    The settling job, a moderator's decision and the completion job may each hold some records'
+    row locks until they commit; one global order means they queue instead of deadlocking.
+    """
+    for user_id in sorted(deltas):
+        changes = {field: delta for field, delta in deltas[user_id].items() if delta}
+        if changes:
+            reliability_add((user_id,), **changes)
+
+
+def _count_upheld(report: NoShowReport, deltas: Deltas) -> None:
     """The report counts: the absent person's no-show, and the booking becomes no_show.
 
-    Called with the report locked, inside its transaction. The pair's completion is taken back
-    only when the booking leaves `completed` (the first upheld report); a second upheld report
-    (each side reported the other) only adds its own no-show and makes the party "both".
+    Called with the report locked, inside its transaction; adds the record changes to `deltas`
+    for the caller to apply in one order. The pair's completion is taken back only when the
+    booking leaves `completed` (the first upheld report); a second upheld report (each side
+    reported the other) only adds its own no-show and makes the party "both".
     """
     booking = Booking.objects.select_for_update().get(pk=report.booking_id)
     absent = Booking.NoShowParty.MENTOR if report.reported_id == booking.mentor_id else Booking.NoShowParty.MENTEE
@@ -163,9 +180,10 @@ def _count_upheld(report: NoShowReport) -> None:
     booking.save(update_fields=["status", "no_show_party", "no_show_reported_by", "updated_at"])
     BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.NO_SHOW, actor=report.decided_by,
                                 note=f"{absent} did not show")
-    reliability_add((report.reported_id,), no_shows=1)
+    deltas.setdefault(report.reported_id, Counter())["no_shows"] += 1
     if was_completed:
-        reliability_add((booking.mentor_id, booking.mentee_id), sessions_completed=-1)
+        for user_id in (booking.mentor_id, booking.mentee_id):
+            deltas.setdefault(user_id, Counter())["sessions_completed"] -= 1
     # Reminders cannot be pending after the end, but a stale row must never go out.
     reminders_cancel(booking=booking)
 
@@ -182,14 +200,16 @@ def noshow_reports_settle_due(*, now: datetime | None = None, batch: int = JOB_B
         with transaction.atomic():
             due = list(claim(NoShowReport.objects.select_related("reporter", "reported").filter(
                 state=State.OPEN, dispute_deadline__lte=now)).order_by("dispute_deadline", "id")[:batch])
+            deltas: Deltas = {}
             for report in due:
                 report.state = State.UPHELD
                 report.decided_at = now
                 report.decision_reason = (f"Not disputed within {settings.NO_SHOW_DISPUTE_HOURS} hours "
                                           "of the report.")
                 report.save(update_fields=["state", "decided_at", "decision_reason"])
-                _count_upheld(report)
+                _count_upheld(report, deltas)
                 noshow_notify(report=report, event="decided")
+            _reliability_apply(deltas)
         done += len(due)
         if len(due) < batch:
             return done
@@ -224,7 +244,9 @@ def noshow_report_decide(*, report: NoShowReport, moderator, decision: str, reas
         report.decision_reason = reason
         report.save(update_fields=["state", "decided_at", "decided_by", "decision_reason"])
         if report.state == State.UPHELD:
-            _count_upheld(report)
+            deltas: Deltas = {}
+            _count_upheld(report, deltas)
+            _reliability_apply(deltas)
         else:
             BookingEvent.objects.create(booking_id=report.booking_id, kind=BookingEvent.Kind.NO_SHOW_DISMISSED,
                                         actor=moderator, note=reason)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -199,3 +201,48 @@ def test_page_and_api_report_the_same_way_and_refuse_with_the_same_words(client_
     api = client.post(reverse("api:booking-no-show", args=[by_api.pk]), {"reason": REASON}, format="json")
     assert (page.status_code, api.status_code, api.json()["code"]) == (409, 409, "already_reported")
     assert api.json()["detail"] in page.content.decode()
+
+
+# --- lists keep their query count; the admin reads -----------------------------------------------
+
+def _disputes(count: int, mentor) -> list[NoShowReport]:
+    from tests.factories import MenteeFactory
+
+    out = []
+    for _ in range(count):
+        other = MenteeFactory()
+        booking = _ended(mentor, other)
+        report = noshow_report_create(booking=booking, reporter=mentor, reason=REASON)
+        out.append(noshow_report_dispute(report=report, actor=other, statement="I was there."))
+    return out
+
+
+def test_the_disputes_page_and_endpoint_have_fixed_query_counts(client_for, moderator, mentor,
+                                                                django_assert_num_queries):
+    _disputes(1, mentor)
+    client = client_for(moderator)
+    page_url, api_url = reverse("booking:noshow_disputes"), reverse("api:no-show-disputes")
+    client.get(page_url), client.get(api_url)  # warm: session, permissions and content types load once
+    with CaptureQueriesContext(connection) as page_one:
+        client.get(page_url)
+    with CaptureQueriesContext(connection) as api_one:
+        client.get(api_url)
+    _disputes(3, mentor)
+    with django_assert_num_queries(len(page_one.captured_queries)):
+        assert client.get(page_url).content.decode().count('class="card" id="dispute-') == 4
+    with django_assert_num_queries(len(api_one.captured_queries)):
+        assert client.get(api_url).json()["count"] == 4
+
+
+def test_admin_lists_and_shows_reports_but_changes_nothing(client_for, staff, booking, mentor):
+    report = noshow_report_create(booking=booking, reporter=mentor, reason=REASON)
+    client = client_for(staff)
+    html = client.get(reverse("admin:booking_noshowreport_changelist"), {"state__exact": "open"}).content.decode()
+    assert f"/admin/booking/noshowreport/{report.pk}/change/" in html
+    response = client.get(reverse("admin:booking_noshowreport_change", args=[report.pk]))
+    assert response.status_code == 200 and REASON in response.content.decode()
+    assert client.post(reverse("admin:booking_noshowreport_change", args=[report.pk]),
+                       {"state": "dismissed"}).status_code == 403
+    assert client.get(reverse("admin:booking_noshowreport_add")).status_code == 403
+    assert client.get(reverse("admin:booking_noshowreport_delete", args=[report.pk])).status_code == 403
+    assert NoShowReport.objects.get(pk=report.pk).state == "open"
