@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from sessions.errors import BookingError
 from sessions.models import Booking, BookingEvent, NoShowReport
 from sessions.models.noshow import REASON_MAX_LENGTH
@@ -47,7 +48,7 @@ def _text(value: str | None, *, field: str, missing: str) -> str:
     return value
 
 
-def noshow_report_create(*, booking: Booking, reporter, reason: str, party: str | None = None,
+def noshow_report_create(*, booking: Booking, reporter: User, reason: str, party: str | None = None,
                          now: datetime | None = None) -> NoShowReport:
     """`reporter` says the other participant of `booking` did not show up.
 
@@ -100,7 +101,7 @@ def _locked(report: NoShowReport) -> NoShowReport:
             .get(pk=report.pk))
 
 
-def noshow_report_dispute(*, report: NoShowReport, actor, statement: str,
+def noshow_report_dispute(*, report: NoShowReport, actor: User, statement: str,
                           now: datetime | None = None) -> NoShowReport:
     """The reported person says they were there; a moderator will decide. Open reports only, and
     strictly before the dispute deadline (at the deadline the settling job may already count it)."""
@@ -126,7 +127,7 @@ def noshow_report_dispute(*, report: NoShowReport, actor, statement: str,
     return report
 
 
-def noshow_report_withdraw(*, report: NoShowReport, actor, now: datetime | None = None) -> NoShowReport:
+def noshow_report_withdraw(*, report: NoShowReport, actor: User, now: datetime | None = None) -> NoShowReport:
     """The reporter takes an open or disputed report back (a mistake, or they sorted it out)."""
     now = now or timezone.now()
     if actor is None or actor.pk != report.reporter_id:
@@ -215,7 +216,7 @@ def noshow_reports_settle_due(*, now: datetime | None = None, batch: int = JOB_B
             return done
 
 
-def noshow_report_decide(*, report: NoShowReport, moderator, decision: str, reason: str,
+def noshow_report_decide(*, report: NoShowReport, moderator: User, decision: str, reason: str,
                          now: datetime | None = None) -> NoShowReport:
     """A moderator or staff member upholds or dismisses a disputed report, with a reason both
     participants read. A participant of the session cannot decide about it."""
