@@ -535,6 +535,10 @@ CANCEL_REASONS = [
     "I am ill today and would rather not do the call like this.",
     "My flight was moved; I will rebook next week.",
 ]
+NO_SHOW_REASONS = [
+    "I waited in the call for 15 minutes and sent a message; no answer.",
+    "Nobody joined the room; I checked the link and waited until the end.",
+]
 DECLINE_REASONS = [
     "I am not the right person for this question; try someone who works in that field.",
     "That week got too busy, sorry. Please pick a time the week after.",

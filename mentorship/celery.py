@@ -68,6 +68,9 @@ BEAT_SCHEDULE: dict = {
     "expire-requests": {"task": "sessions.expire_requests", "schedule": 300.0},
     # Completion waits a 15-minute grace anyway; five more minutes before "rate your session" is fine.
     "complete-sessions": {"task": "sessions.complete_sessions", "schedule": 300.0},
+    # An undisputed no-show report counts once its 72-hour dispute window has passed; nobody waits
+    # on that moment to the minute, so every 15 minutes is plenty.
+    "settle-no-show-reports": {"task": "sessions.settle_no_show_reports", "schedule": 900.0},
     # Match lists: profile changes are debounced ~30 s in RecomputeRequest rows; a one-minute
     # claimer keeps "edit goals, see new recommendations" within about a minute and a half.
     "matching-process-due": {"task": "matching.process_due_recompute_requests", "schedule": 60.0},

@@ -74,6 +74,10 @@ ERROR_CODES: dict[str, ErrorCode] = {
     # would only be refused again, and 429 stays the throttles' own answer.
     "too_many_requests_open": ErrorCode(409, "You have too many unanswered requests open."),
     "too_many_sessions_with_mentor": ErrorCode(409, "You have enough sessions with this mentor that week."),
+    # No-show reports (sessions.services.noshow) and rating reports: one per reporter.
+    "report_window_closed": ErrorCode(409, "The time to report a no-show for this session has passed."),
+    "dispute_window_closed": ErrorCode(409, "The time to dispute this report has passed."),
+    "report_closed": ErrorCode(409, "This report is no longer open."),
     "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
     "throttled": ErrorCode(429, "Too many requests; try again later."),
     "too_many_attempts": ErrorCode(429, "Too many failed sign-in attempts; try again in a few minutes."),

@@ -416,7 +416,11 @@ MATCHING_DEBOUNCE_SECONDS = env_int("MATCHING_DEBOUNCE_SECONDS", 30)
 # --- Outbox and lifecycle jobs (sessions.services.notifications / lifecycle) ----------------
 # A confirmed session becomes "completed" this long after its end (overruns, late no-show reports).
 SESSION_COMPLETE_GRACE_MINUTES = env_int("SESSION_COMPLETE_GRACE_MINUTES", 15)
+# Either participant may report the other's no-show until this long after the end.
 NO_SHOW_REPORT_HOURS = env_int("NO_SHOW_REPORT_HOURS", 48)
+# The reported party may dispute for this long after the report; undisputed, it counts then.
+# Three days spans a weekend, so nobody loses a dispute to being away from mail on Saturday.
+NO_SHOW_DISPUTE_HOURS = env_int("NO_SHOW_DISPUTE_HOURS", 72)
 # SMTP failures: attempt n waits base * 2**(n-1) seconds; after the last attempt the row is "failed".
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)

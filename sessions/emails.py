@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from mentorship.links import absolute_reverse, absolute_url
 from mentorship.templatetags.tz_display import format_in_zone
-from sessions.models import Booking, BookingEvent, Notification
+from sessions.models import Booking, BookingEvent, NoShowReport, Notification
 from sessions.selectors import mentor_slots
 from sessions.services.calendar import booking_ics
 
@@ -76,6 +76,10 @@ def _subject(kind: str, booking: Booking, other_name: str, when: str) -> str:
         "reminder_24h": f"Tomorrow: {booking.topic} with {other_name}, {when}",
         "reminder_1h": f"In 1 hour: {booking.topic} with {other_name}, {when}",
         "session_completed": f"How was your session with {other_name}?",
+        "no_show_reported": f"{other_name} reported that you missed your session on {when}",
+        "no_show_disputed": f"{other_name} disputes your no-show report",
+        "no_show_decided": f"Decision on the no-show report for your session on {when}",
+        "no_show_withdrawn": f"{other_name} withdrew the no-show report",
     }
     return subjects.get(kind, f"About your session: {booking.topic}")
 
@@ -112,6 +116,18 @@ def _prewritten_email(notification: Notification) -> EmailMultiAlternatives:
                            text=payload["text"], html=payload.get("html", ""))
 
 
+def _noshow_context(notification: Notification, zone: str) -> dict:
+    report = NoShowReport.objects.select_related("decided_by").get(pk=notification.payload["report_id"])
+    return {
+        "report": report,
+        "dispute_deadline": format_in_zone(report.dispute_deadline, zone),
+        "dispute_hours": settings.NO_SHOW_DISPUTE_HOURS,
+        "is_reporter": report.reporter_id == notification.recipient_id,
+        "upheld": report.state == NoShowReport.State.UPHELD,
+        "by_moderator": report.decided_by_id is not None,
+    }
+
+
 def notification_email(notification: Notification) -> EmailMultiAlternatives:
     booking = notification.booking
     recipient = notification.recipient
@@ -143,6 +159,8 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     if notification.kind == "booking_expired":
         context["other_slots"] = _other_slots(booking, zone)
         context["mentor_url"] = absolute_url(booking.mentor.mentor_profile.get_absolute_url())
+    if notification.kind.startswith("no_show_"):
+        context.update(_noshow_context(notification, zone))
     name = _template_name(notification.kind)
     message = _outbox_message(notification, subject=_subject(notification.kind, booking, other.display_name, when),
                               text=render_to_string(f"booking/email/{name}.txt", context),

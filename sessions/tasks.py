@@ -1,6 +1,6 @@
 """Celery adapters for the outbox and the booking lifecycle: take ids, call a service, nothing else.
 
-All four are idempotent (the services claim database rows and mark them in the same
+All of them are idempotent (the services claim database rows and mark them in the same
 transaction), so they are acks_late: a worker killed mid-task leaves the message to be redelivered
 and the redelivery finds nothing left to do twice. Only transient database errors are retried
 here; SMTP failures are retried by the outbox itself (attempts, backoff, then "failed"), and a
@@ -14,7 +14,7 @@ import time
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from sessions.services import lifecycle, notifications
+from sessions.services import lifecycle, noshow, notifications
 
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 # A dispatch keeps taking batches while there is a backlog, but hands the worker back well
@@ -50,3 +50,8 @@ def expire_requests() -> int:
 @shared_task(name="sessions.complete_sessions", **_retrying)
 def complete_sessions() -> int:
     return lifecycle.sessions_complete_due()
+
+
+@shared_task(name="sessions.settle_no_show_reports", **_retrying)
+def settle_no_show_reports() -> int:
+    return noshow.noshow_reports_settle_due()

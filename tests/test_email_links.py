@@ -21,7 +21,7 @@ from django.test import Client
 from ratings import services as ratings_services
 from ratings.tests.conftest import completed_booking_for
 from sessions.emails import notification_email
-from sessions.models import AvailabilityRule, Notification
+from sessions.models import AvailabilityRule, NoShowReport, Notification
 from sessions.services.calendar import calendar_token_ensure
 from sessions.services.notifications import notifications_dispatch_due
 from tests.factories import BookingFactory
@@ -82,9 +82,17 @@ def test_every_link_in_a_booking_email_leads_somewhere(kind, mentor, mentee):
         AvailabilityRule.objects.create(mentor=mentor, weekday=weekday, start_time="09:00", end_time="12:00")
     booking = BookingFactory(mentor=mentor, mentee=mentee, start=NOW + timedelta(days=3), status="confirmed")
     recipients = [mentee] if kind in ("booking_expired", "booking_declined") else [mentee, mentor]
+    payload = {}
+    if kind.startswith("no_show_"):
+        # No-show mails are about one report (sessions.services.notifications.noshow_notify).
+        closed = {"state": "dismissed", "decided_at": NOW, "decision_reason": "Both joined."}
+        report = NoShowReport.objects.create(booking=booking, reporter=mentor, reported=mentee, reason="Nobody came",
+                                             created_at=NOW, dispute_deadline=NOW + timedelta(hours=72),
+                                             **(closed if kind == "no_show_decided" else {}))
+        payload = {"report_id": report.pk}
     for recipient in recipients:
         notification = Notification.objects.create(booking=booking, recipient=recipient, kind=kind, due_at=NOW,
-                                                   dedupe_key=f"{kind}:{booking.pk}:{recipient.pk}")
+                                                   dedupe_key=f"{kind}:{booking.pk}:{recipient.pk}", payload=payload)
         links = _links(notification_email(notification))
         assert links, f"{kind} mail has no links"
         client = Client()

@@ -1,8 +1,9 @@
 from sessions.models.availability import AvailabilityOverride, AvailabilityRule, BookingPolicy
 from sessions.models.bookings import LIVE_STATUSES, Booking, BookingEvent, ReliabilityRecord
+from sessions.models.noshow import NoShowReport
 from sessions.models.notifications import Notification
 
 __all__ = [
     "AvailabilityOverride", "AvailabilityRule", "BookingPolicy", "Booking", "BookingEvent",
-    "ReliabilityRecord", "LIVE_STATUSES", "Notification",
+    "ReliabilityRecord", "LIVE_STATUSES", "NoShowReport", "Notification",
 ]

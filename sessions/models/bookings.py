@@ -7,7 +7,11 @@ Lifecycle
     confirmed --(either side cancels, with a reason)--> cancelled (cancelled_late if inside the late window)
     confirmed --(reschedule)--> confirmed, same row, new times, sequence + 1 (history in BookingEvent)
     confirmed --(ends + grace)--> completed
-    confirmed/completed --(a participant reports within 48 h)--> no_show
+    confirmed/completed --(a no-show report about the other participant is upheld)--> no_show
+A no-show report (sessions.models.noshow.NoShowReport) changes nothing here while it is open or
+disputed: the booking stays confirmed/completed, so both people can still rate it. Only when a
+report is upheld (a moderator decided, or the reported party let the dispute window pass) does the
+booking become no_show, with no_show_party the absent side ("both" when both reports are upheld).
 "Live" bookings (requested, confirmed) hold their time: on PostgreSQL two exclusion constraints
 forbid overlaps per mentor (over the range including buffers) and per mentee (session times).
 """
@@ -48,6 +52,7 @@ class Booking(models.Model):
     class NoShowParty(models.TextChoices):
         MENTOR = "mentor", "Mentor did not show"
         MENTEE = "mentee", "Mentee did not show"
+        BOTH = "both", "Neither showed"
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="Stable iCalendar UID")
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_as_mentor")
@@ -138,7 +143,11 @@ class BookingEvent(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         RESCHEDULED = "rescheduled", "Rescheduled"
         COMPLETED = "completed", "Completed"
-        NO_SHOW = "no_show", "No-show reported"
+        NO_SHOW = "no_show", "No-show counted"
+        NO_SHOW_REPORTED = "noshow_reported", "No-show reported"
+        NO_SHOW_DISPUTED = "noshow_disputed", "No-show report disputed"
+        NO_SHOW_DISMISSED = "noshow_dismissed", "No-show report dismissed"
+        NO_SHOW_WITHDRAWN = "noshow_withdrawn", "No-show report withdrawn"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

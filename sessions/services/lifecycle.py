@@ -1,4 +1,6 @@
-"""Time-driven booking transitions: expiry of unanswered requests, completion, no-show reports.
+"""Time-driven booking transitions: expiry of unanswered requests and completion.
+
+No-show reports and their disputes live in sessions.services.noshow.
 
 The periodic jobs claim bookings with select_for_update(skip_locked=True) and change their status
 in the claiming transaction, so running a job twice, or on two workers at once, has one effect: a
@@ -17,20 +19,20 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from sessions.errors import BookingError
 from sessions.models import Booking, BookingEvent, ReliabilityRecord
-from sessions.services.notifications import booking_notify, reminders_cancel
+from sessions.services.notifications import booking_notify
 
 JOB_BATCH = 200
 
 
-def _claim(queryset):
+def claim(queryset):
+    """Lock the rows a periodic job takes; rows another worker holds are skipped, not waited for."""
     if connection.features.has_select_for_update_skip_locked:
         return queryset.select_for_update(skip_locked=True, of=("self",))
     return queryset
 
 
-def _reliability_add(user_ids, **deltas: int) -> None:
+def reliability_add(user_ids, **deltas: int) -> None:
     for user_id in user_ids:
         ReliabilityRecord.objects.get_or_create(user_id=user_id)
     ReliabilityRecord.objects.filter(pk__in=list(user_ids)).update(
@@ -57,7 +59,7 @@ def requests_expire_due(*, now: datetime | None = None, batch: int = JOB_BATCH) 
     done = 0
     while True:
         with transaction.atomic():
-            due = list(_claim(Booking.objects.select_related("mentor", "mentee").filter(
+            due = list(claim(Booking.objects.select_related("mentor", "mentee").filter(
                 status=Booking.Status.REQUESTED, expires_at__lte=now)).order_by("expires_at", "id")[:batch])
             for booking in due:
                 booking.status = Booking.Status.EXPIRED
@@ -81,7 +83,7 @@ def sessions_complete_due(*, now: datetime | None = None, grace: int | None = No
     done = 0
     while True:
         with transaction.atomic():
-            due = list(_claim(Booking.objects.select_related("mentor", "mentee").filter(
+            due = list(claim(Booking.objects.select_related("mentor", "mentee").filter(
                 status=Booking.Status.CONFIRMED, end__lte=cutoff)).order_by("end", "id")[:batch])
             completions: Counter = Counter()
             for booking in due:
@@ -95,54 +97,3 @@ def sessions_complete_due(*, now: datetime | None = None, grace: int | None = No
         done += len(due)
         if len(due) < batch:
             return done
-
-
-def booking_report_no_show(*, booking: Booking, actor, party: str | None = None,
-                           now: datetime | None = None) -> Booking:
-    """A participant reports that the OTHER participant did not show up.
-
-    Allowed once, from the session's end until NO_SHOW_REPORT_HOURS (48) after it, on a confirmed
-    (not yet completed) or completed booking. The absent party's reliability record counts it; a
-    completion already counted for the pair is taken back, because the session did not happen.
-    """
-    now = now or timezone.now()
-    if not booking.is_participant(actor):
-        raise BookingError("Only the mentor or the mentee of this session can report a no-show.",
-                           code="forbidden")
-    actor_role = Booking.NoShowParty.MENTOR if actor.pk == booking.mentor_id else Booking.NoShowParty.MENTEE
-    other_role = Booking.NoShowParty.MENTEE if actor_role == Booking.NoShowParty.MENTOR else Booking.NoShowParty.MENTOR
-    party = party or other_role
-    if party not in Booking.NoShowParty.values:
-        raise BookingError("Say who did not show up.", field_errors={"party": ["Choose “mentor” or “mentee”."]})
-    if party == actor_role:
-        raise BookingError("You can only report the other participant.",
-                           field_errors={"party": [f"As the {actor_role} you can report the {other_role} only."]})
-    window = timedelta(hours=settings.NO_SHOW_REPORT_HOURS)
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        if booking.status == Booking.Status.NO_SHOW:
-            raise BookingError("A no-show has already been reported for this session.",
-                               code="already_reported")
-        if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
-            raise BookingError(f"A {booking.get_status_display().lower()} session cannot have a no-show.",
-                               code="wrong_state")
-        if now < booking.end:
-            raise BookingError("You can report a no-show once the session has ended.",
-                               code="not_ended")
-        if now > booking.end + window:
-            raise BookingError(f"No-shows can be reported up to {settings.NO_SHOW_REPORT_HOURS} hours after "
-                               "the session.", code="too_late")
-        was_completed = booking.status == Booking.Status.COMPLETED
-        booking.status = Booking.Status.NO_SHOW
-        booking.no_show_party = party
-        booking.no_show_reported_by = actor
-        booking.save(update_fields=["status", "no_show_party", "no_show_reported_by", "updated_at"])
-        BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.NO_SHOW, actor=actor,
-                                    note=f"{party} did not show")
-        absent_id = booking.mentor_id if party == Booking.NoShowParty.MENTOR else booking.mentee_id
-        _reliability_add((absent_id,), no_shows=1)
-        if was_completed:
-            _reliability_add((booking.mentor_id, booking.mentee_id), sessions_completed=-1)
-        # Reminders cannot be pending after the end, but a stale row must never go out.
-        reminders_cancel(booking=booking)
-    return booking

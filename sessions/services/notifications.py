@@ -2,6 +2,7 @@
 
 Interface used by the booking services (keep these signatures):
     booking_notify(*, booking, event, actor=None)  -> rows for the emails an event causes
+    noshow_notify(*, report, event)                -> rows for one step of a no-show report
     reminders_arm(*, booking)                      -> reminder rows for a confirmed booking
     reminders_cancel(*, booking)                   -> cancel pending reminders (cancel/reschedule)
 All three must be called inside the booking's transaction; sending happens after commit.
@@ -112,6 +113,42 @@ def booking_notify(*, booking: Booking, event: str, actor=None) -> list[Notifica
                 "payload": {"event": event, "sequence": booking.sequence, "role": role,
                             "actor_id": actor.pk if actor is not None else None},
             },
+        )
+        rows.append(row)
+        if created:
+            created_ids.append(row.pk)
+    if created_ids:
+        transaction.on_commit(lambda: _enqueue_send(created_ids))
+    return rows
+
+
+# No-show reports: who is told about each step. Every one of these is essential (it is about a
+# claim against you, or the answer to yours), so email_updates does not turn them off.
+NO_SHOW_EVENTS: dict[str, tuple[str, ...]] = {
+    "reported": ("reported",),
+    "disputed": ("reporter",),
+    "decided": ("reporter", "reported"),
+    "withdrawn": ("reported",),
+}
+
+
+def noshow_notify(*, report, event: str) -> list[Notification]:
+    """Rows for the mails one step of a no-show report causes (call inside its transaction).
+
+    Keyed by report, not by booking sequence: two reports on one session (each side reported the
+    other) are two separate conversations, and each must reach its people once.
+    """
+    if event not in NO_SHOW_EVENTS:
+        raise ValueError(f"unknown no-show event {event!r}")
+    now = timezone.now()
+    rows: list[Notification] = []
+    created_ids: list[int] = []
+    for role in NO_SHOW_EVENTS[event]:
+        recipient = report.reporter if role == "reporter" else report.reported
+        row, created = Notification.objects.get_or_create(
+            dedupe_key=f"noshow:{report.pk}:{event}:to{recipient.pk}",
+            defaults={"kind": f"no_show_{event}", "recipient": recipient, "booking_id": report.booking_id,
+                      "due_at": now, "payload": {"report_id": report.pk, "event": event, "role": role}},
         )
         rows.append(row)
         if created:

@@ -14,7 +14,13 @@ from mentorship.celery import BEAT_SCHEDULE
 from mentorship.celery import app as celery_app
 from sessions.models import Booking, Notification
 from sessions.services.notifications import booking_notify, reminders_arm
-from sessions.tasks import complete_sessions, dispatch_due_notifications, expire_requests, send_notification_task
+from sessions.tasks import (
+    complete_sessions,
+    dispatch_due_notifications,
+    expire_requests,
+    send_notification_task,
+    settle_no_show_reports,
+)
 from tests.factories import BookingFactory
 
 
@@ -24,6 +30,7 @@ def test_beat_schedule_runs_each_job_on_its_cadence():
     assert by_task["sessions.dispatch_due_notifications"] == 60.0
     assert by_task["sessions.expire_requests"] == 300.0
     assert by_task["sessions.complete_sessions"] == 300.0
+    assert by_task["sessions.settle_no_show_reports"] == 900.0
     for task_name in by_task:
         assert task_name in celery_app.tasks, task_name
     assert celery_app.conf.beat_schedule is BEAT_SCHEDULE
@@ -32,7 +39,8 @@ def test_beat_schedule_runs_each_job_on_its_cadence():
 def test_idempotent_tasks_ack_late_and_retry_only_transient_errors():
     from django.db import InterfaceError, OperationalError
 
-    for task in (send_notification_task, dispatch_due_notifications, expire_requests, complete_sessions):
+    for task in (send_notification_task, dispatch_due_notifications, expire_requests, complete_sessions,
+                 settle_no_show_reports):
         assert task.acks_late is True
         assert set(task.autoretry_for) == {OperationalError, InterfaceError}
         assert task.max_retries == 3

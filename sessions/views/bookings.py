@@ -37,6 +37,7 @@ from sessions.selectors import (
 )
 from sessions.services import bookings as services
 from sessions.services import calendar as calendar_services
+from sessions.views.noshow_panel import noshow_context
 
 JOIN_OPENS_BEFORE = timedelta(minutes=10)
 PAGE_SIZE = 10
@@ -190,6 +191,7 @@ def _render_detail(request, booking: Booking, *, status: int = 200, **forms):
         "reschedule_form": forms.get("reschedule_form") or RescheduleForm(),
         "reschedule_options": _reschedule_options(booking, request.tz_name) if can_change else [],
         "next_slots": forms.get("next_slots") or [],
+        **noshow_context(booking=booking, user=user, now=now, forms=forms),
     }
     return render(request, "booking/detail.html", context, status=status)
 
