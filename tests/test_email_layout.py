@@ -24,7 +24,7 @@ from django.test import RequestFactory
 from ratings import services as ratings_services
 from ratings.tests.conftest import completed_booking_for
 from sessions.emails import notification_email
-from sessions.models import AvailabilityRule, BookingEvent, Notification
+from sessions.models import AvailabilityRule, BookingEvent, NoShowReport, Notification
 from sessions.services.notifications import notifications_dispatch_due
 from tests.factories import BookingFactory
 
@@ -78,7 +78,8 @@ def _booking_kinds() -> list[str]:
 
 def test_booking_kinds_are_discovered():
     assert {"booking_requested", "booking_confirmed", "booking_declined", "booking_cancelled", "booking_rescheduled",
-            "booking_expired", "session_completed", "reminder_24h", "reminder_1h"} == set(_booking_kinds())
+            "booking_expired", "session_completed", "reminder_24h", "reminder_1h", "no_show_reported",
+            "no_show_disputed", "no_show_decided", "no_show_withdrawn"} == set(_booking_kinds())
 
 
 @pytest.mark.parametrize("kind", _booking_kinds())
@@ -92,7 +93,14 @@ def test_booking_mail_has_both_parts_from_the_one_layout_with_the_zone_named(kin
     BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.RESCHEDULED, actor=mentee,
                                 from_start=NOW + timedelta(days=2), to_start=booking.start)
     recipient = mentor if to == "mentor" else mentee
-    row = Notification.objects.create(booking=booking, recipient=recipient, kind=kind, due_at=NOW, dedupe_key=kind)
+    payload = {}
+    if kind.startswith("no_show_"):  # the no-show mails read their report
+        other = mentee if to == "mentor" else mentor
+        report = NoShowReport.objects.create(booking=booking, reporter=other, reported=recipient, reason="Never came",
+                                             created_at=NOW, dispute_deadline=NOW + timedelta(days=3))
+        payload = {"report_id": report.pk}
+    row = Notification.objects.create(booking=booking, recipient=recipient, kind=kind, due_at=NOW, dedupe_key=kind,
+                                      payload=payload)
 
     message = notification_email(row)
 
