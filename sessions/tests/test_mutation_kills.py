@@ -10,11 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.core.mail import get_connection
 from icalendar import Calendar
 
+from sessions import emails
 from sessions.errors import BookingError
 from sessions.models import AvailabilityRule, Booking, BookingEvent, Notification, ReliabilityRecord
 from sessions.selectors import slot_check
+from sessions.services import notifications
 from sessions.services.availability import availability_set_weekly
 from sessions.services.bookings import (
     booking_cancel,
@@ -24,6 +27,8 @@ from sessions.services.bookings import (
     booking_reschedule,
 )
 from sessions.services.calendar import booking_ics, user_calendar_feed
+from sessions.services.notifications import notifications_dispatch_due, notifications_retry, reminders_arm
+from sessions.tasks import send_notification_task
 from sessions.tests.test_bookings_support import book, local_slot, open_every_day, set_policy
 from tests.factories import MenteeFactory, MentorFactory
 
@@ -439,3 +444,100 @@ def test_window_times_are_stored_to_the_whole_minute(mentor):
 
     rule = AvailabilityRule.objects.get(mentor=mentor)
     assert (rule.start_time, rule.end_time) == (time(8, 0), time(9, 30))
+
+
+# --- the outbox -----------------------------------------------------------------------------------
+
+def test_each_new_booking_mail_is_handed_to_a_send_task_by_its_own_id(open_mentor, mentee, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    handed: list[tuple] = []
+    monkeypatch.setattr(send_notification_task, "apply_async", lambda args, **options: handed.append(args))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(mentee, open_mentor, local_slot(open_mentor))
+
+    rows = Notification.objects.filter(booking=booking, kind="booking_confirmed").values_list("pk", flat=True)
+    assert sorted(handed) == sorted((pk,) for pk in rows) and len(handed) == 2
+
+
+def test_retrying_failed_mail_requeues_only_the_rows_chosen(open_mentor, mentee):
+    booking = book(mentee, open_mentor, local_slot(open_mentor))
+    chosen, other = Notification.objects.filter(booking=booking, kind="booking_confirmed")
+    Notification.objects.filter(pk__in=[chosen.pk, other.pk]).update(state=Notification.State.FAILED)
+
+    assert notifications_retry(ids=[chosen.pk]) == 1
+
+    chosen.refresh_from_db()
+    other.refresh_from_db()
+    assert (chosen.state, other.state) == (Notification.State.PENDING, Notification.State.FAILED)
+
+
+def test_arming_reminders_again_leaves_a_sent_reminder_sent(open_mentor, mentee):
+    booking = book(mentee, open_mentor, local_slot(open_mentor, days=5))
+    reminders = Notification.objects.filter(booking=booking, kind__startswith="reminder_")
+    assert reminders.count() == 4
+    first = reminders.filter(recipient=mentee, kind="reminder_24h").get()
+    Notification.objects.filter(pk=first.pk).update(state=Notification.State.SENT)
+
+    rows = reminders_arm(booking=booking)
+
+    assert sorted(row.pk for row in rows) == sorted(reminders.values_list("pk", flat=True))
+    first.refresh_from_db()
+    assert first.state == Notification.State.SENT
+
+
+def test_reminders_still_pending_at_the_session_start_are_skipped_not_sent(open_mentor, mentee):
+    booking = book(mentee, open_mentor, local_slot(open_mentor, days=5))
+
+    notifications_dispatch_due(now=booking.start)
+
+    reminders = Notification.objects.filter(booking=booking, kind__startswith="reminder_")
+    assert set(reminders.values_list("state", "last_error")) == {(Notification.State.SKIPPED, "session already started")}
+
+
+def test_a_mail_that_cannot_be_built_fails_alone_and_the_rest_of_the_batch_is_sent(open_mentor, mentee, monkeypatch):
+    booking = book(mentee, open_mentor, local_slot(open_mentor, days=5))
+    broken = Notification.objects.get(booking=booking, kind="booking_confirmed", recipient=open_mentor)
+    build = emails.notification_email
+
+    def build_or_break(row):
+        if row.pk == broken.pk:
+            raise ValueError("template error")
+        return build(row)
+
+    monkeypatch.setattr(emails, "notification_email", build_or_break)
+
+    counts = notifications_dispatch_due(now=booking.created_at)
+
+    assert (counts["sent"], counts["failed"], counts["retry"]) == (1, 1, 0)
+    broken.refresh_from_db()
+    assert (broken.state, broken.attempts) == (Notification.State.FAILED, 1)
+
+
+def test_every_transient_failure_in_a_batch_is_counted_as_a_retry(open_mentor, mentee, settings):
+    booking = book(mentee, open_mentor, local_slot(open_mentor, days=5))
+    settings.EMAIL_BACKEND = "sessions.tests.test_notifications.FailingSMTPBackend"
+
+    counts = notifications_dispatch_due(now=booking.created_at)
+
+    assert (counts["claimed"], counts["retry"], counts["sent"]) == (2, 2, 0)
+
+
+def test_the_mail_connection_is_closed_after_a_batch(open_mentor, mentee, monkeypatch):
+    booking = book(mentee, open_mentor, local_slot(open_mentor, days=5))
+    opened = []
+
+    def connect(**kwargs):
+        connection = get_connection(**kwargs)
+        connection.close = lambda: opened.remove(connection)
+        opened.append(connection)
+        return connection
+
+    monkeypatch.setattr(notifications, "get_connection", connect)
+
+    assert notifications_dispatch_due(now=booking.created_at)["sent"] == 2
+    assert opened == []
+
+
+def test_nothing_due_reports_every_count_as_zero():
+    assert notifications_dispatch_due() == {"claimed": 0, "sent": 0, "skipped": 0, "retry": 0, "failed": 0}
