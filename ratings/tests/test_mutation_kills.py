@@ -68,14 +68,16 @@ def test_unrated_mentor_has_no_smoothed_score_and_one_review_is_pulled_to_the_pr
     assert services.bayesian_average(count=1, total=5) == pytest.approx((4.0 * 5 + 5) / 6)
 
 
-def test_reply_is_attached_to_the_review_it_names_not_to_another_of_the_mentor(review, mentor):
+def test_each_reply_is_attached_to_the_review_it_names_not_to_another_of_the_mentor(review, mentor):
     other_mentee = MenteeFactory()
     second = services.rating_create(booking_id=completed_booking_for(mentor=mentor, mentee=other_mentee).pk,
                                     rater=other_mentee, stars=5, comment="Very helpful.")
 
+    services.reply_create(rating_id=review.pk, author=mentor, body="Thanks, good luck!")
     services.reply_create(rating_id=second.pk, author=mentor, body="Thank you!")
 
-    assert list(MentorReply.objects.values_list("rating_id", flat=True)) == [second.pk]
+    assert dict(MentorReply.objects.values_list("rating_id", "body")) == {
+        review.pk: "Thanks, good luck!", second.pk: "Thank you!"}
 
 
 def test_removal_email_quotes_the_removed_review_and_names_the_mentor(review, moderator, mentor):
