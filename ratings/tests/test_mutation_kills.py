@@ -1,7 +1,8 @@
 """Boundaries of the ratings rules that mutation testing showed no test would notice moving.
 
 Each test pins one edge exactly (the edit window's last instant, the report count that hides a
-review), so flipping `>` to `>=` or the threshold by one fails a test. See README, Mutation testing.
+review, which review a reply or a removal email is about, the field each refusal names), so
+flipping `>` to `>=`, the threshold by one or a dropped filter fails a test. See README, Mutation testing.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ratings import services
-from ratings.models import Rating
-from ratings.tests.conftest import established_user
+from ratings.errors import RatingError
+from ratings.models import MentorReply, Rating
+from ratings.tests.conftest import completed_booking_for, established_user
+from sessions.models import Notification
+from tests.factories import MenteeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +66,51 @@ def test_unrated_mentor_has_no_smoothed_score_and_one_review_is_pulled_to_the_pr
 
     assert services.bayesian_average(count=0, total=0) == 0.0
     assert services.bayesian_average(count=1, total=5) == pytest.approx((4.0 * 5 + 5) / 6)
+
+
+def test_each_reply_is_attached_to_the_review_it_names_not_to_another_of_the_mentor(review, mentor):
+    other_mentee = MenteeFactory()
+    second = services.rating_create(booking_id=completed_booking_for(mentor=mentor, mentee=other_mentee).pk,
+                                    rater=other_mentee, stars=5, comment="Very helpful.")
+
+    services.reply_create(rating_id=review.pk, author=mentor, body="Thanks, good luck!")
+    services.reply_create(rating_id=second.pk, author=mentor, body="Thank you!")
+
+    assert dict(MentorReply.objects.values_list("rating_id", "body")) == {
+        review.pk: "Thanks, good luck!", second.pk: "Thank you!"}
+
+
+def test_removal_email_quotes_the_removed_review_and_names_the_mentor(review, moderator, mentor):
+    services.moderate(ratings=[review.pk], moderator=moderator, action="remove", reason="Off-topic")
+
+    [row] = Notification.objects.filter(kind="rating_removed")
+    assert '"Clear, practical advice."' in row.payload["text"]
+    assert f"your session with {mentor.display_name}" in row.payload["text"]
+
+
+@pytest.mark.parametrize(("rater", "fields", "field"), [
+    ("mentee", {"stars": 6}, "stars"),
+    ("mentee", {"stars": None}, "stars"),
+    ("mentee", {"stars": 4, "expectation": "amazing"}, "expectation"),
+    ("mentee", {"stars": 4, "private_feedback": "Between us"}, "private_feedback"),
+    ("mentor", {"stars": 4, "private_feedback": "Well prepared."}, "stars"),
+    ("mentor", {"comment": "Great mentee", "private_feedback": "Well prepared."}, "comment"),
+    ("mentor", {"expectation": "met", "private_feedback": "Well prepared."}, "expectation"),
+    ("mentor", {"private_feedback": "  "}, "private_feedback"),
+    ("mentor", {"private_feedback": "x" * 2001}, "private_feedback"),
+])
+def test_each_invalid_rating_field_is_refused_with_a_message_on_that_field(completed_booking, rater, fields, field,
+                                                                             request):
+    with pytest.raises(RatingError) as err:
+        services.rating_create(booking_id=completed_booking.pk, rater=request.getfixturevalue(rater), **fields)
+
+    assert (err.value.status, list(err.value.field_errors)) == (400, [field])
+    [message] = err.value.field_errors[field]
+    assert isinstance(message, str) and message
+    assert not Rating.objects.exists()
+
+
+def test_mentor_feedback_of_exactly_the_limit_is_accepted(completed_booking, mentor):
+    rating = services.rating_create(booking_id=completed_booking.pk, rater=mentor, private_feedback="x" * 2000)
+
+    assert len(rating.private_feedback) == 2000
