@@ -16,7 +16,7 @@ from ratings.errors import RatingError
 from ratings.models import MentorReply, Rating
 from ratings.tests.conftest import completed_booking_for, established_user
 from sessions.models import Notification
-from tests.factories import MenteeFactory, UserFactory
+from tests.factories import MenteeFactory
 
 pytestmark = pytest.mark.django_db
 
