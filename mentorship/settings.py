@@ -216,6 +216,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
+# Tell people when their password or email address changes (allauth's security notices): the one
+# warning an account owner gets when someone else took it over. Sent through the outbox like all mail.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Failed sign-ins: 5 per 5 minutes per ACCOUNT lock that account's password sign-in (allauth's
 # "key"). Per ADDRESS there is no lock-out (one guesser would shut out an office behind one NAT):
 # after SIGNIN_ADDRESS_FREE_FAILURES failures within SIGNIN_ADDRESS_MEMORY_SECONDS, each attempt

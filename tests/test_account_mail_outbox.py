@@ -164,3 +164,18 @@ def test_staff_reading_the_outbox_do_not_see_account_mail_links(db, mentee, staf
     assert "/accounts/password/reset/key/" in row.payload["text"]
     assert "/accounts/password/reset/key/" not in page and "not shown" in page
     assert PASSWORD not in page
+
+
+def test_changing_the_password_tells_the_owner_through_the_outbox(db, mentee):
+    """The security notice is the owner's one warning that someone else changed their password."""
+    client = Client()
+    client.force_login(mentee)
+    response = client.post("/accounts/password/change/", {
+        "oldpassword": PASSWORD, "password1": "another-long-passphrase-2", "password2": "another-long-passphrase-2"})
+    assert response.status_code == 302
+    assert mail.outbox == []  # queued, not sent from inside the request
+    [row] = Notification.objects.all()
+    assert row.recipient == mentee
+    notifications_dispatch_due()
+    [message] = mail.outbox
+    assert message.to == [mentee.email] and "password" in message.subject.lower()

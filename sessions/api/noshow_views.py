@@ -44,6 +44,7 @@ class BookingNoShowReportView(APIView):
     """POST: report that the other participant did not show up (201 with the report)."""
 
     permission_classes = [IsAuthenticated]
+    error_statuses = {403, 404, 409}  # staff who took no part; no such session; window or state
     serializer_class = s.NoShowReportInput
 
     @extend_schema(request=s.NoShowReportInput, responses={201: s.NoShowReportOut})
@@ -74,6 +75,7 @@ class BookingNoShowReportList(generics.ListAPIView):
 
 class NoShowReportDetail(APIView):
     permission_classes = [IsAuthenticated]
+    error_statuses = {404}
 
     @extend_schema(responses=s.NoShowReportOut)
     def get(self, request, pk: int):
@@ -84,6 +86,7 @@ class NoShowReportDispute(APIView):
     """POST: the reported person disputes an open report before its deadline."""
 
     permission_classes = [IsAuthenticated]
+    error_statuses = {403, 404, 409}  # not the reported person; no such report; window or state
 
     @extend_schema(request=s.NoShowDisputeInput, responses=s.NoShowReportOut)
     def post(self, request, pk: int):
@@ -97,6 +100,7 @@ class NoShowReportDispute(APIView):
 
 class NoShowReportWithdraw(APIView):
     permission_classes = [IsAuthenticated]
+    error_statuses = {403, 404, 409}  # not the reporter; no such report; already closed
 
     @extend_schema(request=None, responses=s.NoShowReportOut)
     def post(self, request, pk: int):
@@ -118,6 +122,7 @@ class NoShowDisputeDecide(APIView):
     """POST: uphold or dismiss a disputed report, with a reason both participants read."""
 
     permission_classes = [IsAuthenticated]
+    error_statuses = {403, 404, 409}  # not a moderator or took part; no such report; decided
 
     @extend_schema(request=s.NoShowDecideInput, responses=s.NoShowReportOut)
     def post(self, request, pk: int):
