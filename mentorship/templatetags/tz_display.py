@@ -29,7 +29,9 @@ def format_in_zone(value: datetime, zone_name: str | None, *, with_date: bool = 
     time_part = f"{local:%H:%M} {abbrev}".strip()
     if not with_date:
         return time_part
-    return f"{local:%a} {local.day} {local:%b %Y}, {time_part} ({local.tzinfo.key})"
+    date_part = f"{local:%a} {local.day} {local:%b %Y}, {time_part}"
+    # The zone is named once: "12:00 UTC", not "12:00 UTC (UTC)"; "12:00 CET (Europe/Berlin)".
+    return date_part if abbrev == local.tzinfo.key else f"{date_part} ({local.tzinfo.key})"
 
 
 @register.filter
