@@ -10,21 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Booking, NoShowReport, ReliabilityRecord
-from sessions.services.lifecycle import sessions_complete_due
 from sessions.services.noshow import noshow_report_create, noshow_report_dispute
+from sessions.tests.noshow_support import REASON, ended_booking
 from tests.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
-
-REASON = "I waited 20 minutes in the call; nobody came."
-
-
-def _ended(mentor, mentee, *, hours_ago: float = 1) -> Booking:
-    start = timezone.now() - timedelta(hours=hours_ago, minutes=30)
-    booking = BookingFactory(mentor=mentor, mentee=mentee, start=start)
-    sessions_complete_due(now=timezone.now(), grace=15)
-    booking.refresh_from_db()
-    return booking
 
 
 def _report_url(booking_or_pk) -> str:
@@ -38,7 +28,7 @@ def _no_shows(user) -> int:
 
 @pytest.fixture
 def booking(mentor, mentee):
-    return _ended(mentor, mentee)
+    return ended_booking(mentor, mentee)
 
 
 @pytest.fixture
@@ -181,7 +171,7 @@ def test_bad_input_gets_the_registered_code_and_status(client_for, mentor, mente
     upcoming = BookingFactory(mentor=mentor, mentee=mentee, start=timezone.now() + timedelta(hours=5))
     response = client.post(_report_url(upcoming), {"reason": REASON}, format="json")
     assert (response.status_code, response.json()["code"]) == (409, "not_ended")
-    old = _ended(mentor, mentee, hours_ago=49)
+    old = ended_booking(mentor, mentee, hours_ago=49)
     response = client.post(_report_url(old), {"reason": REASON}, format="json")
     assert (response.status_code, response.json()["code"]) == (409, "report_window_closed")
 

@@ -11,21 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Booking, NoShowReport, ReliabilityRecord
-from sessions.services.lifecycle import sessions_complete_due
 from sessions.services.noshow import noshow_report_create, noshow_report_dispute
+from sessions.tests.noshow_support import REASON, ended_booking
 from tests.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
-
-REASON = "I waited 20 minutes in the call; nobody came."
-
-
-def _ended(mentor, mentee, *, hours_ago: float = 1) -> Booking:
-    start = timezone.now() - timedelta(hours=hours_ago, minutes=30)
-    booking = BookingFactory(mentor=mentor, mentee=mentee, start=start)
-    sessions_complete_due(now=timezone.now(), grace=15)
-    booking.refresh_from_db()
-    return booking
 
 
 def _page(client, booking) -> tuple[int, str]:
@@ -35,7 +25,7 @@ def _page(client, booking) -> tuple[int, str]:
 
 @pytest.fixture
 def booking(mentor, mentee):
-    return _ended(mentor, mentee)
+    return ended_booking(mentor, mentee)
 
 
 # --- the session page -----------------------------------------------------------------------------
@@ -121,7 +111,7 @@ def test_strangers_get_404_and_the_other_side_cannot_withdraw(client_for, bookin
         response = client.get(url) if body is None else client.post(url, body)
         assert response.status_code == 404, url
     # A report id under another session is not found either.
-    other = _ended(mentor, stranger)
+    other = ended_booking(mentor, stranger)
     assert client.post(reverse("booking:noshow_withdraw", args=[other.pk, report.pk])).status_code == 404
     response = client_for(mentee).post(reverse("booking:noshow_withdraw", args=[booking.pk, report.pk]))
     assert response.status_code == 403
@@ -178,7 +168,7 @@ def test_moderator_decides_on_the_page_and_errors_re_render(client_for, disputed
 # --- page and API agree ---------------------------------------------------------------------------
 
 def test_page_and_api_report_the_same_way_and_refuse_with_the_same_words(client_for, mentor, mentee):
-    by_page, by_api = _ended(mentor, mentee), _ended(mentor, mentee, hours_ago=3)
+    by_page, by_api = ended_booking(mentor, mentee), ended_booking(mentor, mentee, hours_ago=3)
     client = client_for(mentor)
 
     page = client.post(reverse("booking:noshow_report", args=[by_page.pk]), {"reason": ""})
@@ -211,7 +201,7 @@ def _disputes(count: int, mentor) -> list[NoShowReport]:
     out = []
     for _ in range(count):
         other = MenteeFactory()
-        booking = _ended(mentor, other)
+        booking = ended_booking(mentor, other)
         report = noshow_report_create(booking=booking, reporter=mentor, reason=REASON)
         out.append(noshow_report_dispute(report=report, actor=other, statement="I was there."))
     return out
