@@ -25,22 +25,12 @@ from tests.journey_support import (
     DESKTOP,
     PHONE,
     Console,
-    chromium,
     click_and_wait_for_page,
     signed_in_client,
     wait,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="module")
-def driver():
-    browser = chromium()
-    try:
-        yield browser
-    finally:
-        browser.quit()
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])

@@ -13,21 +13,12 @@ from selenium.webdriver.common.by import By
 from sessions.models import Booking, NoShowReport, ReliabilityRecord
 from sessions.services.lifecycle import sessions_complete_due
 from tests.factories import BookingFactory
-from tests.journey_support import DESKTOP, PHONE, Console, chromium, click_and_wait_for_page, fill, log_in
+from tests.journey_support import DESKTOP, PHONE, Console, click_and_wait_for_page, fill, log_in
 
 # serialized_rollback: the Moderators group and its permissions (data migrations) survive the flush.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
-
-
-@pytest.fixture(scope="module")
-def driver():
-    browser = chromium()
-    try:
-        yield browser
-    finally:
-        browser.quit()
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from tests.journey_support import (
     DESKTOP,
     PHONE,
     Console,
-    chromium,
     click_and_wait_for_page,
     fill,
     first_link,
@@ -45,16 +44,6 @@ MENTOR = "lena.hoffmann@demo.mentorship.local"
 MENTEE = "sam.taylor@demo.mentorship.local"
 MODERATOR = "moderator@demo.mentorship.local"
 WIDTHS = pytest.mark.parametrize("window", [DESKTOP, PHONE], ids=["desktop", "phone"])
-
-
-@pytest.fixture(scope="module")
-def driver():
-    # One Chromium for the module: starting one costs more than the journeys' own steps.
-    browser = chromium()
-    try:
-        yield browser
-    finally:
-        browser.quit()
 
 
 @pytest.fixture(scope="module")
