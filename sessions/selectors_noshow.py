@@ -69,7 +69,7 @@ def noshow_panel(*, booking: Booking, user, now: datetime | None = None) -> NoSh
     now = now or timezone.now()
     reports = list(booking.no_show_reports.select_related("reporter", "reported", "decided_by"))
     if not booking.is_participant(user):
-        return NoShowPanel(others=reports if (user.is_staff or can_decide_no_shows(user)) else [])
+        return NoShowPanel(others=reports if can_decide_no_shows(user) else [])
     panel = NoShowPanel(report_until=report_window_end(booking))
     panel.mine = next((r for r in reports if r.reporter_id == user.pk), None)
     panel.about_me = next((r for r in reports if r.reported_id == user.pk), None)
