@@ -59,10 +59,16 @@ lint: install-dev
 
 # Each prints its figures and a ratio against a baseline run in the same process.
 # bench/reminders.py needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
+# bench/http.py (gunicorn against bare baselines, on a database of its own) runs when DATABASE_URL
+# names PostgreSQL; BENCH_HTTP_ARGS passes options (e.g. --keep, then --reuse; --mentors 2000).
 bench: install-dev
 	$(PY) bench/slots.py
 	$(PY) bench/matching_quality.py
 	$(PY) bench/matching.py
+	@case "$$DATABASE_URL" in \
+		postgres://*|postgresql://*) $(PY) bench/http.py $(BENCH_HTTP_ARGS) ;; \
+		*) echo "bench/http.py skipped: it needs DATABASE_URL=postgres://... (it creates a database of its own)" ;; \
+	esac
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache
