@@ -23,7 +23,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
@@ -31,7 +30,7 @@ from accounts.selectors import listed_mentors
 from matching import semantic
 from matching.engine import Features, Vocab, concept_affinity
 from matching.lexicon import CONCEPTS, LEXICON_VERSION
-from matching.models import MenteeFeatures, MentorFeatures, TextEmbedding
+from matching.models import MenteeFeatures, MentorFeatures, MentorFeaturesVersion, TextEmbedding
 from sessions.selectors import mentors_free_slot_counts
 
 FREE_SLOT_HORIZON = timedelta(days=14)
@@ -192,10 +191,30 @@ def mentee_profiles(mentee_ids: Iterable[int]):
 
 def _multi_hot(rows: list[Iterable[int]], width: int) -> np.ndarray:
     out = np.zeros((len(rows), width), dtype=np.float32)
+    r, c = [], []
     for i, cols in enumerate(rows):
-        cols = list(cols)
-        if cols:
-            out[i, cols] = 1.0
+        for col in cols:
+            r.append(i)
+            c.append(col)
+    out[np.array(r, dtype=np.int64), np.array(c, dtype=np.int64)] = 1.0
+    return out
+
+
+def _pack_ids(ids: Iterable[int]) -> bytes:
+    return np.array(sorted(ids), dtype="<i4").tobytes()
+
+
+def _multi_hot_packed(blobs: Sequence[bytes], index: dict[int, int], width: int) -> np.ndarray:
+    """Multi-hot rows from packed int32 id lists (MentorFeatures), without a Python loop per id."""
+    n = len(blobs)
+    out = np.zeros((n, width), dtype=np.float32)
+    ids = np.frombuffer(b"".join(blobs), dtype="<i4")
+    if ids.size:
+        rows = np.repeat(np.arange(n), np.fromiter((len(b) for b in blobs), dtype=np.int64, count=n) // 4)
+        unique, inverse = np.unique(ids, return_inverse=True)
+        cols = np.array([index.get(int(u), -1) for u in unique], dtype=np.int64)[inverse]
+        known = cols >= 0
+        out[rows[known], cols[known]] = 1.0
     return out
 
 
@@ -288,9 +307,11 @@ def _written_in(text: str, tax: Taxonomy) -> list[int]:
 
 
 def _daytime(zones: list[str], now: datetime) -> np.ndarray:
-    cache: dict[str, np.ndarray] = {}
-    rows = [cache.setdefault(z, daytime_hours(z, now)) if z not in cache else cache[z] for z in zones]
-    return np.vstack(rows) if rows else np.zeros((0, 24), np.float32)
+    if not zones:
+        return np.zeros((0, 24), np.float32)
+    index: dict[str, int] = {}
+    rows = [index.setdefault(z, len(index)) for z in zones]
+    return np.vstack([daytime_hours(z, now) for z in index])[rows]
 
 
 def mentor_features(records: list[MentorRecord], tax: Taxonomy, *, embeddings: np.ndarray,
@@ -375,8 +396,8 @@ def mentor_feature_rows(tax: Taxonomy, *, mentor_ids: Iterable[int] | None = Non
     for r, vec, free in zip(records, stored, slots, strict=True):
         row = MentorFeatures(
             mentor_id=r.id, vector=vec.tobytes(),
-            skill_ids=sorted(vocab_skill_ids[c] for c in mentor_skill_columns(r, tax)),
-            industry_ids=sorted(r.industry_ids), language_codes=sorted(r.language_codes),
+            skill_ids=_pack_ids(vocab_skill_ids[c] for c in mentor_skill_columns(r, tax)),
+            industry_ids=_pack_ids(r.industry_ids), language_codes=" ".join(sorted(r.language_codes)),
             profile_language=detect_language(profile_text(r)) or "", timezone=r.timezone or "UTC",
             free_slots=None if np.isnan(free) else int(free), quality=r.quality, rating_avg=r.rating_avg,
             rating_count=r.rating_count, updated_at=now)
@@ -396,7 +417,8 @@ def live_mentor_features(tax: Taxonomy, *, now: datetime | None = None) -> Featu
 
 
 def mentor_row_hash(row: MentorFeatures) -> str:
-    parts = (bytes(row.vector).hex(), row.skill_ids, row.industry_ids, row.language_codes, row.profile_language,
+    parts = (bytes(row.vector).hex(), bytes(row.skill_ids).hex(), bytes(row.industry_ids).hex(), row.language_codes,
+             row.profile_language,
              row.timezone, row.free_slots, round(row.quality, 6), row.rating_avg, row.rating_count)
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
@@ -418,13 +440,14 @@ def stored_mentor_features(tax: Taxonomy, *, now: datetime | None = None) -> Fea
         *rows, strict=True)
     emb = semantic.as_stored(np.frombuffer(b"".join(vectors), dtype="<f2").reshape(n, semantic.DIM))
     width = len(tax.vocab.languages)
+    spoken: dict[str, list[int]] = {}  # a few hundred distinct combinations among thousands of mentors
+    for codes in set(languages):
+        spoken[codes] = _languages(codes.split(), tax)
     return Features(
         ids=np.array(ids, dtype=np.int64), emb=emb, concepts=concept_affinity(emb, concept_matrix()),
-        skills=_multi_hot([[tax.skill_index[s] for s in row if s in tax.skill_index] for row in skills],
-                          len(tax.vocab.skills)),
-        industries=_multi_hot([[tax.industry_index[i] for i in row if i in tax.industry_index] for row in industries],
-                              len(tax.vocab.industries)),
-        languages=_multi_hot([_languages(row, tax) for row in languages], width),
+        skills=_multi_hot_packed(skills, tax.skill_index, len(tax.vocab.skills)),
+        industries=_multi_hot_packed(industries, tax.industry_index, len(tax.vocab.industries)),
+        languages=_multi_hot([spoken[codes] for codes in languages], width),
         profile_language=_multi_hot([[tax.language_index[c]] if c in tax.language_index else [] for c in written],
                                     width),
         daytime=_daytime(list(zones), now),
@@ -435,10 +458,9 @@ def stored_mentor_features(tax: Taxonomy, *, now: datetime | None = None) -> Fea
     )
 
 
-def mentor_features_version() -> tuple[int, int]:
-    """(rows, sum of revisions): changes whenever a row is written or deleted (one cheap query)."""
-    agg = MentorFeatures.objects.aggregate(n=Count("pk"), rev=Sum("revision"))
-    return agg["n"], int(agg["rev"] or 0)
+def mentor_features_version() -> int | None:
+    """Changes whenever a MentorFeatures row is written or deleted (one primary-key read)."""
+    return MentorFeaturesVersion.objects.filter(pk=1).values_list("revision", flat=True).first()
 
 
 def goals_key(goals: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from matching import engine
@@ -17,6 +19,8 @@ from matching.features import (
     mentor_features_version,
     stored_mentor_features,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,20 @@ class MentorPool:
 
 
 _pool_cache: dict[tuple, engine.Features] = {}
+
+
+def warm_pool() -> None:
+    """Load the mentor matrix into this process before it serves anything (mentorship/wsgi.py), so a
+    fresh web worker's first recommendation is as fast as its hundredth. Best effort: a worker
+    that cannot reach the database now still starts, and loads the matrix on first use."""
+    try:
+        MentorPool.load()
+    except Exception:  # noqa: BLE001 - any failure here only means the first request loads it
+        logger.warning("matching: mentor matrix not preloaded", exc_info=True)
+    finally:
+        # Under gunicorn --preload this runs in the master: forked workers must not share its
+        # connection (they do share the loaded matrix, copy-on-write).
+        connections.close_all()
 
 
 def recommend(*, mentee_ids: Iterable[int], limit: int, now: datetime | None = None, persist: bool = True,

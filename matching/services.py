@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import MenteeProfile, MentorProfile
 from matching import semantic
 from matching.features import embed_stored, load_taxonomy, mentee_feature_rows, mentor_feature_rows
-from matching.models import MatchScore, MenteeFeatures, MentorFeatures, RecomputeRequest
+from matching.models import MatchScore, MenteeFeatures, MentorFeatures, MentorFeaturesVersion, RecomputeRequest
 from matching.scoring import MentorPool, recommend
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ CLAIM_LIMIT = 50_000
 def mentor_features_refresh(*, mentor_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Recompute the stored features of these mentors (None: every mentor); returns rows written or deleted.
 
-    Rows whose inputs did not change are not touched (their revision stays, so web processes keep
+    Rows whose inputs did not change are not touched (nor is the version, so web processes keep
     their loaded matrices); mentors who are no longer candidates lose their row. Running it twice
     writes nothing the second time.
     """
@@ -49,14 +49,17 @@ def mentor_features_refresh(*, mentor_ids: Iterable[int] | None = None, now: dat
     scope = MentorFeatures.objects.all() if ids is None else MentorFeatures.objects.filter(mentor_id__in=ids)
     current = dict(scope.values_list("mentor_id", "inputs_hash"))
     changed = [row for pk, row in fresh.items() if current.get(pk) != row.inputs_hash]
-    for row in changed:
-        row.revision = secrets.randbits(40)  # see features.mentor_features_version: sums stay in 64 bits
     gone = [pk for pk in current if pk not in fresh]
+    if not changed and not gone:
+        return 0
     with transaction.atomic():
         scope.filter(mentor_id__in=gone).delete()
         MentorFeatures.objects.bulk_create(
             changed, batch_size=1000, update_conflicts=True, unique_fields=["mentor"],
             update_fields=[f.name for f in MentorFeatures._meta.concrete_fields if not f.primary_key])
+        # Random rather than +1: two refreshes committing at once still end on a value no process
+        # has loaded a matrix for.
+        MentorFeaturesVersion.objects.update_or_create(pk=1, defaults={"revision": secrets.randbits(63)})
     return len(changed) + len(gone)
 
 
