@@ -14,6 +14,7 @@ Normalisation rules, in one place:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,8 +29,8 @@ from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Sk
 from accounts.selectors import listed_mentors
 from matching import semantic
 from matching.engine import Features, Vocab, concept_affinity
-from matching.lexicon import CONCEPTS
-from matching.models import TextEmbedding
+from matching.lexicon import CONCEPTS, LEXICON_VERSION
+from matching.models import MenteeFeatures, MentorFeatures, MentorFeaturesVersion, TextEmbedding
 from sessions.selectors import mentors_free_slot_counts
 
 FREE_SLOT_HORIZON = timedelta(days=14)
@@ -131,30 +132,51 @@ def build_taxonomy(*, skills: list[tuple[int, str, str]], industries: list[tuple
                     skill_pattern=pattern, skill_by_term=by_term)
 
 
-def embed(texts: Sequence[str], *, persist: bool) -> np.ndarray:
-    """Embeddings through the TextEmbedding cache: one query per 500 texts, the encoder for misses."""
+def embed_stored(texts: Sequence[str], *, persist: bool) -> np.ndarray:
+    """(n, DIM) float16 embeddings exactly as the TextEmbedding cache holds them (zeros: empty text):
+    one query per 500 texts, the encoder only for misses."""
     keys = [semantic.text_key(t) for t in texts]
     cached: dict[str, np.ndarray] = {}
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), 500):
         for key, blob in TextEmbedding.objects.filter(key__in=unique[start:start + 500]).values_list("key", "vector"):
-            cached[key] = np.frombuffer(bytes(blob), dtype="<f2").astype(np.float32)
+            cached[key] = np.frombuffer(bytes(blob), dtype="<f2")
     missing = [i for i, k in enumerate(keys) if k not in cached and texts[i].strip()]
     if missing:
         miss_texts = list(dict.fromkeys(texts[i] for i in missing))
-        vecs = semantic.encode(miss_texts)
+        # Rounded to float16 at once, so a text scores the same now as when read back from the cache.
+        vecs = semantic.encode(miss_texts).astype("<f2")
         fresh = {semantic.text_key(t): v for t, v in zip(miss_texts, vecs, strict=True)}
         cached.update(fresh)
         if persist:
             TextEmbedding.objects.bulk_create(
-                [TextEmbedding(key=k, vector=v.astype("<f2").tobytes()) for k, v in fresh.items()],
+                [TextEmbedding(key=k, vector=v.tobytes()) for k, v in fresh.items()],
                 ignore_conflicts=True, batch_size=500)
-    out = np.zeros((len(texts), semantic.DIM), dtype=np.float32)
+    out = np.zeros((len(texts), semantic.DIM), dtype="<f2")
     for i, k in enumerate(keys):
         if k in cached:
             out[i] = cached[k]
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.maximum(norms, 1e-9)
+    return out
+
+
+def embed(texts: Sequence[str], *, persist: bool) -> np.ndarray:
+    """Embeddings through the TextEmbedding cache, float32 and L2-normalised."""
+    return semantic.as_stored(embed_stored(texts, persist=persist))
+
+
+_concepts: dict[str, np.ndarray] = {}
+
+
+def concept_matrix() -> np.ndarray:
+    """The lexicon's concept vectors from the phrases' cached embeddings: one query, once per process
+    (the worker caches the phrases, so web processes do not load the encoder for them).
+    Equal to semantic.concept_matrix(), which encodes them without a database."""
+    version = f"{semantic.MODEL_ID}|{LEXICON_VERSION}"
+    if version not in _concepts:
+        phrases = semantic.concept_phrases()
+        _concepts.clear()
+        _concepts[version] = semantic.concept_matrix_of(dict(zip(phrases, embed(phrases, persist=True), strict=True)))
+    return _concepts[version]
 
 
 def candidate_mentors():
@@ -169,10 +191,30 @@ def mentee_profiles(mentee_ids: Iterable[int]):
 
 def _multi_hot(rows: list[Iterable[int]], width: int) -> np.ndarray:
     out = np.zeros((len(rows), width), dtype=np.float32)
+    r, c = [], []
     for i, cols in enumerate(rows):
-        cols = list(cols)
-        if cols:
-            out[i, cols] = 1.0
+        for col in cols:
+            r.append(i)
+            c.append(col)
+    out[np.array(r, dtype=np.int64), np.array(c, dtype=np.int64)] = 1.0
+    return out
+
+
+def _pack_ids(ids: Iterable[int]) -> bytes:
+    return np.array(sorted(ids), dtype="<i4").tobytes()
+
+
+def _multi_hot_packed(blobs: Sequence[bytes], index: dict[int, int], width: int) -> np.ndarray:
+    """Multi-hot rows from packed int32 id lists (MentorFeatures), without a Python loop per id."""
+    n = len(blobs)
+    out = np.zeros((n, width), dtype=np.float32)
+    ids = np.frombuffer(b"".join(blobs), dtype="<i4")
+    if ids.size:
+        rows = np.repeat(np.arange(n), np.fromiter((len(b) for b in blobs), dtype=np.int64, count=n) // 4)
+        unique, inverse = np.unique(ids, return_inverse=True)
+        cols = np.array([index.get(int(u), -1) for u in unique], dtype=np.int64)[inverse]
+        known = cols >= 0
+        out[rows[known], cols[known]] = 1.0
     return out
 
 
@@ -265,25 +307,28 @@ def _written_in(text: str, tax: Taxonomy) -> list[int]:
 
 
 def _daytime(zones: list[str], now: datetime) -> np.ndarray:
-    cache: dict[str, np.ndarray] = {}
-    rows = [cache.setdefault(z, daytime_hours(z, now)) if z not in cache else cache[z] for z in zones]
-    return np.vstack(rows) if rows else np.zeros((0, 24), np.float32)
+    if not zones:
+        return np.zeros((0, 24), np.float32)
+    index: dict[str, int] = {}
+    rows = [index.setdefault(z, len(index)) for z in zones]
+    return np.vstack([daytime_hours(z, now) for z in index])[rows]
 
 
 def mentor_features(records: list[MentorRecord], tax: Taxonomy, *, embeddings: np.ndarray,
-                    free_slots: np.ndarray | None = None, now: datetime | None = None) -> Features:
+                    free_slots: np.ndarray | None = None, now: datetime | None = None,
+                    concepts: np.ndarray | None = None) -> Features:
+    """Mentor features straight from records (the evaluation set, and what the stored rows must equal)."""
     now = now or timezone.now()
     n = len(records)
-    skills = [{tax.skill_index[s] for s in r.skill_ids if s in tax.skill_index} | tax.skills_in(r.headline)
-              for r in records]
+    concepts = semantic.concept_matrix() if concepts is None else concepts
     return Features(
         ids=np.array([r.id for r in records], dtype=np.int64), emb=embeddings,
-        concepts=concept_affinity(embeddings, semantic.concept_matrix()),
-        skills=_multi_hot(skills, len(tax.vocab.skills)),
+        concepts=concept_affinity(embeddings, concepts),
+        skills=_multi_hot([mentor_skill_columns(r, tax) for r in records], len(tax.vocab.skills)),
         industries=_multi_hot([[tax.industry_index[i] for i in r.industry_ids if i in tax.industry_index]
                                for r in records], len(tax.vocab.industries)),
         languages=_multi_hot([_languages(r.language_codes, tax) for r in records], len(tax.vocab.languages)),
-        profile_language=_multi_hot([_written_in(f"{r.headline}. {r.bio}", tax) for r in records],
+        profile_language=_multi_hot([_written_in(profile_text(r), tax) for r in records],
                                     len(tax.vocab.languages)),
         daytime=_daytime([r.timezone for r in records], now),
         free_slots=free_slots if free_slots is not None else np.full(n, np.nan, np.float32),
@@ -293,20 +338,33 @@ def mentor_features(records: list[MentorRecord], tax: Taxonomy, *, embeddings: n
     )
 
 
+def mentor_skill_columns(r: MentorRecord, tax: Taxonomy) -> set[int]:
+    return {tax.skill_index[s] for s in r.skill_ids if s in tax.skill_index} | tax.skills_in(r.headline)
+
+
+def profile_text(r: MentorRecord) -> str:
+    """The text whose language says which language a mentor's profile is written in."""
+    return f"{r.headline}. {r.bio}"
+
+
 def mentee_features(records: list[MenteeRecord], tax: Taxonomy, *, embeddings: np.ndarray,
-                    now: datetime | None = None) -> Features:
+                    now: datetime | None = None, goal_languages: Sequence[str | None] | None = None,
+                    concepts: np.ndarray | None = None) -> Features:
+    """`goal_languages`: the goals' languages when already known (else detected here)."""
     now = now or timezone.now()
+    if goal_languages is None:
+        goal_languages = [detect_language(r.goals) for r in records]
     goal_cols, lang_rows, skills = [], [], []
-    for r in records:
-        code = detect_language(r.goals)
+    for r, code in zip(records, goal_languages, strict=True):
         goal = [tax.language_index[code]] if code in tax.language_index else []
         goal_cols.append(goal)
         lang_rows.append(sorted(set(_languages(r.language_codes, tax)) | set(goal)))
         skills.append({tax.skill_index[s] for s in r.interest_ids if s in tax.skill_index} | tax.skills_in(r.goals))
     width = len(tax.vocab.languages)
+    concepts = semantic.concept_matrix() if concepts is None else concepts
     return Features(
         ids=np.array([r.id for r in records], dtype=np.int64), emb=embeddings,
-        concepts=concept_affinity(embeddings, semantic.concept_matrix()),
+        concepts=concept_affinity(embeddings, concepts),
         skills=_multi_hot(skills, len(tax.vocab.skills)),
         industries=_multi_hot([[tax.industry_index[i] for i in r.industry_ids if i in tax.industry_index]
                                for r in records], len(tax.vocab.industries)),
@@ -315,18 +373,129 @@ def mentee_features(records: list[MenteeRecord], tax: Taxonomy, *, embeddings: n
     )
 
 
-def load_mentor_features(tax: Taxonomy, *, now: datetime | None = None, persist: bool = True) -> Features:
-    """Every candidate mentor, from the database (fixed number of queries)."""
+# --- precomputed features: built by the worker, loaded by requests --------------------------------
+
+def mentor_feature_rows(tax: Taxonomy, *, mentor_ids: Iterable[int] | None = None,
+                        now: datetime | None = None) -> list[MentorFeatures]:
+    """Unsaved MentorFeatures for the candidate mentors among `mentor_ids` (None: all of them).
+
+    The expensive part of matching, run by the worker only: profiles with their taxonomy, the
+    encoder for texts not cached, the language identifier, and free-slot counts.
+    """
+    now = now or timezone.now()
+    profiles = candidate_mentors()
+    if mentor_ids is not None:
+        profiles = profiles.filter(user_id__in=list(mentor_ids))
+    records = [mentor_record(p) for p in profiles]
+    if not records:
+        return []
+    stored = embed_stored([mentor_text(r, tax) for r in records], persist=True)
+    slots = free_slot_counts([r.id for r in records], now=now)
+    vocab_skill_ids = [pk for pk, _ in sorted(tax.skill_index.items(), key=lambda kv: kv[1])]
+    rows = []
+    for r, vec, free in zip(records, stored, slots, strict=True):
+        row = MentorFeatures(
+            mentor_id=r.id, vector=vec.tobytes(),
+            skill_ids=_pack_ids(vocab_skill_ids[c] for c in mentor_skill_columns(r, tax)),
+            industry_ids=_pack_ids(r.industry_ids), language_codes=" ".join(sorted(r.language_codes)),
+            profile_language=detect_language(profile_text(r)) or "", timezone=r.timezone or "UTC",
+            free_slots=None if np.isnan(free) else int(free), quality=r.quality, rating_avg=r.rating_avg,
+            rating_count=r.rating_count, updated_at=now)
+        row.inputs_hash = mentor_row_hash(row)
+        rows.append(row)
+    return rows
+
+
+def live_mentor_features(tax: Taxonomy, *, now: datetime | None = None) -> Features:
+    """Every candidate mentor computed from their profiles right now: what the stored rows stand for
+    (tests compare the two; requests never run this)."""
     now = now or timezone.now()
     records = [mentor_record(p) for p in candidate_mentors()]
-    emb = embed([mentor_text(r, tax) for r in records], persist=persist)
-    ids = [r.id for r in records]
-    slots = free_slot_counts(ids, now=now) if ids else None
-    return mentor_features(records, tax, embeddings=emb, free_slots=slots, now=now)
+    emb = embed([mentor_text(r, tax) for r in records], persist=True)
+    slots = free_slot_counts([r.id for r in records], now=now) if records else None
+    return mentor_features(records, tax, embeddings=emb, free_slots=slots, now=now, concepts=concept_matrix())
+
+
+def mentor_row_hash(row: MentorFeatures) -> str:
+    parts = (bytes(row.vector).hex(), bytes(row.skill_ids).hex(), bytes(row.industry_ids).hex(), row.language_codes,
+             row.profile_language,
+             row.timezone, row.free_slots, round(row.quality, 6), row.rating_avg, row.rating_count)
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+_ROW_FIELDS = ("mentor_id", "vector", "skill_ids", "industry_ids", "language_codes", "profile_language", "timezone",
+               "free_slots", "quality", "rating_avg", "rating_count")
+
+
+def stored_mentor_features(tax: Taxonomy, *, now: datetime | None = None) -> Features:
+    """Every candidate mentor as matrices, from the stored rows in one query; no encoder, no language
+    identifier, no slot engine. Equal to mentor_features() over the same profiles."""
+    now = now or timezone.now()
+    rows = list(MentorFeatures.objects.order_by("mentor_id").values_list(*_ROW_FIELDS))
+    n = len(rows)
+    if not n:
+        return mentor_features([], tax, embeddings=np.zeros((0, semantic.DIM), np.float32), now=now,
+                               concepts=concept_matrix())
+    ids, vectors, skills, industries, languages, written, zones, slots, quality, rating_avg, rating_count = zip(
+        *rows, strict=True)
+    emb = semantic.as_stored(np.frombuffer(b"".join(vectors), dtype="<f2").reshape(n, semantic.DIM))
+    width = len(tax.vocab.languages)
+    spoken: dict[str, list[int]] = {}  # a few hundred distinct combinations among thousands of mentors
+    for codes in set(languages):
+        spoken[codes] = _languages(codes.split(), tax)
+    return Features(
+        ids=np.array(ids, dtype=np.int64), emb=emb, concepts=concept_affinity(emb, concept_matrix()),
+        skills=_multi_hot_packed(skills, tax.skill_index, len(tax.vocab.skills)),
+        industries=_multi_hot_packed(industries, tax.industry_index, len(tax.vocab.industries)),
+        languages=_multi_hot([spoken[codes] for codes in languages], width),
+        profile_language=_multi_hot([[tax.language_index[c]] if c in tax.language_index else [] for c in written],
+                                    width),
+        daytime=_daytime(list(zones), now),
+        free_slots=np.array([np.nan if s is None else s for s in slots], dtype=np.float32),
+        quality=np.array(quality, dtype=np.float32),
+        rating_avg=np.array([np.nan if a is None else a for a in rating_avg], dtype=np.float32),
+        rating_count=np.array(rating_count, dtype=np.int64),
+    )
+
+
+def mentor_features_version() -> int | None:
+    """Changes whenever a MentorFeatures row is written or deleted (one primary-key read)."""
+    return MentorFeaturesVersion.objects.filter(pk=1).values_list("revision", flat=True).first()
+
+
+def goals_key(goals: str) -> str:
+    return hashlib.sha1(f"goal-language\n{goals}".encode()).hexdigest()
+
+
+def mentee_feature_rows(mentee_ids: Iterable[int] | None, tax: Taxonomy, *,
+                        now: datetime | None = None) -> list[MenteeFeatures]:
+    """Unsaved MenteeFeatures for active mentees (None: all), their texts encoded into the cache.
+    Goals whose language is already stored are not run through the language identifier again."""
+    now = now or timezone.now()
+    profiles = MenteeProfile.objects.filter(user__is_active=True, user__is_mentee=True)
+    if mentee_ids is not None:
+        profiles = profiles.filter(user_id__in=list(mentee_ids))
+    records = [mentee_record(p) for p in profiles.select_related("user").prefetch_related(
+        "interests", "industries", "languages").order_by("user_id")]
+    embed_stored([mentee_text(r, tax) for r in records], persist=True)
+    known = dict(MenteeFeatures.objects.filter(mentee_id__in=[r.id for r in records])
+                 .values_list("mentee_id", "goals_key"))
+    return [MenteeFeatures(mentee_id=r.id, goals_key=goals_key(r.goals), goal_language=detect_language(r.goals) or "",
+                           updated_at=now)
+            for r in records if known.get(r.id) != goals_key(r.goals)]
 
 
 def load_mentee_features(mentee_ids: Iterable[int], tax: Taxonomy, *, now: datetime | None = None,
                          persist: bool = True) -> Features:
+    """Mentees' features: the embedding from the cache and the goals' language from MenteeFeatures
+    when the worker has seen these goals; the encoder and language identifier only for what changed."""
     records = [mentee_record(p) for p in mentee_profiles(mentee_ids)]
     emb = embed([mentee_text(r, tax) for r in records], persist=persist)
-    return mentee_features(records, tax, embeddings=emb, now=now)
+    stored = {pk: (key, code) for pk, key, code in MenteeFeatures.objects.filter(
+        mentee_id__in=[r.id for r in records]).values_list("mentee_id", "goals_key", "goal_language")}
+    languages = []
+    for r in records:
+        key, code = stored.get(r.id, (None, None))
+        languages.append((code or None) if key == goals_key(r.goals) else detect_language(r.goals))
+    return mentee_features(records, tax, embeddings=emb, now=now, goal_languages=languages,
+                           concepts=concept_matrix())

@@ -79,3 +79,72 @@ class TextEmbedding(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class MentorFeatures(models.Model):
+    """One candidate mentor's matching inputs, precomputed so a request never builds them.
+
+    Lifecycle: written by matching.services.mentor_features_refresh (the worker) when a mentor-kind
+    RecomputeRequest is processed and nightly for everyone (free-slot counts decay with time); a
+    row whose inputs did not change is left alone, so `revision` (random, new on every change)
+    lets each web process tell cheaply whether its loaded matrix is still current. Deleted when the
+    mentor stops being a candidate (unlisted, inactive, not accepting bookings).
+    """
+
+    mentor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="+")
+    vector = models.BinaryField()  # the profile text's embedding: float16 x 512, little-endian
+    # Packed so 10,000 rows load as matrices without parsing each one: int32 little-endian Skill and
+    # Industry ids (skills: chosen plus those the headline names), space-separated language codes
+    # spoken (empty: English is assumed).
+    skill_ids = models.BinaryField(default=b"")
+    industry_ids = models.BinaryField(default=b"")
+    language_codes = models.CharField(max_length=200, blank=True)
+    profile_language = models.CharField(max_length=8, blank=True)  # detected language of headline + bio
+    timezone = models.CharField(max_length=64, default="UTC")
+    free_slots = models.PositiveIntegerField(null=True)  # free 30-minute slots in the next 14 days
+    quality = models.FloatField(default=0.5)
+    rating_avg = models.FloatField(null=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    inputs_hash = models.CharField(max_length=40)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"features of mentor {self.mentor_id}"
+
+
+class MentorFeaturesVersion(models.Model):
+    """A single row naming the current state of all MentorFeatures rows, so a web process can tell in
+    one primary-key read whether the matrix it holds is current (an aggregate over 10,000 rows of
+    vectors took ~20 ms).
+
+    Lifecycle: created by the first refresh; `revision` takes a new random value in the same
+    transaction as every write or delete of MentorFeatures rows, never otherwise.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    revision = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="mentor_features_version_singleton")]
+
+    def __str__(self) -> str:
+        return f"mentor features revision {self.revision}"
+
+
+class MenteeFeatures(models.Model):
+    """What a request would otherwise need the language identifier for: the goals' language.
+
+    Lifecycle: written by matching.services.mentee_features_refresh (the worker, on a mentee-kind
+    RecomputeRequest and nightly), which also puts the mentee's text embedding in TextEmbedding.
+    `goals_key` names the goals it was detected from: a request whose goals differ ignores the row.
+    """
+
+    mentee = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="+")
+    goals_key = models.CharField(max_length=40)
+    goal_language = models.CharField(max_length=8, blank=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"features of mentee {self.mentee_id}"

@@ -25,8 +25,9 @@ def is_matchable_mentee(user) -> bool:
 
 
 def matches_for(*, mentee: User, limit: int | None = None) -> list[Match]:
-    """The mentee's ranked mentors: the stored top-N (one query), or computed on the fly (a fixed
-    number of queries, independent of how many mentors or matches exist) when none is stored."""
+    """The mentee's ranked mentors: the stored top-N (one query), or scored on the fly against the
+    stored mentor features (a fixed number of queries, independent of how many mentors or matches
+    exist; milliseconds once the process holds the matrix) when none is stored."""
     limit = limit or settings.MATCHING_TOP_N
     if not is_matchable_mentee(mentee):
         return []
@@ -38,12 +39,24 @@ def matches_for(*, mentee: User, limit: int | None = None) -> list[Match]:
     if stored:
         return [Match(mentor=s.mentor, score=s.score, rank=i, reasons=list(s.reasons), stored=True)
                 for i, s in enumerate(stored, start=1)]
-    # The one write a read may do: filling the embedding cache, so the next page view (or the
-    # background recompute) does not run the encoder over every mentor profile again.
+    # Scored against the stored mentor features (the worker keeps them current), so this is one
+    # mentee against a matrix, not the pool built from scratch. The one write a read may do: the
+    # embedding of this mentee's text when it changed since the worker last saw it.
     recs = recommend(mentee_ids=[mentee.pk], limit=limit, persist=True).get(mentee.pk, [])
-    mentors = User.objects.select_related("mentor_profile").in_bulk([r.mentor_id for r in recs])
-    return [Match(mentor=mentors[r.mentor_id], score=r.score, rank=r.rank, reasons=r.reasons, stored=False)
-            for r in recs if r.mentor_id in mentors]
+    return _on_the_fly(recs, _candidates_in({r.mentor_id for r in recs}))
+
+
+def _candidates_in(mentor_ids) -> dict[int, User]:
+    # Features lag a profile change by up to a recompute cycle; who may be shown never does.
+    return (User.objects.filter(is_active=True, is_mentor=True, mentor_profile__is_listed=True,
+                                mentor_profile__accepting_bookings=True)
+            .select_related("mentor_profile").in_bulk(list(mentor_ids)))
+
+
+def _on_the_fly(recs, mentors: dict[int, User]) -> list[Match]:
+    shown = [r for r in recs if r.mentor_id in mentors]
+    return [Match(mentor=mentors[r.mentor_id], score=r.score, rank=rank, reasons=r.reasons, stored=False)
+            for rank, r in enumerate(shown, start=1)]
 
 
 def matches_for_many(*, mentees: list[User], limit: int | None = None) -> dict[int, list[Match]]:
@@ -62,12 +75,10 @@ def matches_for_many(*, mentees: list[User], limit: int | None = None) -> dict[i
                                stored=True))
     missing = [pk for pk, found in out.items() if not found]
     if missing:
-        recs = recommend(mentee_ids=missing, limit=limit, pool=MentorPool.load(persist=True), persist=True)
-        users = User.objects.select_related("mentor_profile").in_bulk(
-            {r.mentor_id for items in recs.values() for r in items})
+        recs = recommend(mentee_ids=missing, limit=limit, pool=MentorPool.load(), persist=True)
+        users = _candidates_in({r.mentor_id for items in recs.values() for r in items})
         for pk, items in recs.items():
-            out[pk] = [Match(mentor=users[r.mentor_id], score=r.score, rank=r.rank, reasons=r.reasons, stored=False)
-                       for r in items if r.mentor_id in users]
+            out[pk] = _on_the_fly(items, users)
     return out
 
 

@@ -57,12 +57,30 @@ def encode(texts: list[str]) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=2)
-def concept_matrix(version: str = LEXICON_VERSION) -> np.ndarray:
-    """(len(CONCEPTS), DIM): each concept is the normalised mean of its phrases' embeddings."""
+def concept_phrases() -> list[str]:
+    """Every phrase of every concept, once each, in lexicon order."""
+    return list(dict.fromkeys(p for concept in CONCEPTS for p in concept.phrases))
+
+
+def as_stored(vecs: np.ndarray) -> np.ndarray:
+    """Vectors as matching.features.embed gives them back from the TextEmbedding cache (float16,
+    renormalised)."""
+    vecs = np.asarray(vecs, dtype="<f2").astype(np.float32)
+    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+
+
+def concept_matrix_of(vectors: dict[str, np.ndarray]) -> np.ndarray:
+    """(len(CONCEPTS), DIM): each concept is the normalised mean of its phrases' (stored) embeddings."""
     rows = []
     for concept in CONCEPTS:
-        vecs = encode(list(concept.phrases))
-        mean = vecs.mean(axis=0)
+        mean = np.vstack([vectors[p] for p in concept.phrases]).mean(axis=0)
         rows.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
     return np.vstack(rows).astype(np.float32)
+
+
+@lru_cache(maxsize=2)
+def concept_matrix(version: str = LEXICON_VERSION) -> np.ndarray:
+    """The concept matrix encoded here (no database): identical to matching.features.concept_matrix(),
+    which reads the phrases' embeddings from the cache so web processes never load the encoder."""
+    phrases = concept_phrases()
+    return concept_matrix_of(dict(zip(phrases, as_stored(encode(phrases)), strict=True)))

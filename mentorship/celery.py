@@ -74,8 +74,9 @@ BEAT_SCHEDULE: dict = {
     # Match lists: profile changes are debounced ~30 s in RecomputeRequest rows; a one-minute
     # claimer keeps "edit goals, see new recommendations" within about a minute and a half.
     "matching-process-due": {"task": "matching.process_due_recompute_requests", "schedule": 60.0},
-    # Nightly full recompute picks up what no trigger sees (time-zone daylight shifts, slots that
-    # simply pass); 03:30 UTC is night in Europe and evening in the Americas, off-peak for both.
+    # Nightly full recompute refreshes every mentor's and mentee's stored features, then every list:
+    # it picks up what no trigger sees (time-zone daylight shifts, slots that simply pass, bookings);
+    # 03:30 UTC is night in Europe and evening in the Americas, off-peak for both.
     "matching-recompute-all": {"task": "matching.recompute_all_matches", "schedule": crontab(hour=3, minute=30)},
 }
 

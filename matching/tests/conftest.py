@@ -7,6 +7,7 @@ from datetime import time
 import pytest
 
 from accounts.models import Language, MenteeProfile
+from matching import services
 from tests.factories import MenteeFactory, MentorFactory
 
 
@@ -32,8 +33,9 @@ def set_goals(user, goals: str) -> MenteeProfile:
 
 @pytest.fixture
 def pool(db):
-    """Four mentors: a speaking coach, a Spanish speaking coach, a trap (board member), a German-only architect."""
-    return {
+    """Four mentors: a speaking coach, a Spanish speaking coach, a trap (board member), a German-only architect,
+    with their features stored as the worker would after their profiles were saved."""
+    mentors = {
         "speaker": make_mentor("speaker@example.com", "Speaker coach",
                                "I help people stay calm and clear when all eyes are on them: keynotes and executive updates."),
         "oratoria": make_mentor("oratoria@example.com", "Coach de oratoria",
@@ -44,6 +46,8 @@ def pool(db):
         "architect": make_mentor("architekt@example.com", "Softwarearchitekt",
                                  "Skalierbare Backend-Systeme und Architekturentscheidungen.", languages=("de",)),
     }
+    services.mentor_features_refresh()
+    return mentors
 
 
 def give_availability(mentor, days=range(5)):
@@ -51,3 +55,4 @@ def give_availability(mentor, days=range(5)):
 
     AvailabilityRule.objects.bulk_create(
         [AvailabilityRule(mentor=mentor, weekday=d, start_time=time(9), end_time=time(17)) for d in days])
+    services.mentor_features_refresh(mentor_ids=[mentor.pk])  # what the worker does after the availability trigger

@@ -75,6 +75,7 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client_for, mentee
         assert client.get(URL).json()["count"] == 3
     for n in range(6):
         make_mentor(f"extra{n}@example.com", "Career coach", "I help people grow.")
+    services.mentor_features_refresh()  # as the worker does after their profiles are saved
     services.matches_recompute_for_mentees(mentee_ids=[mentee.pk])
     with django_assert_num_queries(3):  # session, user, the stored list
         assert client.get(URL).json()["count"] == 9

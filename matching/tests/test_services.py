@@ -184,6 +184,7 @@ def test_on_the_fly_matches_take_a_fixed_number_of_queries(pool, django_assert_n
         assert len(matches_for(mentee=mentee)) == 3
     for n in range(5):
         make_mentor(f"count{n}@example.com", "Career coach", "I help people grow.")
+    services.mentor_features_refresh()
     matches_for(mentee=mentee)
     with django_assert_num_queries(len(few)):
         assert len(matches_for(mentee=mentee)) == 8
@@ -200,6 +201,7 @@ def test_ratings_and_reliability_break_ties_between_equal_mentors_and_show_as_a_
     MentorProfile.objects.filter(user=loved).update(rating_count=5, rating_sum=24, rating_bayes=4.4)
     ReliabilityRecord.objects.create(user=flaky, sessions_completed=2, no_shows=3)
     mentee = make_mentee("tie@example.com", "I freeze when presenting to the board")
+    services.mentor_features_refresh()
     services.matches_recompute_for_mentees(mentee_ids=[mentee.pk])
     first, second = MatchScore.objects.filter(mentee=mentee).order_by("rank")
     assert (first.mentor, second.mentor) == (loved, flaky)

@@ -73,6 +73,7 @@ def test_page_query_count_does_not_grow_with_matches(client_for, mentee, pool, d
         client.get(URL)
     for n in range(6):
         make_mentor(f"more{n}@example.com", "Career coach", "I help people grow.")
+    services.mentor_features_refresh()  # as the worker does after their profiles are saved
     services.matches_recompute_for_mentees(mentee_ids=[mentee.pk])
     with django_assert_num_queries(len(few)):
         response = client.get(URL)

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from accounts import demo_data, services
 from accounts.demo_history import history_seed
 from accounts.models import MODERATORS_GROUP, Industry, MentorProfile, Skill, User
+from matching import services as matching_services
 from sessions.models import AvailabilityRule
 from sessions.services.availability import availability_seed_demo, policy_update
 
@@ -59,6 +60,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             counts = self._seed()
+        # What the worker does nightly: recommendations are scored against precomputed features.
+        matching_services.features_refresh_all()
         history = counts["history"]
         told = (f"; {history['completed']} past sessions, {history['reviews']} reviews, "
                 f"{history['upcoming']} upcoming sessions and {history['requests']} open requests") if history else ""

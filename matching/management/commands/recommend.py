@@ -2,7 +2,7 @@
 
 Prints {"<mentee email>": [{"mentor": "<email>", "score": 0.87, "reasons": [...]}, ...]} with the
 same engine as the page and the API (matching.selectors.matches_for_many): stored lists when
-present, computed on the fly otherwise (in one batch, so --all stays fast on a fresh database).
+present, scored on the fly against the stored mentor features otherwise (in one batch).
 """
 
 from __future__ import annotations
