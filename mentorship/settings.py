@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "sessions.apps.BookingConfig",
     "ratings",
+    "conversations",
     "matching",
     "mentorship",
 ]
@@ -427,3 +428,9 @@ NO_SHOW_DISPUTE_HOURS = env_int("NO_SHOW_DISPUTE_HOURS", 72)
 # SMTP failures: attempt n waits base * 2**(n-1) seconds; after the last attempt the row is "failed".
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)
+
+# Conversations (conversations/): the pair's thread stays open this many days after their latest
+# session, so a follow-up question has a place but a 30-minute favour does not become an open-ended
+# obligation; the mentor may close it early or extend it by up to CONVERSATIONS_EXTEND_MAX_DAYS.
+CONVERSATIONS_FOLLOW_UP_DAYS = env_int("CONVERSATIONS_FOLLOW_UP_DAYS", 7, minimum=0)
+CONVERSATIONS_EXTEND_MAX_DAYS = env_int("CONVERSATIONS_EXTEND_MAX_DAYS", 30, minimum=1)

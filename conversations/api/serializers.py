@@ -1,0 +1,95 @@
+"""Bodies of the conversation endpoints. Inputs only parse (lengths, markup and windows are the
+services' rules, so the page and the API refuse with the same words); outputs shape rows."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from conversations.models import ActionItem, AgendaItem, Message, Note
+
+
+class _Person(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class ThreadOut(serializers.Serializer):
+    open = serializers.BooleanField(help_text="Whether either participant may post now")
+    open_until = serializers.DateTimeField(allow_null=True, help_text="When an open thread closes by itself "
+                                                                      "(null while a session is still ahead)")
+    why = serializers.CharField(help_text="The state in a sentence, for people")
+    can_manage = serializers.BooleanField(help_text="Whether you (the mentor) may close or extend it")
+    message_count = serializers.IntegerField()
+
+
+class ThreadExtendInput(serializers.Serializer):
+    days = serializers.IntegerField(help_text="Days from now to keep the thread open (1 to "
+                                              "CONVERSATIONS_EXTEND_MAX_DAYS)")
+
+
+class MessageInput(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="Markdown: **bold**, "
+                                 "_italic_, `code`, lists, quotes and links")
+
+
+class MessageOut(serializers.ModelSerializer):
+    author = _Person()
+    booking = serializers.IntegerField(source="booking_id", allow_null=True)
+    body_html = serializers.CharField(help_text="The body rendered and sanitised")
+
+    class Meta:
+        model = Message
+        fields = ["id", "author", "booking", "body", "body_html", "created_at"]
+
+
+class AgendaInput(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class AgendaOut(serializers.ModelSerializer):
+    author = _Person()
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "author", "text", "created_at"]
+
+
+class NoteInput(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    version = serializers.IntegerField(required=False, min_value=0, help_text="Shared note: the version you "
+                                       "edited; a newer one on the server answers 409 edit_conflict")
+
+
+class NoteOut(serializers.ModelSerializer):
+    updated_by = _Person(source="author", allow_null=True)
+
+    class Meta:
+        model = Note
+        fields = ["body", "version", "updated_at", "updated_by"]
+
+
+class ActionItemInput(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    owner = serializers.IntegerField(required=False, min_value=1, help_text="User id of the mentor or the "
+                                     "mentee of the session (default: the mentee)")
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ActionItemPatch(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    owner = serializers.IntegerField(required=False, min_value=1)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    done = serializers.BooleanField(required=False)
+
+
+class ActionItemOut(serializers.ModelSerializer):
+    owner = _Person()
+    booking = serializers.IntegerField(source="booking_id")
+    done = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "booking", "text", "owner", "due_date", "done", "done_at", "created_at"]
+
+    def get_done(self, item: ActionItem) -> bool:
+        return item.done_at is not None

@@ -1,0 +1,130 @@
+"""Around a session: the pair's private thread, and each booking's agenda, notes and action items.
+
+One Thread per mentor-mentee pair, not per booking: a follow-up question after the second session
+belongs with what was said before the first, and "read-only until the two book again" is then
+simply the same thread opening again. Messages name the booking they were written around.
+
+Who sees what: a thread, its messages and a booking's agenda, shared note and action items are
+visible to the two participants only; a private note to its author only. Staff see none of it
+(a moderator sees a message only through a report, which is a later step).
+
+Thread lifecycle (conversations.selectors.thread_state has the one rule):
+    open     while the pair has a live booking (requested, confirmed), or any booking of theirs
+             ended less than CONVERSATIONS_FOLLOW_UP_DAYS ago, or the mentor extended it
+    closed   otherwise, or when the mentor closed it early (until a newer booking or an extension)
+Closed threads stay readable; nobody can post.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from sessions.models import Booking
+
+MESSAGE_MAX_LENGTH = 4000
+AGENDA_MAX_LENGTH = 280
+ACTION_MAX_LENGTH = 280
+NOTE_MAX_LENGTH = 10000
+
+
+class Thread(models.Model):
+    """The private conversation of one mentor and one mentee (created with their first booking's
+    first message or agenda point; never deleted while either has a booking)."""
+
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    # The mentor's levers on the follow-up window (conversations.services.thread_close/extend).
+    closed_at = models.DateTimeField(null=True, blank=True)
+    extended_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mentor", "mentee"], name="thread_one_per_pair")]
+
+    def __str__(self) -> str:
+        return f"thread {self.mentor_id}->{self.mentee_id}"
+
+    def participant_ids(self) -> tuple[int, int]:
+        return (self.mentor_id, self.mentee_id)
+
+
+class Message(models.Model):
+    """A message in a thread: Markdown as written, and its sanitised HTML rendered once on write.
+
+    Never edited; a moderator may hide it later (hidden_at), which keeps the row for the audit."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    body_html = models.TextField()
+    created_at = models.DateTimeField()
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["thread", "id"], name="message_thread_id")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} in {self.thread_id}"
+
+
+class AgendaItem(models.Model):
+    """A point either participant wants to cover in a session (the question itself comes first,
+    from the booking). Its author may remove it while the thread is open."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="agenda_items")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=AGENDA_MAX_LENGTH)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Note(models.Model):
+    """Notes on a booking: one private note per participant (author set, shared False) and one
+    shared note both may edit (shared True, author = who saved it last). `version` rises on every
+    save, so two people saving the shared note at once cannot silently overwrite each other."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shared = models.BooleanField(default=False)
+    body = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "author"], condition=models.Q(shared=False),
+                                    name="note_one_private_per_author"),
+            models.UniqueConstraint(fields=["booking"], condition=models.Q(shared=True),
+                                    name="note_one_shared_per_booking"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'shared' if self.shared else 'private'} note on {self.booking_id}"
+
+
+class ActionItem(models.Model):
+    """Something one participant will do after the session: text, owner (mentor or mentee of the
+    booking), an optional due date, done or not. Either participant may add, edit or tick it."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="action_items")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=ACTION_MAX_LENGTH)
+    due_date = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text

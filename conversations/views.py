@@ -1,0 +1,208 @@
+"""The conversation page of a session: thread, agenda, notes and action items on one page.
+
+Thin: load with the participant rule (404 for everyone else, staff included), parse, call the
+service, redirect (PRG); on a refusal re-render the page with the form, its errors and the
+service's status.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from conversations import selectors, services
+from conversations.errors import ConversationError
+from conversations.forms import ActionItemForm, AgendaForm, ExtendForm, MessageForm, NoteForm
+from mentorship.errors import form_add_domain_error
+from sessions.models import Booking
+
+MESSAGES_SHOWN = 200  # the latest; older ones through the API's cursor pages
+
+
+def _booking(request, pk: int) -> Booking:
+    booking = selectors.booking_for_participant(user=request.user, pk=pk)
+    if booking is None:
+        raise Http404("Session not found.")
+    return booking
+
+
+def _render(request, booking: Booking, *, status: int = 200, **forms):
+    user = request.user
+    thread = selectors.thread_of(booking=booking)
+    state = selectors.thread_state(mentor_id=booking.mentor_id, mentee_id=booking.mentee_id, thread=thread)
+    private = selectors.note_private(booking=booking, user=user)
+    shared = selectors.note_shared(booking=booking)
+    recent = list(selectors.messages_of(thread=thread).order_by("-id")[:MESSAGES_SHOWN])[::-1]
+    context = {
+        "booking": booking,
+        "other": booking.mentee if user.pk == booking.mentor_id else booking.mentor,
+        "is_mentor": user.pk == booking.mentor_id,
+        "state": state,
+        "thread_messages": recent,
+        "agenda": list(selectors.agenda_of(booking=booking)),
+        "action_items": list(selectors.action_items_of(booking=booking)),
+        "shared_note": shared,
+        "message_form": forms.get("message_form") or MessageForm(),
+        "agenda_form": forms.get("agenda_form") or AgendaForm(),
+        "extend_form": forms.get("extend_form") or ExtendForm(),
+        "action_form": forms.get("action_form") or ActionItemForm(booking=booking),
+        "private_form": forms.get("private_form") or NoteForm(
+            shared=False, initial={"body": private.body if private else ""}),
+        "shared_form": forms.get("shared_form") or NoteForm(
+            shared=True, initial={"body": shared.body if shared else "", "version": shared.version if shared else 0}),
+    }
+    return render(request, "conversations/page.html", context, status=status)
+
+
+def _refused(request, booking: Booking, form, key: str, exc: ConversationError):
+    if exc.status == 404:
+        raise Http404(exc.message)
+    if exc.field_errors:
+        form_add_domain_error(form, exc)
+    else:
+        form.add_error(None, exc.message)
+    return _render(request, booking, status=exc.status, **{key: form})
+
+
+def _done(pk: int, anchor: str):
+    response = redirect("conversations:page", pk=pk)
+    response["Location"] += f"#{anchor}"
+    return response
+
+
+@login_required
+@require_GET
+def page(request, pk: int):
+    return _render(request, _booking(request, pk))
+
+
+@login_required
+@require_POST
+def message(request, pk: int):
+    booking = _booking(request, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _render(request, booking, status=400, message_form=form)
+    try:
+        services.message_post(booking=booking, author=request.user, body=form.cleaned_data["body"])
+    except ConversationError as exc:
+        return _refused(request, booking, form, "message_form", exc)
+    return _done(pk, "thread")
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    booking = _booking(request, pk)
+    try:
+        services.thread_close(booking=booking, actor=request.user)
+    except ConversationError as exc:
+        return _refused(request, booking, ExtendForm(), "extend_form", exc)
+    flash.success(request, "The conversation is closed. Booking again opens it.")
+    return _done(pk, "thread")
+
+
+@login_required
+@require_POST
+def extend(request, pk: int):
+    booking = _booking(request, pk)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        return _render(request, booking, status=400, extend_form=form)
+    try:
+        services.thread_extend(booking=booking, actor=request.user, days=form.cleaned_data["days"])
+    except ConversationError as exc:
+        return _refused(request, booking, form, "extend_form", exc)
+    flash.success(request, "The conversation stays open longer.")
+    return _done(pk, "thread")
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk: int):
+    booking = _booking(request, pk)
+    form = AgendaForm(request.POST)
+    if not form.is_valid():
+        return _render(request, booking, status=400, agenda_form=form)
+    try:
+        services.agenda_add(booking=booking, author=request.user, text=form.cleaned_data["text"])
+    except ConversationError as exc:
+        return _refused(request, booking, form, "agenda_form", exc)
+    return _done(pk, "agenda")
+
+
+@login_required
+@require_POST
+def agenda_remove(request, pk: int, item_id: int):
+    booking = _booking(request, pk)
+    item = selectors.agenda_item_for_participant(user=request.user, pk=item_id)
+    if item is None or item.booking_id != booking.pk:
+        raise Http404("Agenda point not found.")
+    try:
+        services.agenda_remove(item=item, actor=request.user)
+    except ConversationError as exc:
+        return _refused(request, booking, AgendaForm(), "agenda_form", exc)
+    return _done(pk, "agenda")
+
+
+@login_required
+@require_POST
+def note(request, pk: int, kind: str):
+    if kind not in ("private", "shared"):
+        raise Http404("No such notes.")
+    shared = kind == "shared"
+    booking = _booking(request, pk)
+    key = "shared_form" if shared else "private_form"
+    form = NoteForm(request.POST, shared=shared)
+    if not form.is_valid():
+        return _render(request, booking, status=400, **{key: form})
+    try:
+        services.note_save(booking=booking, author=request.user, body=form.cleaned_data["body"], shared=shared,
+                           version=form.cleaned_data.get("version") if shared else None)
+    except ConversationError as exc:
+        return _refused(request, booking, form, key, exc)
+    flash.success(request, "Notes saved.")
+    return _done(pk, "notes")
+
+
+@login_required
+@require_POST
+def action_add(request, pk: int):
+    booking = _booking(request, pk)
+    form = ActionItemForm(request.POST, booking=booking)
+    if not form.is_valid():
+        return _render(request, booking, status=400, action_form=form)
+    data = form.cleaned_data
+    try:
+        services.action_item_create(booking=booking, actor=request.user, text=data["text"], owner_id=data["owner"],
+                                    due_date=data.get("due_date"))
+    except ConversationError as exc:
+        return _refused(request, booking, form, "action_form", exc)
+    return _done(pk, "actions")
+
+
+def _action_item(request, booking: Booking, item_id: int):
+    item = selectors.action_item_for_participant(user=request.user, pk=item_id)
+    if item is None or item.booking_id != booking.pk:
+        raise Http404("Action item not found.")
+    return item
+
+
+@login_required
+@require_POST
+def action_toggle(request, pk: int, item_id: int):
+    booking = _booking(request, pk)
+    item = _action_item(request, booking, item_id)
+    services.action_item_update(item=item, actor=request.user, done=item.done_at is None)
+    return _done(pk, "actions")
+
+
+@login_required
+@require_POST
+def action_delete(request, pk: int, item_id: int):
+    booking = _booking(request, pk)
+    services.action_item_delete(item=_action_item(request, booking, item_id), actor=request.user)
+    return _done(pk, "actions")
