@@ -47,8 +47,8 @@ def _require_mentor(booking: Booking, user: User, verb: str) -> None:
         raise ConversationError(f"Only the mentor can {verb} the conversation.", code="forbidden")
 
 
-def _field_error(field: str, message: str, code: str = "invalid") -> ConversationError:
-    return ConversationError(message, code=code, field_errors={field: [message]})
+def _field_error(field: str, message: str) -> ConversationError:
+    return ConversationError(message, code="invalid", field_errors={field: [message]})
 
 
 def _single_line(field: str, value: str, max_length: int, label: str) -> str:
@@ -92,7 +92,7 @@ def message_post(*, booking: Booking, author: User, body: str, now: datetime | N
     if len(body) > MESSAGE_MAX_LENGTH:
         raise _field_error("body", f"Keep a message to {MESSAGE_MAX_LENGTH} characters (this one has {len(body)}).")
     if markup.unsafe_markup(body):
-        raise _field_error("body", markup.UNSAFE_MESSAGE, code="unsafe_markup")
+        raise ConversationError(markup.UNSAFE_MESSAGE, code="unsafe_markup", field_errors={"body": [markup.UNSAFE_MESSAGE]})
     _require_open(booking, now)
     with transaction.atomic():
         thread = _thread_for(booking, now)

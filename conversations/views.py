@@ -60,7 +60,9 @@ def _render(request, booking: Booking, *, status: int = 200, **forms):
 def _refused(request, booking: Booking, form, key: str, exc: ConversationError):
     if exc.status == 404:
         raise Http404(exc.message)
-    if exc.field_errors:
+    if not form.is_bound:  # a button without fields (close): the refusal goes to the top of the page
+        flash.error(request, exc.message)
+    elif exc.field_errors:
         form_add_domain_error(form, exc)
     else:
         form.add_error(None, exc.message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from conversations.models import ActionItem, AgendaItem, Message, Note
+from conversations.models import ActionItem, AgendaItem, Message
 
 
 class _Person(serializers.Serializer):
@@ -60,12 +60,13 @@ class NoteInput(serializers.Serializer):
                                        "edited; a newer one on the server answers 409 edit_conflict")
 
 
-class NoteOut(serializers.ModelSerializer):
-    updated_by = _Person(source="author", allow_null=True)
+class NoteOut(serializers.Serializer):
+    """A note; before anyone saved one: empty body, version 0, no time and no author."""
 
-    class Meta:
-        model = Note
-        fields = ["body", "version", "updated_at", "updated_by"]
+    body = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_by = _Person(source="author", allow_null=True)
 
 
 class ActionItemInput(serializers.Serializer):

@@ -155,7 +155,7 @@ class _NoteView(APIView):
 
     def _out(self, note) -> dict:
         if note is None:
-            return {"body": "", "version": 0, "updated_at": None, "updated_by": None}
+            return s.NoteOut({"body": "", "version": 0, "updated_at": None, "author": None}).data
         return s.NoteOut(note).data
 
     @extend_schema(responses=s.NoteOut)

@@ -82,7 +82,7 @@ def test_empty_long_or_control_character_messages_are_refused(booking, mentee, b
 
 def test_someone_outside_the_booking_cannot_post(booking, stranger, staff):
     for outsider in (stranger, staff):
-        _refused(lambda: services.message_post(booking=booking, author=outsider, body="hi"), "not_found")
+        _refused(lambda who=outsider: services.message_post(booking=booking, author=who, body="hi"), "not_found")
     assert not Message.objects.exists()
 
 
