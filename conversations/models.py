@@ -128,3 +128,30 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ReadState(models.Model):
+    """One participant's place in a thread: what they have read and what they were mailed.
+
+    Lifecycle: upserted for the recipient when a message arrives (mail_due_at set if no digest is
+    pending) and for a reader when they open the thread (last_read_id raised). The digest job
+    claims rows whose mail_due_at has passed (skip locked), mails what is still unread in one
+    message, sets last_mailed_id / last_mailed_at and clears mail_due_at, in one transaction: a
+    message is mailed once, a recipient gets at most one mail per thread per
+    CONVERSATIONS_DIGEST_MINUTES, and nothing is mailed that was read on the page meanwhile.
+    """
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_id = models.BigIntegerField(default=0)
+    last_mailed_id = models.BigIntegerField(default=0)
+    last_mailed_at = models.DateTimeField(null=True, blank=True)
+    mail_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="readstate_one_per_user")]
+        indexes = [models.Index(fields=["mail_due_at"], name="readstate_mail_due",
+                                condition=models.Q(mail_due_at__isnull=False))]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.thread_id}: read {self.last_read_id}, mailed {self.last_mailed_id}"

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from conversations.models import ActionItem, AgendaItem, Message, Note, Thread
+from conversations.models import ActionItem, AgendaItem, Message, Note, ReadState, Thread
 from sessions.models import Booking
 from sessions.models.bookings import LIVE_STATUSES
 
@@ -105,3 +106,30 @@ def note_private(*, booking: Booking, user: User) -> Note | None:
 
 def note_shared(*, booking: Booking) -> Note | None:
     return booking.notes.select_related("author").filter(shared=True).first()
+
+
+def _read_upto(user: User, thread_ref: str):
+    read = ReadState.objects.filter(thread=OuterRef(thread_ref), user=user).values("last_read_id")[:1]
+    return Coalesce(Subquery(read, output_field=IntegerField()), 0)
+
+
+def unread_count(*, user: User) -> int:
+    """Messages written to this user that they have not seen, across all their threads (one query)."""
+    if not user.is_authenticated:
+        return 0
+    return (Message.objects.filter(Q(thread__mentor=user) | Q(thread__mentee=user), hidden_at__isnull=True)
+            .exclude(author=user).annotate(read_upto=_read_upto(user, "thread_id"))
+            .filter(pk__gt=F("read_upto")).count())
+
+
+def threads_of(*, user: User) -> QuerySet[Thread]:
+    """The user's conversations, latest message first, each with its unread count and the pair's
+    latest booking (where the conversation page lives): one query for any number of threads."""
+    latest = Booking.objects.filter(mentor_id=OuterRef("mentor_id"), mentee_id=OuterRef("mentee_id")).order_by("-start")
+    unread = Count("messages", filter=Q(messages__hidden_at__isnull=True, messages__pk__gt=F("read_upto"))
+                   & ~Q(messages__author=user))
+    return (Thread.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related("mentor", "mentee")
+            .annotate(read_upto=_read_upto(user, "pk"))
+            .annotate(unread=unread, booking_id=Subquery(latest.values("pk")[:1]),
+                      booking_topic=Subquery(latest.values("topic")[:1]))
+            .order_by(F("last_message_at").desc(nulls_last=True), "-pk"))

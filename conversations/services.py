@@ -25,6 +25,7 @@ from conversations.models import (
     AgendaItem,
     Message,
     Note,
+    ReadState,
     Thread,
 )
 from conversations.selectors import thread_of, thread_state
@@ -71,10 +72,13 @@ def _require_open(booking: Booking, now: datetime) -> Thread | None:
 
 
 def _thread_for(booking: Booking, now: datetime) -> Thread:
+    """The pair's thread, created with both participants' read states on first use."""
     try:
         with transaction.atomic():
-            thread, _ = Thread.objects.get_or_create(mentor_id=booking.mentor_id, mentee_id=booking.mentee_id,
-                                                     defaults={"created_at": now})
+            thread, created = Thread.objects.get_or_create(mentor_id=booking.mentor_id, mentee_id=booking.mentee_id,
+                                                           defaults={"created_at": now})
+            if created:
+                ReadState.objects.bulk_create([ReadState(thread=thread, user_id=pk) for pk in thread.participant_ids()])
     except IntegrityError:  # the other participant created it at the same moment
         thread = Thread.objects.get(mentor_id=booking.mentor_id, mentee_id=booking.mentee_id)
     return thread
@@ -99,7 +103,24 @@ def message_post(*, booking: Booking, author: User, body: str, now: datetime | N
         message = Message.objects.create(thread=thread, author=author, booking=booking, body=body,
                                          body_html=markup.render(body), created_at=now)
         Thread.objects.filter(pk=thread.pk).update(last_message_at=now)
+        thread_mark_read(thread=thread, user=author, upto_id=message.pk)
+        _digest_arm(thread=thread, recipient_id=booking.mentee_id if author.pk == booking.mentor_id
+                    else booking.mentor_id, now=now)
     return message
+
+
+def thread_mark_read(*, thread: Thread, user: User, upto_id: int) -> None:
+    """The user has seen the thread up to this message (one UPDATE; never moves backwards)."""
+    if user.pk in thread.participant_ids() and upto_id:
+        ReadState.objects.filter(thread=thread, user_id=user.pk, last_read_id__lt=upto_id).update(last_read_id=upto_id)
+
+
+def _digest_arm(*, thread: Thread, recipient_id: int, now: datetime) -> None:
+    """Schedule the recipient's digest unless one is pending. The first message after a quiet
+    spell waits a short delay (a burst becomes one mail; reading it on the page cancels it); the
+    digest job holds back a mail that would come too soon after the last one."""
+    due = now + timedelta(seconds=settings.CONVERSATIONS_DIGEST_DELAY_SECONDS)
+    ReadState.objects.filter(thread=thread, user_id=recipient_id, mail_due_at__isnull=True).update(mail_due_at=due)
 
 
 def thread_close(*, booking: Booking, actor: User, now: datetime | None = None) -> Thread:

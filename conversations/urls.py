@@ -5,6 +5,9 @@ from conversations import views
 app_name = "conversations"
 
 urlpatterns = [
+    path("conversations/", views.inbox, name="inbox"),
+    path("conversations/unread/", views.unread, name="unread"),
+    path("sessions/<id:pk>/conversation/poll/", views.poll, name="poll"),
     path("sessions/<id:pk>/conversation/", views.page, name="page"),
     path("sessions/<id:pk>/conversation/message/", views.message, name="message"),
     path("sessions/<id:pk>/conversation/close/", views.close, name="close"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -36,12 +37,15 @@ def _render(request, booking: Booking, *, status: int = 200, **forms):
     private = selectors.note_private(booking=booking, user=user)
     shared = selectors.note_shared(booking=booking)
     recent = list(selectors.messages_of(thread=thread).order_by("-id")[:MESSAGES_SHOWN])[::-1]
+    if recent:
+        services.thread_mark_read(thread=thread, user=user, upto_id=recent[-1].pk)
     context = {
         "booking": booking,
         "other": booking.mentee if user.pk == booking.mentor_id else booking.mentor,
         "is_mentor": user.pk == booking.mentor_id,
         "state": state,
         "thread_messages": recent,
+        "last_id": recent[-1].pk if recent else 0,
         "agenda": list(selectors.agenda_of(booking=booking)),
         "action_items": list(selectors.action_items_of(booking=booking)),
         "shared_note": shared,
@@ -208,3 +212,41 @@ def action_delete(request, pk: int, item_id: int):
     booking = _booking(request, pk)
     services.action_item_delete(item=_action_item(request, booking, item_id), actor=request.user)
     return _done(pk, "actions")
+
+
+@login_required
+@require_GET
+def poll(request, pk: int):
+    """The messages after ?after=<id>, for the page's htmx poller: appended out of band, with a
+    new poller that asks from the last one shown. Seen here counts as read."""
+    booking = _booking(request, pk)
+    try:
+        after = max(int(request.GET.get("after", "0")), 0)
+    except ValueError:
+        after = 0
+    thread = selectors.thread_of(booking=booking)
+    new = list(selectors.messages_of(thread=thread).filter(pk__gt=after)[:MESSAGES_SHOWN])
+    if new:
+        services.thread_mark_read(thread=thread, user=request.user, upto_id=new[-1].pk)
+    return render(request, "conversations/_poll.html",
+                  {"booking": booking, "thread_messages": new, "last_id": new[-1].pk if new else after})
+
+
+@login_required
+@require_GET
+def inbox(request):
+    page = Paginator(selectors.threads_of(user=request.user), 20).get_page(request.GET.get("page"))
+    threads = list(page.object_list)
+    for thread in threads:
+        thread.other = thread.mentor if thread.mentee_id == request.user.pk else thread.mentee
+    return render(request, "conversations/inbox.html", {"page": page, "threads": threads})
+
+
+@login_required
+@require_GET
+def unread(request):
+    """The navigation's unread badge (loaded by htmx so pages do not pay for it)."""
+    count = selectors.unread_count(user=request.user)
+    if not count:
+        return HttpResponse("")
+    return HttpResponse(f'<span class="badge" aria-label="{count} unread">{count}</span>')

@@ -434,3 +434,8 @@ NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)
 # obligation; the mentor may close it early or extend it by up to CONVERSATIONS_EXTEND_MAX_DAYS.
 CONVERSATIONS_FOLLOW_UP_DAYS = env_int("CONVERSATIONS_FOLLOW_UP_DAYS", 7, minimum=0)
 CONVERSATIONS_EXTEND_MAX_DAYS = env_int("CONVERSATIONS_EXTEND_MAX_DAYS", 30, minimum=1)
+# New messages reach the other participant as one email per thread at most every
+# CONVERSATIONS_DIGEST_MINUTES; the first waits CONVERSATIONS_DIGEST_DELAY_SECONDS so that a burst
+# arrives as one mail and a message read on the page meanwhile is not mailed at all.
+CONVERSATIONS_DIGEST_MINUTES = env_int("CONVERSATIONS_DIGEST_MINUTES", 15, minimum=1)
+CONVERSATIONS_DIGEST_DELAY_SECONDS = env_int("CONVERSATIONS_DIGEST_DELAY_SECONDS", 60, minimum=0)

@@ -94,3 +94,18 @@ class ActionItemOut(serializers.ModelSerializer):
 
     def get_done(self, item: ActionItem) -> bool:
         return item.done_at is not None
+
+
+class ThreadRowOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentor = _Person()
+    mentee = _Person()
+    booking = serializers.IntegerField(source="booking_id", help_text="The pair's latest session (its "
+                                       "/bookings/{id}/messages/ is this thread)")
+    topic = serializers.CharField(source="booking_topic")
+    last_message_at = serializers.DateTimeField(allow_null=True)
+    unread = serializers.IntegerField()
+
+
+class UnreadOut(serializers.Serializer):
+    unread = serializers.IntegerField()

@@ -3,6 +3,8 @@ from django.urls import path
 from conversations.api import views
 
 urlpatterns: list = [
+    path("conversations/", views.ThreadList.as_view(), name="threads"),
+    path("conversations/unread/", views.UnreadView.as_view(), name="threads-unread"),
     path("bookings/<id:pk>/thread/", views.ThreadView.as_view(), name="booking-thread"),
     path("bookings/<id:pk>/thread/close/", views.ThreadCloseView.as_view(), name="booking-thread-close"),
     path("bookings/<id:pk>/thread/extend/", views.ThreadExtendView.as_view(), name="booking-thread-extend"),

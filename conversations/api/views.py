@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from conversations import selectors, services
 from conversations.api import serializers as s
-from conversations.models import ActionItem, AgendaItem, Message
+from conversations.models import ActionItem, AgendaItem, Message, Thread
 from sessions.models import Booking
 
 
@@ -96,6 +96,15 @@ class MessageListCreate(generics.ListAPIView):
             return Message.objects.none()
         booking = _booking(self.request, self.kwargs["pk"])
         return selectors.messages_of(thread=selectors.thread_of(booking=booking))
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        shown = response.data.get("results") or []
+        if shown:  # what a participant has been shown counts as read (no digest mails it later)
+            booking = _booking(request, kwargs["pk"])
+            services.thread_mark_read(thread=selectors.thread_of(booking=booking), user=request.user,
+                                      upto_id=max(m["id"] for m in shown))
+        return response
 
     @extend_schema(request=s.MessageInput, responses={201: s.MessageOut})
     def post(self, request, pk: int):
@@ -231,3 +240,25 @@ class ActionItemDetail(APIView):
     def delete(self, request, pk: int):
         services.action_item_delete(item=self._item(request, pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ThreadList(generics.ListAPIView):
+    """GET: your conversations, latest message first, each with its unread count."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ThreadRowOut
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Thread.objects.none()
+        return selectors.threads_of(user=self.request.user)
+
+
+class UnreadView(APIView):
+    """GET: how many messages written to you are unread, across all your conversations."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.UnreadOut)
+    def get(self, request):
+        return Response(s.UnreadOut({"unread": selectors.unread_count(user=request.user)}).data)
