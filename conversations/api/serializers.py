@@ -8,7 +8,7 @@ from rest_framework import serializers
 from conversations.models import ActionItem, AgendaItem, Message
 
 
-class _Person(serializers.Serializer):
+class Participant(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
 
@@ -33,7 +33,7 @@ class MessageInput(serializers.Serializer):
 
 
 class MessageOut(serializers.ModelSerializer):
-    author = _Person()
+    author = Participant()
     booking = serializers.IntegerField(source="booking_id", allow_null=True)
     body_html = serializers.CharField(help_text="The body rendered and sanitised")
 
@@ -47,7 +47,7 @@ class AgendaInput(serializers.Serializer):
 
 
 class AgendaOut(serializers.ModelSerializer):
-    author = _Person()
+    author = Participant()
 
     class Meta:
         model = AgendaItem
@@ -66,7 +66,7 @@ class NoteOut(serializers.Serializer):
     body = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField(allow_null=True)
-    updated_by = _Person(source="author", allow_null=True)
+    updated_by = Participant(source="author", allow_null=True)
 
 
 class ActionItemInput(serializers.Serializer):
@@ -84,7 +84,7 @@ class ActionItemPatch(serializers.Serializer):
 
 
 class ActionItemOut(serializers.ModelSerializer):
-    owner = _Person()
+    owner = Participant()
     booking = serializers.IntegerField(source="booking_id")
     done = serializers.SerializerMethodField()
 
@@ -98,8 +98,8 @@ class ActionItemOut(serializers.ModelSerializer):
 
 class ThreadRowOut(serializers.Serializer):
     id = serializers.IntegerField()
-    mentor = _Person()
-    mentee = _Person()
+    mentor = Participant()
+    mentee = Participant()
     booking = serializers.IntegerField(source="booking_id", help_text="The pair's latest session (its "
                                        "/bookings/{id}/messages/ is this thread)")
     topic = serializers.CharField(source="booking_topic")
