@@ -5,7 +5,25 @@ from __future__ import annotations
 
 from django import forms
 
+from conversations.attachments import ACCEPT, TYPES_SENTENCE
 from conversations.models import ACTION_MAX_LENGTH, AGENDA_MAX_LENGTH, MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); the service checks each one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
 
 
 class MessageForm(forms.Form):
@@ -13,6 +31,8 @@ class MessageForm(forms.Form):
         required=False, strip=False, max_length=MESSAGE_MAX_LENGTH, label="Message",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Markdown works: **bold**, _italic_, `code`, lists and links.")
+    files = MultipleFileField(required=False, label="Attach files",
+                              help_text=f"Up to 3 files: {TYPES_SENTENCE}, 5 MB each. Only the two of you can open them.")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_message_%s")

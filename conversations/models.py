@@ -155,3 +155,29 @@ class ReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.thread_id}: read {self.last_read_id}, mailed {self.last_mailed_id}"
+
+
+def _attachment_storage():
+    # lazy: the private storage is built from settings at use, so tests can point it elsewhere
+    from conversations.attachments import private_storage
+
+    return private_storage()
+
+
+class Attachment(models.Model):
+    """A file sent with a message: stored under an unguessable name in private storage (never
+    under MEDIA_URL) and served only to the thread's two participants by a checked view.
+
+    Lifecycle: written with its message, never edited; deleted with it."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=_attachment_storage, max_length=200)
+    name = models.CharField(max_length=120, help_text="The uploader's file name, cleaned, for display only")
+    content_type = models.CharField(max_length=60, help_text="What the bytes are (sniffed), not what was claimed")
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from conversations.models import ActionItem, AgendaItem, Message, Note, ReadState, Thread
+from conversations.models import ActionItem, AgendaItem, Attachment, Message, Note, ReadState, Thread
 from sessions.models import Booking
 from sessions.models.bookings import LIVE_STATUSES
 
@@ -73,7 +73,8 @@ def thread_state(*, mentor_id: int, mentee_id: int, thread: Thread | None, now: 
 def messages_of(*, thread: Thread | None) -> QuerySet[Message]:
     if thread is None:
         return Message.objects.none()
-    return thread.messages.select_related("author").filter(hidden_at__isnull=True).order_by("id")
+    return (thread.messages.select_related("author").prefetch_related("attachments")
+            .filter(hidden_at__isnull=True).order_by("id"))
 
 
 def agenda_of(*, booking: Booking) -> QuerySet[AgendaItem]:
@@ -133,3 +134,12 @@ def threads_of(*, user: User) -> QuerySet[Thread]:
             .annotate(unread=unread, booking_id=Subquery(latest.values("pk")[:1]),
                       booking_topic=Subquery(latest.values("topic")[:1]))
             .order_by(F("last_message_at").desc(nulls_last=True), "-pk"))
+
+
+def attachment_for_participant(*, user: User, pk: int) -> Attachment | None:
+    """A file if this user is one of its thread's two participants (and its message is not hidden)."""
+    if not user.is_authenticated:
+        return None
+    return (Attachment.objects.select_related("message__thread")
+            .filter(Q(message__thread__mentor=user) | Q(message__thread__mentee=user),
+                    message__hidden_at__isnull=True, pk=pk).first())

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from conversations import markup
+from conversations import attachments, markup
 from conversations.errors import ConversationError
 from conversations.models import (
     ACTION_MAX_LENGTH,
@@ -23,6 +23,7 @@ from conversations.models import (
     NOTE_MAX_LENGTH,
     ActionItem,
     AgendaItem,
+    Attachment,
     Message,
     Note,
     ReadState,
@@ -84,14 +85,30 @@ def _thread_for(booking: Booking, now: datetime) -> Thread:
     return thread
 
 
-def message_post(*, booking: Booking, author: User, body: str, now: datetime | None = None) -> Message:
-    """Post to the pair's thread while it is open; the body is Markdown, stored with its safe HTML."""
+def _checked_files(files) -> list[tuple[object, attachments.Kind]]:
+    files = list(files or [])
+    limit = settings.CONVERSATIONS_ATTACHMENTS_PER_MESSAGE
+    if len(files) > limit:
+        raise _field_error("files", f"Attach at most {limit} files to one message.")
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, attachments.check_upload(upload)))
+        except attachments.AttachmentRefused as exc:
+            raise _field_error("files", str(exc))
+    return checked
+
+
+def message_post(*, booking: Booking, author: User, body: str, files=(), now: datetime | None = None) -> Message:
+    """Post to the pair's thread while it is open; the body is Markdown, stored with its safe HTML.
+    Files (at most CONVERSATIONS_ATTACHMENTS_PER_MESSAGE, each checked by its bytes) go with it."""
     now = now or timezone.now()
     _require_participant(booking, author)
     if (message := multi_line_error(body)) is not None:
         raise _field_error("body", message)
     body = (body or "").strip()
-    if not body:
+    checked = _checked_files(files)
+    if not body and not checked:
         raise _field_error("body", "Write a message first.")
     if len(body) > MESSAGE_MAX_LENGTH:
         raise _field_error("body", f"Keep a message to {MESSAGE_MAX_LENGTH} characters (this one has {len(body)}).")
@@ -102,6 +119,11 @@ def message_post(*, booking: Booking, author: User, body: str, now: datetime | N
         thread = _thread_for(booking, now)
         message = Message.objects.create(thread=thread, author=author, booking=booking, body=body,
                                          body_html=markup.render(body), created_at=now)
+        storage = attachments.private_storage()
+        for upload, kind in checked:
+            stored = storage.save(attachments.random_name(kind), upload)
+            Attachment.objects.create(message=message, file=stored, name=attachments.clean_name(upload.name),
+                                      content_type=kind.content_type, size=upload.size)
         Thread.objects.filter(pk=thread.pk).update(last_message_at=now)
         thread_mark_read(thread=thread, user=author, upto_id=message.pk)
         _digest_arm(thread=thread, recipient_id=booking.mentee_id if author.pk == booking.mentor_id

@@ -7,6 +7,7 @@ app_name = "conversations"
 urlpatterns = [
     path("conversations/", views.inbox, name="inbox"),
     path("conversations/unread/", views.unread, name="unread"),
+    path("attachments/<id:pk>/", views.attachment, name="attachment"),
     path("sessions/<id:pk>/conversation/poll/", views.poll, name="poll"),
     path("sessions/<id:pk>/conversation/", views.page, name="page"),
     path("sessions/<id:pk>/conversation/message/", views.message, name="message"),

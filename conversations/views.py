@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from conversations import selectors, services
+from conversations.attachments import attachment_response
 from conversations.errors import ConversationError
 from conversations.forms import ActionItemForm, AgendaForm, ExtendForm, MessageForm, NoteForm
 from mentorship.errors import form_add_domain_error
@@ -89,11 +90,12 @@ def page(request, pk: int):
 @require_POST
 def message(request, pk: int):
     booking = _booking(request, pk)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, booking, status=400, message_form=form)
     try:
-        services.message_post(booking=booking, author=request.user, body=form.cleaned_data["body"])
+        services.message_post(booking=booking, author=request.user, body=form.cleaned_data["body"],
+                              files=form.cleaned_data["files"])
     except ConversationError as exc:
         return _refused(request, booking, form, "message_form", exc)
     return _done(pk, "thread")
@@ -250,3 +252,12 @@ def unread(request):
     if not count:
         return HttpResponse("")
     return HttpResponse(f'<span class="badge" aria-label="{count} unread">{count}</span>')
+
+
+@login_required
+@require_GET
+def attachment(request, pk: int):
+    found = selectors.attachment_for_participant(user=request.user, pk=pk)
+    if found is None:
+        raise Http404("File not found.")
+    return attachment_response(found)

@@ -439,3 +439,8 @@ CONVERSATIONS_EXTEND_MAX_DAYS = env_int("CONVERSATIONS_EXTEND_MAX_DAYS", 30, min
 # arrives as one mail and a message read on the page meanwhile is not mailed at all.
 CONVERSATIONS_DIGEST_MINUTES = env_int("CONVERSATIONS_DIGEST_MINUTES", 15, minimum=1)
 CONVERSATIONS_DIGEST_DELAY_SECONDS = env_int("CONVERSATIONS_DIGEST_DELAY_SECONDS", 60, minimum=0)
+# Message attachments: private files (never under MEDIA_ROOT, which is served to anyone), served
+# to the two participants by a checked view; a few types, checked by their bytes.
+CONVERSATIONS_ATTACHMENT_ROOT = Path(env_str("CONVERSATIONS_ATTACHMENT_ROOT", str(VAR_DIR / "private" / "attachments")))
+CONVERSATIONS_ATTACHMENT_MAX_BYTES = env_int("CONVERSATIONS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+CONVERSATIONS_ATTACHMENTS_PER_MESSAGE = 3

@@ -3,9 +3,10 @@ services' rules, so the page and the API refuse with the same words); outputs sh
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
-from conversations.models import ActionItem, AgendaItem, Message
+from conversations.models import ActionItem, AgendaItem, Attachment, Message
 
 
 class Participant(serializers.Serializer):
@@ -28,18 +29,32 @@ class ThreadExtendInput(serializers.Serializer):
 
 
 class MessageInput(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="Markdown: **bold**, "
-                                 "_italic_, `code`, lists, quotes and links")
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="",
+                                 help_text="Markdown: **bold**, _italic_, `code`, lists, quotes and links")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                  help_text="Up to 3 files (multipart): PDF, PNG, JPEG or plain text, 5 MB each")
+
+
+class AttachmentOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Download address (participants only)")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "url"]
+
+    def get_url(self, attachment: Attachment) -> str:
+        return reverse("api:attachment", kwargs={"pk": attachment.pk})
 
 
 class MessageOut(serializers.ModelSerializer):
     author = Participant()
     booking = serializers.IntegerField(source="booking_id", allow_null=True)
     body_html = serializers.CharField(help_text="The body rendered and sanitised")
+    attachments = AttachmentOut(many=True, read_only=True)
 
     class Meta:
         model = Message
-        fields = ["id", "author", "booking", "body", "body_html", "created_at"]
+        fields = ["id", "author", "booking", "body", "body_html", "created_at", "attachments"]
 
 
 class AgendaInput(serializers.Serializer):

@@ -15,4 +15,5 @@ urlpatterns: list = [
     path("bookings/<id:pk>/notes/shared/", views.SharedNoteView.as_view(), name="booking-note-shared"),
     path("bookings/<id:pk>/action-items/", views.ActionItemListCreate.as_view(), name="booking-action-items"),
     path("action-items/<id:pk>/", views.ActionItemDetail.as_view(), name="action-item"),
+    path("attachments/<id:pk>/", views.AttachmentDownload.as_view(), name="attachment"),
 ]

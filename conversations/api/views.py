@@ -6,6 +6,7 @@ Loading is conversations.selectors' participant rule: anyone but the booking's t
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from conversations import selectors, services
 from conversations.api import serializers as s
+from conversations.attachments import attachment_response
 from conversations.models import ActionItem, AgendaItem, Message, Thread
 from sessions.models import Booking
 
@@ -111,7 +113,8 @@ class MessageListCreate(generics.ListAPIView):
         booking = _booking(request, pk)
         data = s.MessageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.message_post(booking=booking, author=request.user, body=data.validated_data["body"])
+        message = services.message_post(booking=booking, author=request.user, body=data.validated_data["body"],
+                                        files=data.validated_data["files"])
         return Response(s.MessageOut(message).data, status=status.HTTP_201_CREATED)
 
 
@@ -262,3 +265,16 @@ class UnreadView(APIView):
     @extend_schema(responses=s.UnreadOut)
     def get(self, request):
         return Response(s.UnreadOut({"unread": selectors.unread_count(user=request.user)}).data)
+
+
+class AttachmentDownload(APIView):
+    """GET: a file sent in one of your conversations (404 for anyone else)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        found = selectors.attachment_for_participant(user=request.user, pk=pk)
+        if found is None:
+            raise NotFound("File not found.")
+        return attachment_response(found)
