@@ -79,3 +79,26 @@ class ExtendForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_extend_%s")
         super().__init__(*args, **kwargs)
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(required=False, strip=False, max_length=1000, label="What is wrong with it?",
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="A moderator reads the message, a few around it, and your reason.")
+
+    def __init__(self, *args, message_id: int, **kwargs):
+        kwargs.setdefault("auto_id", f"id_report_{message_id}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("hide", "Hide the message"), ("dismiss", "Keep the message")],
+                                 widget=forms.RadioSelect, label="Decision",
+                                 error_messages={"required": "Choose hide or keep."})
+    reason = forms.CharField(required=False, strip=False, max_length=1000, label="Reason",
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Kept in the audit log; shown to the participants in place of a hidden message.")
+
+    def __init__(self, *args, report_id: int, **kwargs):
+        kwargs.setdefault("auto_id", f"id_decide_{report_id}_%s")
+        super().__init__(*args, **kwargs)

@@ -62,6 +62,7 @@ class Message(models.Model):
     body_html = models.TextField()
     created_at = models.DateTimeField()
     hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.TextField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -181,3 +182,51 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MessageReport(models.Model):
+    """A participant's report that a message breaks the rules (harassment, spam, contact-harvesting).
+
+    Lifecycle: open --(a moderator hides the message)--> upheld (the message is hidden for both)
+               open --(a moderator keeps it)--> dismissed
+    One report per reporter and message; the author cannot report their own message. Reports are
+    the only way a moderator reads a private message (with a few around it for context)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Message hidden"
+        DISMISSED = "dismissed", "Dismissed"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(max_length=1000)
+    created_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["message", "reporter"], name="message_report_once")]
+        indexes = [models.Index(fields=["state", "created_at"], name="message_report_queue")]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} on message {self.message_id} ({self.state})"
+
+
+class MessageDecision(models.Model):
+    """Append-only audit of moderators' decisions on reported messages: who, when, what, why."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hide the message"
+        DISMISS = "dismiss", "Keep the message"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.TextField(max_length=1000)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} message {self.message_id}"

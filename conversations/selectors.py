@@ -143,3 +143,10 @@ def attachment_for_participant(*, user: User, pk: int) -> Attachment | None:
     return (Attachment.objects.select_related("message__thread")
             .filter(Q(message__thread__mentor=user) | Q(message__thread__mentee=user),
                     message__hidden_at__isnull=True, pk=pk).first())
+
+
+def message_for_participant(*, user: User, pk: int) -> Message | None:
+    if not user.is_authenticated:
+        return None
+    return (Message.objects.select_related("thread", "author")
+            .filter(Q(thread__mentor=user) | Q(thread__mentee=user), hidden_at__isnull=True, pk=pk).first())

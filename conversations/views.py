@@ -17,7 +17,15 @@ from django.views.decorators.http import require_GET, require_POST
 from conversations import selectors, services
 from conversations.attachments import attachment_response
 from conversations.errors import ConversationError
-from conversations.forms import ActionItemForm, AgendaForm, ExtendForm, MessageForm, NoteForm
+from conversations.forms import ActionItemForm, AgendaForm, DecideForm, ExtendForm, MessageForm, NoteForm, ReportForm
+from conversations.models import MessageReport
+from conversations.moderation import (
+    can_moderate_messages,
+    message_context,
+    message_report,
+    message_report_decide,
+    message_reports_open,
+)
 from mentorship.errors import form_add_domain_error
 from sessions.models import Booking
 
@@ -261,3 +269,66 @@ def attachment(request, pk: int):
     if found is None:
         raise Http404("File not found.")
     return attachment_response(found)
+
+
+@login_required
+@require_POST
+def report(request, pk: int, message_id: int):
+    booking = _booking(request, pk)
+    found = selectors.message_for_participant(user=request.user, pk=message_id)
+    if found is None or found.thread.participant_ids() != (booking.mentor_id, booking.mentee_id):
+        raise Http404("Message not found.")
+    form = ReportForm(request.POST, message_id=message_id)
+    if not form.is_valid():
+        flash.error(request, "Please correct the report.")
+        return _render(request, booking, status=400)
+    try:
+        message_report(message=found, reporter=request.user, reason=form.cleaned_data["reason"])
+    except ConversationError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message)
+        flash.error(request, exc.field_errors.get("reason", [exc.message])[0])
+        return _render(request, booking, status=exc.status)
+    flash.success(request, "Thank you. A moderator will look at the message.")
+    return _done(pk, f"message-{message_id}")
+
+
+def _require_moderator(request):
+    if not can_moderate_messages(request.user):
+        raise Http404("Not found.")  # the queue's existence is nobody else's business
+
+
+@login_required
+@require_GET
+def moderation(request):
+    _require_moderator(request)
+    return _moderation_page(request)
+
+
+def _moderation_page(request, forms: dict | None = None, status: int = 200):
+    page = Paginator(message_reports_open(), 20).get_page(request.GET.get("page"))
+    reports = list(page.object_list)
+    for r in reports:
+        r.context = message_context(message=r.message)
+        r.form = (forms or {}).get(r.pk) or DecideForm(report_id=r.pk)
+    return render(request, "conversations/moderation.html", {"page": page, "reports": reports}, status=status)
+
+
+@login_required
+@require_POST
+def decide(request, report_id: int):
+    _require_moderator(request)
+    found = MessageReport.objects.filter(pk=report_id).first()
+    if found is None:
+        raise Http404("Report not found.")
+    form = DecideForm(request.POST, report_id=report_id)
+    if not form.is_valid():
+        return _moderation_page(request, {report_id: form}, 400)
+    try:
+        message_report_decide(report=found, moderator=request.user, decision=form.cleaned_data["decision"],
+                              reason=form.cleaned_data["reason"])
+    except ConversationError as exc:
+        form_add_domain_error(form, exc)
+        return _moderation_page(request, {report_id: form}, exc.status)
+    flash.success(request, "Decision saved.")
+    return redirect("conversations:moderation")

@@ -124,3 +124,44 @@ class ThreadRowOut(serializers.Serializer):
 
 class UnreadOut(serializers.Serializer):
     unread = serializers.IntegerField()
+
+
+class MessageReportInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="What is wrong with it")
+
+
+class MessageReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = serializers.IntegerField(source="message_id")
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ContextMessageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = Participant()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    hidden = serializers.SerializerMethodField()
+
+    def get_hidden(self, message) -> bool:
+        return message.hidden_at is not None
+
+
+class QueuedMessageReportOut(MessageReportOut):
+    reporter = Participant()
+    reason = serializers.CharField()
+    context = ContextMessageOut(many=True, help_text="The reported message with a few around it, oldest first")
+
+
+class MessageDecideInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["hide", "dismiss"])
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class MessageDecisionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = serializers.IntegerField(source="message_id")
+    action = serializers.CharField()
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()

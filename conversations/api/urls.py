@@ -16,4 +16,7 @@ urlpatterns: list = [
     path("bookings/<id:pk>/action-items/", views.ActionItemListCreate.as_view(), name="booking-action-items"),
     path("action-items/<id:pk>/", views.ActionItemDetail.as_view(), name="action-item"),
     path("attachments/<id:pk>/", views.AttachmentDownload.as_view(), name="attachment"),
+    path("messages/<id:pk>/report/", views.MessageReportCreate.as_view(), name="message-report"),
+    path("moderation/messages/", views.MessageReportQueue.as_view(), name="message-reports"),
+    path("moderation/messages/<id:pk>/decide/", views.MessageReportDecide.as_view(), name="message-report-decide"),
 ]

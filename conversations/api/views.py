@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, permissions, status
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conversations import selectors, services
+from conversations import moderation, selectors, services
 from conversations.api import serializers as s
 from conversations.attachments import attachment_response
-from conversations.models import ActionItem, AgendaItem, Message, Thread
+from conversations.models import ActionItem, AgendaItem, Message, MessageReport, Thread
 from sessions.models import Booking
 
 
@@ -278,3 +278,64 @@ class AttachmentDownload(APIView):
         if found is None:
             raise NotFound("File not found.")
         return attachment_response(found)
+
+
+class IsMessageModerator(permissions.BasePermission):
+    message = "Only moderators can do that."
+
+    def has_permission(self, request, view):
+        return moderation.can_moderate_messages(request.user)
+
+
+class MessageReportCreate(APIView):
+    """POST: report the other participant's message to the moderators (201)."""
+
+    permission_classes = [IsAuthenticated]
+    error_statuses = {403, 409}  # your own message; already reported
+    serializer_class = s.MessageReportInput
+
+    @extend_schema(request=s.MessageReportInput, responses={201: s.MessageReportOut})
+    def post(self, request, pk: int):
+        found = selectors.message_for_participant(user=request.user, pk=pk)
+        if found is None:
+            raise NotFound("Message not found.")
+        data = s.MessageReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = moderation.message_report(message=found, reporter=request.user, reason=data.validated_data["reason"])
+        return Response(s.MessageReportOut(report).data, status=status.HTTP_201_CREATED)
+
+
+class MessageReportQueue(generics.ListAPIView):
+    """GET (moderators): open reports, oldest first, each with the message and its context."""
+
+    permission_classes = [IsAuthenticated, IsMessageModerator]
+    serializer_class = s.QueuedMessageReportOut
+
+    def get_queryset(self):
+        return moderation.message_reports_open()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        for report in page:
+            report.context = moderation.message_context(message=report.message)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class MessageReportDecide(APIView):
+    """POST (moderators): hide the message or keep it, with a reason (audited)."""
+
+    permission_classes = [IsAuthenticated, IsMessageModerator]
+    error_statuses = {409}  # already decided
+    serializer_class = s.MessageDecideInput
+
+    @extend_schema(request=s.MessageDecideInput, responses=s.MessageDecisionOut)
+    def post(self, request, pk: int):
+        report = MessageReport.objects.filter(pk=pk).first()
+        if report is None:
+            raise NotFound("Report not found.")
+        data = s.MessageDecideInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = moderation.message_report_decide(report=report, moderator=request.user,
+                                                    decision=data.validated_data["decision"],
+                                                    reason=data.validated_data["reason"])
+        return Response(s.MessageDecisionOut(decision).data)
