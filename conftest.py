@@ -74,6 +74,7 @@ def _clean_cache():
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CONVERSATIONS_ATTACHMENT_ROOT = tmp_path / "attachments"
 
 
 @pytest.fixture

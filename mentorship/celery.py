@@ -71,6 +71,9 @@ BEAT_SCHEDULE: dict = {
     # An undisputed no-show report counts once its 72-hour dispute window has passed; nobody waits
     # on that moment to the minute, so every 15 minutes is plenty.
     "settle-no-show-reports": {"task": "sessions.settle_no_show_reports", "schedule": 900.0},
+    # New-message digests are due a minute after a quiet thread's first message, then at most one
+    # per CONVERSATIONS_DIGEST_MINUTES; a one-minute claimer keeps the first mail prompt.
+    "conversations-send-digests": {"task": "conversations.send_due_digests", "schedule": 60.0},
     # Match lists: profile changes are debounced ~30 s in RecomputeRequest rows; a one-minute
     # claimer keeps "edit goals, see new recommendations" within about a minute and a half.
     "matching-process-due": {"task": "matching.process_due_recompute_requests", "schedule": 60.0},

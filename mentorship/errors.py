@@ -81,6 +81,10 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "unsupported_media_type": ErrorCode(415, "Unsupported media type."),
     "throttled": ErrorCode(429, "Too many requests; try again later."),
     "too_many_attempts": ErrorCode(429, "Too many failed sign-in attempts; try again in a few minutes."),
+    # Conversations (conversations.services).
+    "unsafe_markup": ErrorCode(400, "HTML and script links are not allowed in messages."),
+    "thread_closed": ErrorCode(409, "This conversation is closed."),
+    "edit_conflict": ErrorCode(409, "Someone else changed this meanwhile; reload and try again."),
     # Ratings and moderation (ratings.services).
     "already_ignored": ErrorCode(409, "This reporter is already ignored."),
 }

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "sessions.apps.BookingConfig",
     "ratings",
+    "conversations",
     "matching",
     "mentorship",
 ]
@@ -427,3 +428,19 @@ NO_SHOW_DISPUTE_HOURS = env_int("NO_SHOW_DISPUTE_HOURS", 72)
 # SMTP failures: attempt n waits base * 2**(n-1) seconds; after the last attempt the row is "failed".
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)
+
+# Conversations (conversations/): the pair's thread stays open this many days after their latest
+# session, so a follow-up question has a place but a 30-minute favour does not become an open-ended
+# obligation; the mentor may close it early or extend it by up to CONVERSATIONS_EXTEND_MAX_DAYS.
+CONVERSATIONS_FOLLOW_UP_DAYS = env_int("CONVERSATIONS_FOLLOW_UP_DAYS", 7, minimum=0)
+CONVERSATIONS_EXTEND_MAX_DAYS = env_int("CONVERSATIONS_EXTEND_MAX_DAYS", 30, minimum=1)
+# New messages reach the other participant as one email per thread at most every
+# CONVERSATIONS_DIGEST_MINUTES; the first waits CONVERSATIONS_DIGEST_DELAY_SECONDS so that a burst
+# arrives as one mail and a message read on the page meanwhile is not mailed at all.
+CONVERSATIONS_DIGEST_MINUTES = env_int("CONVERSATIONS_DIGEST_MINUTES", 15, minimum=1)
+CONVERSATIONS_DIGEST_DELAY_SECONDS = env_int("CONVERSATIONS_DIGEST_DELAY_SECONDS", 60, minimum=0)
+# Message attachments: private files (never under MEDIA_ROOT, which is served to anyone), served
+# to the two participants by a checked view; a few types, checked by their bytes.
+CONVERSATIONS_ATTACHMENT_ROOT = Path(env_str("CONVERSATIONS_ATTACHMENT_ROOT", str(VAR_DIR / "private" / "attachments")))
+CONVERSATIONS_ATTACHMENT_MAX_BYTES = env_int("CONVERSATIONS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+CONVERSATIONS_ATTACHMENTS_PER_MESSAGE = 3

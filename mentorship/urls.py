@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("sessions.api.urls")),
     path("", include("matching.api.urls")),
     path("", include("ratings.api.urls")),
+    path("", include("conversations.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("matching.urls")),
     path("", include("ratings.urls")),
+    path("", include("conversations.urls")),
     # Uploaded photos. Behind a real web server in large deployments; fine for this scale.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -37,6 +37,27 @@ ICS_METHODS = {
     "booking_expired": "CANCEL",
 }
 OTHER_SLOTS_LIMIT = 5
+
+# Apps above booking add their part to a booking mail (conversations: the agenda, the latest
+# unanswered message, action items) without booking importing them: each registers, in its
+# AppConfig.ready(), a function (notification, booking, recipient, zone) -> {"extras_text": ...,
+# "extras_html": ...} that renders its own words with its own templates.
+_EXTENSIONS: list = []
+
+
+def register_mail_extension(extension) -> None:
+    if extension not in _EXTENSIONS:
+        _EXTENSIONS.append(extension)
+
+
+def _extras(notification: Notification, booking: Booking, recipient, zone: str) -> dict:
+    text, html = [], []
+    for extension in _EXTENSIONS:
+        part = extension(notification=notification, booking=booking, recipient=recipient, zone=zone)
+        if part:
+            text.append(part.get("extras_text", ""))
+            html.append(part.get("extras_html", ""))
+    return {"extras_text": "".join(text), "extras_html": "".join(html)}
 OTHER_SLOTS_WINDOW = timedelta(days=14)
 
 
@@ -161,6 +182,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         context["mentor_url"] = absolute_url(booking.mentor.mentor_profile.get_absolute_url())
     if notification.kind.startswith("no_show_"):
         context.update(_noshow_context(notification, zone))
+    context.update(_extras(notification, booking, recipient, zone))
     name = _template_name(notification.kind)
     message = _outbox_message(notification, subject=_subject(notification.kind, booking, other.display_name, when),
                               text=render_to_string(f"booking/email/{name}.txt", context),

@@ -196,3 +196,27 @@ def test_the_check_catches_an_unlabelled_field_and_a_silent_error():
     silent = '<form role="alert"><label for="q">Q</label><input id="q" name="q" aria-invalid="true"><ul class="errorlist"><li>Bad</li></ul></form>'
     with pytest.raises(AssertionError, match="not announced"):
         check_form_page(silent, refused=True)
+
+
+def test_conversation_page_forms(signed_in, mentor, mentee):
+    from conversations import services as conversations
+
+    booking = BookingFactory(mentor=mentor, mentee=mentee)
+    conversations.message_post(booking=booking, author=mentor, body="Welcome!")
+    client = signed_in(mentee)
+    page = reverse("conversations:page", args=[booking.pk])
+    _page(client, page, {"body": ""}, post_url=reverse("conversations:message", args=[booking.pk]))
+    _page(client, page, {"text": "", "owner": "0", "due_date": "someday"},
+          post_url=reverse("conversations:action_add", args=[booking.pk]))
+    _page(client, page, {"text": ""}, post_url=reverse("conversations:agenda_add", args=[booking.pk]))
+
+
+def test_reported_messages_queue(signed_in, moderator, mentor, mentee):
+    from conversations import services as conversations
+    from conversations.moderation import message_report
+
+    booking = BookingFactory(mentor=mentor, mentee=mentee)
+    message = conversations.message_post(booking=booking, author=mentor, body="Call me on my cell")
+    report = message_report(message=message, reporter=mentee, reason="Asks to move off the platform")
+    _page(signed_in(moderator), reverse("conversations:moderation"), {"decision": "", "reason": ""},
+          post_url=reverse("conversations:decide", args=[report.pk]))
