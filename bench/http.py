@@ -512,6 +512,9 @@ def recommendation_rows(server: Server, args) -> list[Row]:
     n = args.rec_mentees
     cold = data.fresh_mentees(n, exclude=set())
     stored = data.fresh_mentees(n, exclude={m.pk for m in cold})
+    began = time.perf_counter()
+    log("Recommendations: refreshing matching features, as the worker does after an import ...")
+    log(f"  {data.features_refresh()} feature rows written in {time.perf_counter() - began:.0f} s")
     log(f"Recommendations: writing stored lists for {len(stored)} mentees (matches_recompute_for_mentees) ...")
     data.stored_lists_write([m.pk for m in stored])
     tokens = data.tokens_for([*cold, *stored])

@@ -150,6 +150,14 @@ def history_seed(*, mentors: int, mentees: int, seed: int, log: Callable[[str], 
     return counts
 
 
+def features_refresh() -> int:
+    """What the worker does after an import: every mentor's and mentee's matching features
+    (matching.services.features_refresh_all); requests then score against the stored matrix."""
+    from matching.services import features_refresh_all
+
+    return features_refresh_all()
+
+
 def stored_lists_write(mentee_ids: list[int]) -> int:
     from matching.services import matches_recompute_for_mentees
 
