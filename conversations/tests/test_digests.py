@@ -163,7 +163,7 @@ def test_strangers_get_404_from_the_poller(booking, stranger):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrations' languages and groups
 def test_two_dispatchers_at_once_send_one_mail(mentor, mentee, frozen_now):
     booking = BookingFactory(mentor=mentor, mentee=mentee)
     for i in range(5):
