@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from mentorship.cache import FailoverRedisCache
 from tests.test_cache_outage import DEAD_REDIS
 
+
 def needs_redis(test):
     return pytest.mark.redis(pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis: set REDIS_URL (CI does)")(test))
 
