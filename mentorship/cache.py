@@ -9,6 +9,7 @@ most once a minute while it lasts.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 
@@ -21,6 +22,38 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_ALIAS = "fallback"
 _WARN_EVERY_SECONDS = 60
+
+
+# Raise each counter by one and give a new one its expiry: KEYS are the counters, ARGV[i] the
+# seconds KEYS[i] lives. A script runs atomically, so no request sees a counter without expiry.
+_INCR_WINDOWS = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  counts[i] = n
+end
+return counts
+"""
+_INCR_WINDOWS_SHA = hashlib.sha1(_INCR_WINDOWS.encode()).hexdigest()
+
+
+def incr_windows(cache, items: list[tuple[str, int]]) -> list[int]:
+    """Raise each (key, timeout) counter of any Django cache by one, creating it if missing, and
+    return the new counts. `add` then `incr` (atomic in Redis and in the database cache); a cache
+    with its own `incr_windows` (FailoverRedisCache: one round trip for all) does it its way."""
+    own = getattr(cache, "incr_windows", None)
+    if own is not None:
+        return own(items)
+    counts = []
+    for key, timeout in items:
+        cache.add(key, 0, timeout=timeout)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
 
 
 class FailoverRedisCache(RedisCache):
@@ -71,3 +104,20 @@ class FailoverRedisCache(RedisCache):
 
     def clear(self):
         return self._run("clear")
+
+    def incr_windows(self, items: list[tuple[str, int]], version=None) -> list[int]:
+        """incr_windows() for every (key, timeout) in one round trip: a Lua script (EVALSHA), where
+        add + incr cost three (Django's incr asks EXISTS first). Counters are plain integers, as
+        `add`/`incr` write them, so either path reads the other's."""
+        if not items:
+            return []
+        keys = [self.make_and_validate_key(key, version=version) for key, _ in items]
+        timeouts = [int(timeout) for _, timeout in items]
+        try:
+            client = self._cache.get_client(write=True)
+            try:
+                return client.evalsha(_INCR_WINDOWS_SHA, len(keys), *keys, *timeouts)
+            except redis.exceptions.NoScriptError:  # a restarted or new server: EVAL loads it
+                return client.eval(_INCR_WINDOWS, len(keys), *keys, *timeouts)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            return incr_windows(self._fallback(exc), items)

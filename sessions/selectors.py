@@ -1,22 +1,31 @@
 """Reads for availability and slots: load one mentor's calendar in a fixed number of queries and ask
 the pure slot engine (sessions/slots.py) about it.
 
-Loading a mentor costs four queries whatever the range: policy, rules, overrides covering the
-range, live bookings near the range. Bookings are loaded for whole local ISO weeks around the
-range (plus a day of margin for zone offsets) because caps and the weekly budget count bookings
-outside the requested range too.
+Loading a mentor costs two queries whatever the range: the policy, and one UNION ALL of the rules,
+the overrides covering the range and the live bookings near the range (each query is a round trip
+plus Django's compile time, which on the slots endpoint cost more than the engine itself). The
+slots API and picker fetch the policy with the mentor (slots_mentor_get), so they pay one query
+for the calendar. Bookings are loaded for whole local ISO weeks around the range (plus a day of
+margin for zone offsets) because caps and the weekly budget count bookings outside the requested
+range too.
 """
 
 from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from accounts.models import MentorProfile, User
+from accounts.selectors import bookable_mentors
 from sessions import slots as engine
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, AvailabilityOverride, AvailabilityRule, Booking, BookingPolicy
@@ -101,20 +110,141 @@ def _local_dates(zone, start: datetime, end: datetime):
     return (start.astimezone(zone).date() - _OVERRIDE_MARGIN, end.astimezone(zone).date() + _OVERRIDE_MARGIN)
 
 
-def load_calendar(*, mentor: User, start: datetime, end: datetime, exclude_booking_id: int | None = None) -> MentorCalendar:
-    """Four queries: policy, rules, overrides touching the range, live bookings near the range."""
+# The calendar's three kinds of rows come back from one UNION ALL: a kind, then every column any
+# kind needs, NULL (typed, for PostgreSQL, which types a UNION's columns branch by branch) where a
+# kind has none. Written as SQL: the ORM spent more time compiling this query and the mentor's
+# than the slot engine spends computing a month of slots.
+_RULE, _OVERRIDE, _BOOKING = 0, 1, 2
+_CALENDAR_SQL = """
+SELECT 0, weekday, CAST(NULL AS date), CAST(NULL AS date), start_time, end_time,
+       CAST(NULL AS timestamp with time zone), CAST(NULL AS timestamp with time zone),
+       CAST(NULL AS timestamp with time zone), CAST(NULL AS timestamp with time zone)
+  FROM booking_availabilityrule WHERE mentor_id = %s
+UNION ALL
+SELECT 1, NULL, start_date, end_date, start_time, end_time, NULL, NULL, NULL, NULL
+  FROM booking_availabilityoverride WHERE mentor_id = %s AND start_date <= %s AND end_date >= %s
+UNION ALL
+SELECT 2, NULL, NULL, NULL, NULL, NULL, "start", "end", blocked_start, blocked_end
+  FROM booking_booking
+ WHERE mentor_id = %s AND status IN ({statuses}) AND "end" > %s AND "start" < %s AND id <> %s
+"""
+
+
+def _as_date(value):
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _as_time(value):
+    return parse_time(value) if isinstance(value, str) else value
+
+
+def _as_utc(value):
+    # PostgreSQL answers aware datetimes; SQLite the naive UTC text Django stored.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def load_calendar(*, mentor, start: datetime, end: datetime, exclude_booking_id: int | None = None,
+                  policy: BookingPolicy | None = None) -> MentorCalendar:
+    """Two queries (one when `policy` is given): the policy, then the rules, the overrides touching
+    the range and the live bookings near the range in one UNION ALL. `mentor`: a User or a
+    SlotsMentor (anything with pk, timezone and tzinfo)."""
     zone = mentor.tzinfo
     first, last = _local_dates(zone, start, end)
-    policy = policy_for(mentor=mentor)
-    rules = [_as_rule(r) for r in AvailabilityRule.objects.filter(mentor=mentor)]
-    overrides = [_as_override(o) for o in AvailabilityOverride.objects.filter(
-        mentor=mentor, start_date__lte=last, end_date__gte=first)]
-    bookings = Booking.objects.filter(mentor=mentor, status__in=LIVE_STATUSES,
-                                      end__gt=start - _BOOKING_MARGIN, start__lt=end + _BOOKING_MARGIN)
-    if exclude_booking_id is not None:
-        bookings = bookings.exclude(pk=exclude_booking_id)
-    busy = [_as_busy(b) for b in bookings.only("start", "end", "blocked_start", "blocked_end")]
+    policy = policy if policy is not None else policy_for(mentor=mentor)
+    using = router.db_for_read(Booking)
+    ops = connections[using].ops
+    sql = _CALENDAR_SQL.format(statuses=", ".join(["%s"] * len(LIVE_STATUSES)))
+    params = [mentor.pk, mentor.pk, ops.adapt_datefield_value(last), ops.adapt_datefield_value(first),
+              mentor.pk, *[str(s) for s in LIVE_STATUSES],
+              ops.adapt_datetimefield_value(start - _BOOKING_MARGIN),
+              ops.adapt_datetimefield_value(end + _BOOKING_MARGIN),
+              exclude_booking_id if exclude_booking_id is not None else 0]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    native = connections[using].vendor == "postgresql"
+    rules: list[Rule] = []
+    overrides: list[Override] = []
+    busy: list[Busy] = []
+    for kind, weekday, first_day, last_day, from_time, to_time, start_at, end_at, blocked_from, blocked_to in rows:
+        if kind == _RULE:
+            rules.append(Rule(weekday, from_time, to_time) if native else
+                          Rule(weekday, _as_time(from_time), _as_time(to_time)))
+        elif kind == _OVERRIDE:
+            overrides.append(Override(first_day, last_day, from_time, to_time) if native else
+                             Override(_as_date(first_day), _as_date(last_day), _as_time(from_time), _as_time(to_time)))
+        else:
+            busy.append(Busy(start_at, end_at, blocked_from, blocked_to) if native else
+                        Busy(_as_utc(start_at), _as_utc(end_at), _as_utc(blocked_from), _as_utc(blocked_to)))
     return MentorCalendar(zone=mentor.timezone or "UTC", policy=policy, rules=rules, overrides=overrides, bookings=busy)
+
+
+@dataclass(frozen=True)
+class SlotsMentor:
+    """What the slots API needs of a bookable mentor: zone, lengths offered, whether they take
+    bookings, and their policy (a default one when they have no row)."""
+
+    pk: int
+    timezone: str
+    session_lengths: list[int]
+    accepting_bookings: bool
+    policy: BookingPolicy
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone or "UTC")
+
+
+_POLICY_FIELDS = [f.attname for f in BookingPolicy._meta.concrete_fields if f.name not in ("mentor", "updated_at")]
+_MENTOR_COLUMNS = ["id", "timezone", "mentor_profile__accepting_bookings",
+                   *[f"mentor_profile__offers_{n}" for n in settings.SESSION_LENGTHS],
+                   *[f"booking_policy__{name}" for name in _POLICY_FIELDS]]
+_NO_ID = -7_654_321  # stands for the mentor id while the query is compiled; never a real id
+
+
+@cache
+def _slots_mentor_sql(using: str) -> tuple[str, tuple, int]:
+    """accounts.selectors.bookable_mentors (the one definition of "bookable") with profile and
+    policy columns, compiled by the ORM once per process and database: compiling it took a
+    millisecond of CPU per request. bookable_mentors is a fixed filter; were it ever to read the
+    clock or the request, this cache would have to go."""
+    query = bookable_mentors().filter(pk=_NO_ID).values_list(*_MENTOR_COLUMNS).query
+    sql, params = query.get_compiler(using).as_sql()
+    slots = [i for i, value in enumerate(params) if value == _NO_ID]
+    if len(slots) != 1:
+        raise ImproperlyConfigured("bookable_mentors() must take the mentor id once")
+    return sql, tuple(params), slots[0]
+
+
+def slots_mentor_get(*, mentor_id: int) -> SlotsMentor | None:
+    """A bookable mentor as SlotsMentor, or None (the caller answers 404): one query."""
+    using = router.db_for_read(User)
+    sql, params, at = _slots_mentor_sql(using)
+    params = list(params)
+    params[at] = mentor_id
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, tz_name, accepting, *rest = row
+    offers, policy_values = rest[:len(settings.SESSION_LENGTHS)], rest[len(settings.SESSION_LENGTHS):]
+    if policy_values[0] is None:  # no policy row: the defaults (reads never create rows)
+        policy = BookingPolicy(mentor_id=pk)
+    else:
+        policy = BookingPolicy(mentor_id=pk, **dict(zip(_POLICY_FIELDS, policy_values, strict=True)))
+    return SlotsMentor(pk=pk, timezone=tz_name, accepting_bookings=bool(accepting), policy=policy,
+                       session_lengths=[n for n, on in zip(settings.SESSION_LENGTHS, offers, strict=True) if on])
+
+
+def slots_mentor_of(mentor: User) -> SlotsMentor:
+    """SlotsMentor for a mentor already loaded with their profile (the picker page): one query,
+    for the policy."""
+    profile = mentor.mentor_profile
+    return SlotsMentor(pk=mentor.pk, timezone=mentor.timezone, session_lengths=profile.session_lengths,
+                       accepting_bookings=profile.accepting_bookings, policy=policy_for(mentor=mentor))
 
 
 def _accepting(mentor: User) -> bool:
@@ -126,8 +256,8 @@ def _accepting(mentor: User) -> bool:
 
 
 def mentor_slots(*, mentor: User, start: datetime, end: datetime, duration: int, now: datetime | None = None) -> list[datetime]:
-    """Free UTC starts of `duration` minutes in [start, end). Pass a mentor loaded with
-    select_related("mentor_profile") to keep the count at four queries."""
+    """Free UTC starts of `duration` minutes in [start, end). Two queries for a mentor loaded with
+    select_related("mentor_profile")."""
     if not _accepting(mentor):
         return []
     now = now or timezone.now()
@@ -135,27 +265,52 @@ def mentor_slots(*, mentor: User, start: datetime, end: datetime, duration: int,
     return engine.free_slots(**calendar.engine_kwargs(), duration=duration, start=start, end=end, now=now)
 
 
-def mentor_slots_payload(*, mentor: User, query: dict) -> dict:
+def _utc_iso(dt: datetime) -> str:
+    """An aware datetime as ISO 8601 in UTC with a Z (the API's spelling of UTC)."""
+    return dt.astimezone(UTC).isoformat()[:-6] + "Z"
+
+
+def _slots_as_datetimes(starts, length, viewer, mentor_zone) -> list[dict]:
+    return [{"start": s, "end": s + length, "local_start": s.astimezone(viewer),
+             "mentor_local_start": s.astimezone(mentor_zone)} for s in starts]
+
+
+def _slots_as_iso(starts, length, viewer, mentor_zone) -> list[dict]:
+    # Strings straight from the engine's UTC datetimes, in one pass: formatting a month of slots
+    # (hundreds of rows, four times each) was a fifth of the endpoint's time when it went through
+    # intermediate dicts of datetimes first. Engine output is UTC, so isoformat() ends "+00:00".
+    rows = []
+    same_zone = viewer.key == mentor_zone.key
+    for s in starts:
+        local = s.astimezone(viewer).isoformat()
+        rows.append({"start": s.isoformat()[:-6] + "Z", "end": (s + length).isoformat()[:-6] + "Z",
+                     "local_start": local,
+                     "mentor_local_start": local if same_zone else s.astimezone(mentor_zone).isoformat()})
+    return rows
+
+
+def mentor_slots_payload(*, mentor: SlotsMentor, query: dict, iso: bool = False) -> dict:
     """The free slots of a mentor for a parsed slot query (sessions.slot_query), each start in
-    UTC, in the viewer's zone and in the mentor's: shared by the slots API and the picker page."""
+    UTC, in the viewer's zone and in the mentor's: shared by the slots API and the picker page.
+    `iso`: every time as an ISO 8601 string (UTC ones ending in Z), the API's shape; otherwise
+    aware datetimes for the page. One query (the calendar)."""
     viewer = zoneinfo.ZoneInfo(query["tz"])
-    mentor_zone = mentor.tzinfo
     duration = query["duration"]
-    starts = mentor_slots(mentor=mentor, start=query["start"], end=query["end"], duration=duration)
-    length = timedelta(minutes=duration)
-    slots = [{
-        "start": s, "end": s + length,
-        "local_start": s.astimezone(viewer),
-        "mentor_local_start": s.astimezone(mentor_zone),
-    } for s in starts]
+    starts = []
+    if mentor.accepting_bookings:
+        calendar = load_calendar(mentor=mentor, start=query["start"], end=query["end"], policy=mentor.policy)
+        starts = engine.free_slots(**calendar.engine_kwargs(), duration=duration, start=query["start"],
+                                   end=query["end"], now=timezone.now())
+    rows = _slots_as_iso if iso else _slots_as_datetimes
     return {
         "mentor": {"id": mentor.pk, "timezone": mentor.timezone},
         "timezone": query["tz"],
         "duration": duration,
-        "durations": mentor.mentor_profile.session_lengths,
-        "start": query["start"], "end": query["end"],
-        "accepting_bookings": mentor.mentor_profile.accepting_bookings,
-        "slots": slots,
+        "durations": mentor.session_lengths,
+        "start": _utc_iso(query["start"]) if iso else query["start"],
+        "end": _utc_iso(query["end"]) if iso else query["end"],
+        "accepting_bookings": mentor.accepting_bookings,
+        "slots": rows(starts, timedelta(minutes=duration), viewer, mentor.tzinfo),
     }
 
 

@@ -31,11 +31,11 @@ def test_mentor_slots_query_count_is_fixed_for_a_month_of_bookings(mentor, mente
     weekday_mornings(mentor)
     AvailabilityOverride.objects.create(mentor=mentor, start_date=date(2027, 3, 10), end_date=date(2027, 3, 12))
     m = loaded(mentor)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):  # policy; rules + overrides + bookings in one UNION ALL
         before = mentor_slots(mentor=m, start=NOW, end=NOW + timedelta(days=30), duration=30, now=NOW)
     for i in range(12):
         BookingFactory(mentor=mentor, mentee=mentee, start=MONDAY_0900_BERLIN + timedelta(days=i, hours=1))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         after = mentor_slots(mentor=m, start=NOW, end=NOW + timedelta(days=30), duration=30, now=NOW)
     assert len(after) < len(before)
     assert datetime(2027, 3, 11, 8, tzinfo=UTC) not in before  # blocked override
@@ -131,3 +131,51 @@ def test_berlin_mentor_keeps_0900_local_across_dst(mentor, weekday_mornings):
                          now=start - timedelta(days=1))
     firsts = sorted({s for s in slots if s.astimezone(mentor.tzinfo).time() == time(9)})
     assert firsts == [datetime(2027, 3, 26, 8, tzinfo=UTC), datetime(2027, 3, 29, 7, tzinfo=UTC)]
+
+
+# --- the slots endpoint's loading: one query for the mentor, one for the calendar ---------------
+
+def test_slots_mentor_carries_profile_and_policy_in_one_query(mentor, django_assert_num_queries):
+    from sessions.selectors import slots_mentor_get
+
+    BookingPolicy.objects.create(mentor=mentor, min_notice_hours=3, max_per_week=4, slot_granularity_minutes=30)
+    with django_assert_num_queries(1):
+        loaded_mentor = slots_mentor_get(mentor_id=mentor.pk)
+    assert (loaded_mentor.pk, loaded_mentor.timezone, loaded_mentor.session_lengths) == (mentor.pk, "Europe/Berlin", [30, 60])
+    assert loaded_mentor.accepting_bookings is True
+    policy = loaded_mentor.policy
+    assert (policy.min_notice_hours, policy.max_per_week, policy.slot_granularity_minutes, policy.max_per_day) == (3, 4, 30, None)
+
+
+def test_slots_mentor_without_a_policy_row_gets_the_defaults(mentor):
+    from sessions.selectors import slots_mentor_get
+
+    mentor.mentor_profile.accepting_bookings = False
+    mentor.mentor_profile.offers_15 = True
+    mentor.mentor_profile.save()
+    loaded_mentor = slots_mentor_get(mentor_id=mentor.pk)
+    assert loaded_mentor.accepting_bookings is False and loaded_mentor.session_lengths == [15, 30, 60]
+    assert loaded_mentor.policy.min_notice_hours == BookingPolicy().min_notice_hours
+    assert not BookingPolicy.objects.exists()  # reads never create rows
+    assert slots_mentor_get(mentor_id=mentor.pk + 1000) is None
+
+
+def test_calendar_loads_rules_overrides_and_live_bookings_near_the_range(mentor, mentee, weekday_mornings):
+    from sessions.selectors import load_calendar
+    from sessions.slots import Busy, Override, Rule
+
+    weekday_mornings(mentor)
+    AvailabilityOverride.objects.create(mentor=mentor, start_date=date(2027, 3, 3), end_date=date(2027, 3, 3),
+                                        start_time=time(14), end_time=time(15))
+    AvailabilityOverride.objects.create(mentor=mentor, start_date=date(2027, 5, 3), end_date=date(2027, 5, 4))  # far
+    kept = BookingFactory(mentor=mentor, mentee=mentee, start=MONDAY_0900_BERLIN, duration_minutes=60,
+                          blocked_start=MONDAY_0900_BERLIN - timedelta(minutes=10))
+    moved = BookingFactory(mentor=mentor, mentee=mentee, start=MONDAY_0900_BERLIN + timedelta(days=1))
+    BookingFactory(mentor=mentor, mentee=mentee, start=MONDAY_0900_BERLIN + timedelta(days=2), status="cancelled")
+    BookingFactory(mentor=mentor, mentee=mentee, start=MONDAY_0900_BERLIN + timedelta(days=40))  # far
+    calendar = load_calendar(mentor=mentor, start=NOW, end=NOW + timedelta(days=7), exclude_booking_id=moved.pk)
+    assert sorted(calendar.rules, key=lambda r: r.weekday) == [Rule(d, time(9), time(12)) for d in range(5)]
+    assert calendar.overrides == [Override(date(2027, 3, 3), date(2027, 3, 3), time(14), time(15))]
+    assert calendar.bookings == [Busy(kept.start, kept.end, kept.blocked_start, kept.blocked_end)]
+    assert calendar.bookings[0].start.utcoffset() == timedelta(0)  # aware UTC on every database
+    assert calendar.zone == "Europe/Berlin"

@@ -158,7 +158,7 @@ def slot_picker(request, mentor_id: int):
     else:
         # Whole local days in the viewer's zone, from the start of today (or of ?start=).
         query["end"] = query["start"] + timedelta(days=days)
-        payload = selectors.mentor_slots_payload(mentor=mentor, query=query)
+        payload = selectors.mentor_slots_payload(mentor=selectors.slots_mentor_of(mentor), query=query)
     tz_name = payload["timezone"] if payload else viewer_zone(request)
     form = SlotPickerForm(
         initial={"duration": payload["duration"] if payload else (lengths[0] if lengths else 30),
