@@ -5,11 +5,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
+
 from django import forms
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
-from accounts.selectors import SORTS
+from accounts.selectors import SORTS, directory_filter_choices
 from accounts.services import user_set_roles
 from accounts.timezones import TimezoneChoiceField, TimezoneSelect
 from accounts.validators import split_terms
@@ -147,6 +152,34 @@ class MenteeProfileForm(forms.Form):
         }
 
 
+class SelectWidget(forms.Select):
+    """A single <select> (named so the field layout still calls it "select") whose options are written in one pass of Python rather than one template
+    include each: the directory's skill, industry and language lists hold ~250 options, which
+    cost more than the rest of the page to render through Django's option template."""
+
+    template_name = "accounts/widgets/term_select.html"
+
+    def get_context(self, name, value, attrs):
+        # Widget's context, not ChoiceWidget's: that one also builds a dict per option (optgroups).
+        context = forms.Widget.get_context(self, name, value, attrs)
+        html = _options_html(tuple(self.choices))
+        for selected in context["widget"]["value"]:
+            option = format_html('<option value="{}">', selected)
+            html = html.replace(option, f"{option[:-1]} selected>", 1)
+        context["widget"]["options_html"] = mark_safe(html)  # noqa: S308 - built from format_html's escaped parts
+        return context
+
+
+@lru_cache(maxsize=16)
+def _options_html(choices: tuple[tuple[str, str], ...]) -> str:
+    # The same few lists for every visitor until a term changes, so each is escaped once per process.
+    return "".join(format_html('<option value="{}">{}</option>', key, label) for key, label in choices)
+
+
+def _filter_choices(options, name: str, empty_label: str) -> list[tuple[str, str]]:
+    return [("", empty_label), *options[name]]
+
+
 RATING_CHOICES = [("", "Any rating"), ("3", "3 stars and up"), ("3.5", "3.5 stars and up"),
                   ("4", "4 stars and up"), ("4.5", "4.5 stars and up")]
 
@@ -175,6 +208,13 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
+        # The options come from a cache (directory_filter_choices), read only if the form is
+        # rendered; a submitted value is still looked up in the database by the field's queryset.
+        options = SimpleLazyObject(directory_filter_choices)  # one cache read for the three lists
+        for name in ("skill", "industry", "language"):
+            field = self.fields[name]
+            field.widget = SelectWidget()
+            field.choices = partial(_filter_choices, options, name, field.empty_label)
         if not self._can_sort_by_match():
             # Only the rendered options: a submitted sort=match still reaches clean_sort's message.
             self.fields["sort"].widget.choices = [(k, v) for k, v in SORTS.items() if k != "match"]

@@ -16,6 +16,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -159,6 +160,9 @@ class Language(models.Model):
         return self.name
 
 
+_LISTED = models.Q(is_listed=True)  # the directory's indexes cover listed mentors only
+
+
 def _new_slug() -> str:
     return secrets.token_hex(4)
 
@@ -210,6 +214,19 @@ class MentorProfile(models.Model):
                 | models.Q(offers_60=True),
                 name="mentor_offers_some_length",
             ),
+        ]
+        indexes = [
+            # Directory text search (accounts.selectors.mentor_text_match). PostgreSQL only: the
+            # migration skips it elsewhere.
+            GinIndex(fields=["search_vector"], name="mentor_search_gin"),
+            # One per directory order (accounts.selectors.mentors_search), listed mentors only, each
+            # ending in the user-id tie-break: a page is an index scan that stops after 20 rows
+            # instead of a sort of every mentor.
+            models.Index(fields=["-rating_bayes", "-years_experience", "user"], condition=_LISTED,
+                         name="mentor_dir_default"),
+            models.Index(fields=["-rating_bayes", "-rating_count", "user"], condition=_LISTED, name="mentor_dir_rating"),
+            models.Index(fields=["-years_experience", "user"], condition=_LISTED, name="mentor_dir_experience"),
+            models.Index(fields=["-created_at", "user"], condition=_LISTED, name="mentor_dir_newest"),
         ]
 
     def __str__(self) -> str:

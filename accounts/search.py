@@ -2,12 +2,19 @@
 
 Name and skills weigh most (A), then headline and skill synonyms (B), then the bio (C), so a
 mentor who lists "Python" ranks above one who mentions it once in a long bio. Skill synonyms are
-part of the document, so "JS" finds a JavaScript mentor.
+part of the document, so "JS" finds a JavaScript mentor. The name is in it twice: stemmed
+('english', for ranking with the rest) and as typed ('simple': no stemming, no stop words), so
+the directory's name match ("Will", "Ana Back") is a prefix query on this same GIN-indexed
+document instead of a LIKE on the users table that no index can serve (see
+accounts.selectors.mentor_text_match).
 
-The document is stored on MentorProfile.search_vector (GIN-indexed) by the accounts services
-whenever a profile, its skills or its owner's name change: computing it per row at query time
-cost ~1.4 s per directory search over 2,000 mentors, reading it costs milliseconds. Rows written
-around the services (fixtures, raw SQL) have NULL there and are computed on the fly instead.
+The document is stored on MentorProfile.search_vector (GIN index `mentor_search_gin`) by the
+accounts services whenever a profile, its skills or its owner's name change: computing it per row
+at query time cost ~1.4 s per directory search over 2,000 mentors, reading it costs milliseconds.
+Migration 0006 filled every existing row. The directory reads only the stored document, so code
+that writes mentors around the services (raw SQL, bulk loads, test fixtures) must call
+mentor_search_refresh() for them afterwards, or text search does not find them (they are still
+listed).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import MentorProfile, User
 
 CONFIG = "english"
+NAME_CONFIG = "simple"  # the name as typed, for prefix matching
 
 
 def _text(subquery) -> Coalesce:
@@ -40,6 +48,7 @@ def search_document():
     skill_synonyms = per_mentor.annotate(text=StringAgg("skill__synonyms", delimiter=" ")).values("text")[:1]
     return (
         SearchVector(_text(name), weight="A", config=CONFIG)
+        + SearchVector(_text(name), weight="A", config=NAME_CONFIG)
         + SearchVector(_text(skill_names), weight="A", config=CONFIG)
         + SearchVector("headline", weight="B", config=CONFIG)
         + SearchVector(_text(skill_synonyms), weight="B", config=CONFIG)

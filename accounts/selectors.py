@@ -6,15 +6,21 @@ so the two can never disagree about who is listed, what matches or in which orde
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Exists, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
 
 from accounts.models import Industry, Language, MentorProfile, Skill, User
 from accounts.search import CONFIG as SEARCH_CONFIG
-from accounts.search import search_document
+from accounts.search import NAME_CONFIG
+
+MAX_QUERY_WORDS = 8
 
 SORTS = {
     "relevance": "Relevance",
@@ -70,7 +76,45 @@ def mentor_bookable_get(*, mentor_id: int) -> User | None:
 
 
 def featured_mentors(*, limit: int = 6) -> list[MentorProfile]:
-    return list(listed_mentors().filter(accepting_bookings=True).order_by("-rating_bayes", "-years_experience")[:limit])
+    mentors = listed_mentors().prefetch_related(None).filter(accepting_bookings=True)
+    return mentor_cards(list(mentors.order_by("-rating_bayes", "-years_experience", "user_id")[:limit]),
+                        industries=False)
+
+
+def mentor_cards(profiles: list[MentorProfile], *, industries: bool = True) -> list[MentorProfile]:
+    """Give a page of mentors their skills, languages and (for the API) industries as lists of
+    plain dicts shaped like the API's: `profile.skill_list`, `.language_list`, `.industry_list`.
+
+    One query for all three (UNION ALL, so one round trip): Django's prefetch_related makes one
+    per relation and builds and filters a queryset per mentor and relation (60 for a page of 20),
+    which was most of a directory page's Python time.
+    """
+    ids = [p.pk for p in profiles]
+    parts = {
+        "skill": MentorProfile.skills.through.objects.filter(mentorprofile_id__in=ids).values_list(
+            "mentorprofile_id", Value("skill"), "skill__name", "skill__slug", "skill__synonyms", "skill_id"),
+        "language": MentorProfile.languages.through.objects.filter(mentorprofile_id__in=ids).values_list(
+            "mentorprofile_id", Value("language"), "language__name", "language_id", Value(""), Value(0)),
+    }
+    if industries:
+        parts["industry"] = MentorProfile.industries.through.objects.filter(mentorprofile_id__in=ids).values_list(
+            "mentorprofile_id", Value("industry"), "industry__name", "industry__slug", "industry__synonyms",
+            "industry_id")
+    tags: dict[tuple[int, str], list[dict]] = {}
+    if ids:
+        first, *rest = parts.values()
+        # By name (the terms' Meta.ordering), in the database's collation like any other list of them.
+        rows = first.union(*rest, all=True).order_by("skill__name", "skill_id", "skill__slug")
+        for mentor_id, kind, name, key, synonyms, _ in rows:
+            tag = ({"code": key, "name": name} if kind == "language"
+                   else {"name": name, "slug": key, "synonyms": synonyms})
+            tags.setdefault((mentor_id, kind), []).append(tag)
+    for profile in profiles:
+        profile.skill_list = tags.get((profile.pk, "skill"), [])
+        profile.language_list = tags.get((profile.pk, "language"), [])
+        if industries:
+            profile.industry_list = tags.get((profile.pk, "industry"), [])
+    return profiles
 
 
 def mentor_for_page(*, slug: str, viewer=None) -> MentorProfile | None:
@@ -109,21 +153,48 @@ def _apply_filters(qs: QuerySet[MentorProfile], filters: MentorFilters) -> Query
     return qs
 
 
-def _postgres_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[MentorProfile]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+def _name_prefix_query(query: str) -> str:
+    """The query's words as a prefix query on the weight-A part of the document (name, skill names).
 
-    # The stored document when there is one; computed on the fly for rows written around the services.
-    vector = Coalesce("search_vector", search_document(), output_field=SearchVectorField())
+    It stands in for the name LIKE the directory used to run: "Ana Back" still finds Ana Backend,
+    and a stop word such as "Will" is a name here (the name is also stored unstemmed). Words the
+    web-search syntax negates ("-payments") are left out, so they never widen the match.
+    """
+    words = []
+    for token in query.split():
+        if not token.startswith("-"):
+            words += [w.lower() for w in re.findall(r"[^\W_]+", token)]
+    return " & ".join(f"{word}:*A" for word in words[:MAX_QUERY_WORDS])
+
+
+def mentor_text_match(query: str) -> tuple[Q, SearchRank]:
+    """(filter, rank) for a free-text query on PostgreSQL, both on the stored document only, so the
+    GIN index serves the filter: `search_vector @@ query` (web-search syntax, stemmed) OR a prefix
+    match on names and skill names, a BitmapOr of two scans of the same index.
+
+    Every mentor has a stored document: migration 0006 filled them and the services keep them
+    (accounts/search.py). Code that writes mentors around the services (raw SQL, bulk loads, test
+    fixtures) calls mentor_search_refresh() for them, or text search does not find them. Computing a
+    missing document here instead cost ~90 ms of SQL compiling per request in Python, and made the
+    planner charge it to every matching row, past PostgreSQL's JIT threshold (measured 0.3-2.5 s).
+    """
     search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    return (
-        qs.annotate(search=vector, rank=SearchRank(vector, search))
-        .filter(Q(search=search) | Q(user__name__icontains=query))
-    )
+    match = Q(search_vector=search)
+    prefix = _name_prefix_query(query)
+    if prefix:
+        match |= Q(search_vector=SearchQuery(prefix, search_type="raw", config=NAME_CONFIG))
+    # ts_rank is NULL for a row without a document; 0 keeps it last, not first, in a DESC order.
+    return match, Coalesce(SearchRank(F("search_vector"), search), Value(0.0), output_field=FloatField())
+
+
+def _postgres_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[MentorProfile]:
+    match, rank = mentor_text_match(query)
+    return qs.filter(match).annotate(rank=rank)
 
 
 def _simple_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[MentorProfile]:
     # SQLite has no full-text ranking here: every word must appear somewhere; no relevance order.
-    for word in query.split()[:8]:
+    for word in query.split()[:MAX_QUERY_WORDS]:
         skill_match = Exists(Skill.objects.filter(
             Q(name__icontains=word) | Q(synonyms__icontains=word), mentors=OuterRef("pk")))
         qs = qs.filter(Q(user__name__icontains=word) | Q(headline__icontains=word) | Q(bio__icontains=word)
@@ -138,7 +209,8 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None) -> 
     bio); without a query, or on SQLite, "relevance" falls back to the best rated.
     """
     filters = filters or MentorFilters()
-    qs = _apply_filters(listed_mentors(), filters)
+    # No prefetch: the views give a page its tags with mentor_cards().
+    qs = _apply_filters(listed_mentors().prefetch_related(None), filters)
     query = " ".join((query or "").split())
     has_rank = False
     if query:
@@ -161,5 +233,48 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None) -> 
     }.get(filters.sort)
     if order is None:
         order = ["-rank", "-rating_bayes"] if has_rank else ["-rating_bayes", "-years_experience"]
-    # The user id breaks ties so pages never repeat or skip a mentor.
-    return qs.order_by(*order, "user_id")
+    # The user id breaks ties so pages never repeat or skip a mentor. Only the columns a card or
+    # the API shows: the search document and the users' passwords and settings stay out of the sort.
+    return qs.order_by(*order, "user_id").only(*DIRECTORY_FIELDS)
+
+
+# What a directory card or GET /api/v1/mentors/ reads of a mentor (see mentors_search).
+DIRECTORY_FIELDS = (
+    "slug", "headline", "bio", "photo", "years_experience", "offers_15", "offers_30", "offers_45", "offers_60",
+    "call_method", "accepting_bookings", "is_listed", "rating_count", "rating_sum", "rating_bayes", "created_at",
+    "user__name", "user__email", "user__timezone",
+)
+
+_FILTER_CHOICES_KEY = "accounts:directory-filter-choices:v1"
+# A backstop only: saving or deleting a term clears the key at once (signals below); bulk writes,
+# which send no signals, show up within this long.
+_FILTER_CHOICES_SECONDS = 300
+
+
+def directory_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The directory's skill, industry and language options, {field: [(value, label)]}.
+
+    Cached (three queries and ~250 rows per page view otherwise); the form still validates a
+    submitted value against the database, so a stale list can only miss a brand-new term.
+    """
+    choices = cache.get(_FILTER_CHOICES_KEY)
+    if choices is None:
+        choices = {
+            "skill": list(Skill.objects.order_by("name").values_list("slug", "name")),
+            "industry": list(Industry.objects.order_by("name").values_list("slug", "name")),
+            "language": list(Language.objects.order_by("name").values_list("code", "name")),
+        }
+        cache.set(_FILTER_CHOICES_KEY, choices, _FILTER_CHOICES_SECONDS)
+    return choices
+
+
+def directory_filter_choices_changed(**kwargs) -> None:
+    cache.delete(_FILTER_CHOICES_KEY)
+
+
+def connect_signals() -> None:
+    """Called from AccountsConfig.ready(), so every process that writes terms (web, worker) clears it."""
+    for model in (Skill, Industry, Language):
+        for signal in (post_save, post_delete):
+            signal.connect(directory_filter_choices_changed, sender=model,
+                           dispatch_uid=f"directory-choices-{model.__name__}-{signal is post_save}")

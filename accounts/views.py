@@ -17,7 +17,7 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import MenteeProfile, MentorProfile
-from accounts.selectors import MentorFilters, mentor_for_page, mentors_search
+from accounts.selectors import MentorFilters, mentor_cards, mentor_for_page, mentors_search
 from matching.selectors import directory_match_scores
 from mentorship.errors import form_add_domain_error
 
@@ -97,6 +97,8 @@ def directory(request):
     scores = directory_match_scores(viewer=request.user, sort=data.get("sort"))
     mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores))
     page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's queries run here, not lazily inside the template; a card shows no industries.
+    page.object_list = mentor_cards(list(page.object_list), industries=False)
     context = {
         "form": form, "page": page, "mentors": page.object_list,
         "has_filters": form.is_bound and form.has_filters(),

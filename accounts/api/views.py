@@ -26,7 +26,7 @@ from accounts.api.serializers import (
 from accounts.errors import AccountError
 from accounts.forms import DirectoryFilterForm
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
-from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentors_search
+from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentor_cards, mentors_search
 from matching.selectors import directory_match_scores
 from mentorship.parsers import BoundedJSONParser
 
@@ -149,6 +149,10 @@ class MentorListView(generics.ListAPIView):
         data = form.cleaned_data
         scores = directory_match_scores(viewer=self.request.user, sort=data.get("sort"))
         return mentors_search(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data, match_scores=scores))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else mentor_cards(list(page))
 
 
 @extend_schema(summary="One mentor (id = user id)")

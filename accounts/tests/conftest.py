@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from PIL import Image
 
+from accounts.search import mentor_search_refresh
 from tests.factories import MentorFactory, SkillFactory
 
 
@@ -24,6 +25,8 @@ def make_mentors(db):
             mentor.mentor_profile.skills.add(python, SkillFactory(name=f"Topic {i}"))
             mentor.mentor_profile.languages.add("de")
             mentors.append(mentor)
+        # The factories write around the services, which keep the stored search document.
+        mentor_search_refresh(mentor_ids=[m.pk for m in mentors])
         return mentors
 
     return make

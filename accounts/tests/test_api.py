@@ -173,8 +173,31 @@ def test_directory_api_query_count_is_the_same_for_5_and_50_mentors(api_client, 
         return len(ctx.captured_queries)
 
     assert count(5) == count(50)
-    with django_assert_num_queries(5):  # count, page, skills, industries, languages
+    with django_assert_num_queries(3):  # count, page, and the page's skills, industries and languages in one
         api_client.get(MENTORS, {"q": "mentor", "sort": "rating"})
+
+
+def test_mentor_serializer_fast_path_matches_drf(mentor, rf):
+    from django.utils import timezone
+    from rest_framework import serializers as drf
+
+    from accounts import services
+    from accounts.api.serializers import MentorProfileSerializer, MyMentorProfileSerializer
+    from accounts.selectors import mentor_by_id, mentor_cards
+
+    services.mentor_profile_update(user=mentor, **{**FULL_MENTOR, "meeting_url": "https://meet.example.com/x"},
+                                   photo=image_upload())
+    MentorProfile.objects.filter(user=mentor).update(rating_count=3, rating_sum=13, rating_bayes=4.2)
+    context = {"request": rf.get("/api/v1/mentors/")}
+    profile = mentor_by_id(mentor_id=mentor.pk)
+    with timezone.override("America/Sao_Paulo"):  # created_at is written in the reader's zone
+        for cls, instance in [(MentorProfileSerializer, profile), (MyMentorProfileSerializer, profile),
+                              (MentorProfileSerializer, mentor_cards([mentor_by_id(mentor_id=mentor.pk)])[0])]:
+            fast = cls(instance, context=context).data
+            generic = drf.ModelSerializer.to_representation(cls(instance, context=context), instance)
+            assert fast == generic and list(fast) == list(generic) == cls.Meta.fields
+    assert fast["photo"].startswith("http://testserver/") and fast["rating_average"] == 4.33
+    assert fast["created_at"].endswith("-03:00") and [s["name"] for s in fast["skills"]] == ["Dbt", "SQL"]
 
 
 @pytest.mark.parametrize("who, status", [("anonymous", 404), ("stranger", 404), ("owner", 200), ("staff", 200)])
