@@ -29,6 +29,7 @@ from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Sk
 from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentor_cards, mentors_search
 from matching.selectors import directory_match_scores
 from mentorship.parsers import BoundedJSONParser
+from mentorship.throttling import OneRoundTripThrottlesMixin
 
 
 class MeView(APIView):
@@ -136,7 +137,7 @@ DIRECTORY_PARAMETERS = [
 
 
 @extend_schema(parameters=DIRECTORY_PARAMETERS, summary="Search the mentor directory")
-class MentorListView(generics.ListAPIView):
+class MentorListView(OneRoundTripThrottlesMixin, generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = MentorProfileSerializer
     filter_backends: list = []
@@ -156,7 +157,7 @@ class MentorListView(generics.ListAPIView):
 
 
 @extend_schema(summary="One mentor (id = user id)")
-class MentorDetailView(generics.RetrieveAPIView):
+class MentorDetailView(OneRoundTripThrottlesMixin, generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = MentorProfileSerializer
     queryset = MentorProfile.objects.none()
