@@ -140,10 +140,14 @@ class MenteeProfileForm(forms.Form):
                                           required=False, label="Languages you can have a session in")
     career_stage = forms.ChoiceField(choices=[("", "Prefer not to say"), *MenteeProfile.CareerStage.choices],
                                      required=False)
+    share_with_mentors = forms.BooleanField(
+        required=False, initial=True, label="Show mentors I book my goals, career stage, industries and our earlier sessions",
+        help_text="They see it when they answer your request, so they can prepare. Off: they see only your question.")
 
     @classmethod
     def initial_for(cls, profile: MenteeProfile) -> dict:
         return {
+            "share_with_mentors": profile.share_with_mentors,
             "goals": profile.goals,
             "interests": ", ".join(s.name for s in profile.interests.all()),
             "industries": ", ".join(i.name for i in profile.industries.all()),

@@ -265,6 +265,9 @@ class MenteeProfile(models.Model):
     industries = models.ManyToManyField(Industry, blank=True, related_name="mentees")
     languages = models.ManyToManyField(Language, blank=True, related_name="mentees")
     career_stage = models.CharField(max_length=16, choices=CareerStage.choices, blank=True)
+    # The mentee's choice: whether a mentor they book sees their goals, career stage, industries
+    # and their earlier sessions together on the request (on by default: it is why they wrote them).
+    share_with_mentors = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -28,7 +28,7 @@ from mentorship.text import text_errors
 USER_FIELDS = ("name", "timezone", "is_mentor", "is_mentee", "remind_24h", "remind_1h", "email_updates")
 MENTOR_FIELDS = ("headline", "bio", "photo", "skills", "industries", "languages", "years_experience",
                  "session_lengths", "call_method", "meeting_url", "accepting_bookings")
-MENTEE_FIELDS = ("goals", "interests", "industries", "languages", "career_stage")
+MENTEE_FIELDS = ("goals", "interests", "industries", "languages", "career_stage", "share_with_mentors")
 
 
 # --- Taxonomy ----------------------------------------------------------------------------------
@@ -305,6 +305,8 @@ def mentee_profile_update(*, user: User, require_content: bool = True, **changes
         profile.goals = (changes["goals"] or "").strip()
     if "career_stage" in changes:
         profile.career_stage = changes["career_stage"] or ""
+    if "share_with_mentors" in changes:
+        profile.share_with_mentors = bool(changes["share_with_mentors"])
     if "interests" in changes:
         m2m["interests"] = _terms(Skill, changes["interests"], "interests", errors)
     if "industries" in changes:

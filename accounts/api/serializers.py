@@ -168,7 +168,8 @@ class MenteeProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MenteeProfile
-        fields = ["id", "goals", "interests", "industries", "languages", "career_stage", "updated_at"]
+        fields = ["id", "goals", "interests", "industries", "languages", "career_stage", "share_with_mentors",
+                  "updated_at"]
         read_only_fields = fields
 
     career_stage = serializers.ChoiceField(choices=MenteeProfile.CareerStage.choices, allow_blank=True,
@@ -182,6 +183,9 @@ class MenteeProfileWriteSerializer(serializers.Serializer):
     languages = serializers.ListField(child=serializers.CharField(max_length=8), max_length=20,
                                       help_text="ISO 639-1 codes")
     career_stage = serializers.ChoiceField(choices=MenteeProfile.CareerStage.choices, allow_blank=True)
+    share_with_mentors = serializers.BooleanField(
+        required=False, help_text="Whether mentors you book see your goals, career stage, industries and your "
+                                  "earlier sessions together (default true)")
 
 
 class TokenRequestSerializer(serializers.Serializer):
