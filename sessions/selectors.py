@@ -101,11 +101,13 @@ def _local_dates(zone, start: datetime, end: datetime):
     return (start.astimezone(zone).date() - _OVERRIDE_MARGIN, end.astimezone(zone).date() + _OVERRIDE_MARGIN)
 
 
-def load_calendar(*, mentor: User, start: datetime, end: datetime, exclude_booking_id: int | None = None) -> MentorCalendar:
-    """Four queries: policy, rules, overrides touching the range, live bookings near the range."""
+def load_calendar(*, mentor: User, start: datetime, end: datetime, exclude_booking_id: int | None = None,
+                  policy: BookingPolicy | None = None) -> MentorCalendar:
+    """Four queries: policy, rules, overrides touching the range, live bookings near the range.
+    Three when the caller passes the policy it already holds (the booking services lock it)."""
     zone = mentor.tzinfo
     first, last = _local_dates(zone, start, end)
-    policy = policy_for(mentor=mentor)
+    policy = policy or policy_for(mentor=mentor)
     rules = [_as_rule(r) for r in AvailabilityRule.objects.filter(mentor=mentor)]
     overrides = [_as_override(o) for o in AvailabilityOverride.objects.filter(
         mentor=mentor, start_date__lte=last, end_date__gte=first)]
@@ -160,12 +162,13 @@ def mentor_slots_payload(*, mentor: User, query: dict) -> dict:
 
 
 def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | None = None,
-               exclude_booking_id: int | None = None) -> None:
+               exclude_booking_id: int | None = None, policy: BookingPolicy | None = None) -> None:
     """Raise BookingError unless `start` is a free slot of `duration` minutes for `mentor`.
 
     The booking service calls this inside its transaction, after locking the mentor's policy
     row; for a reschedule it passes the booking being moved as exclude_booking_id so that the
-    booking does not collide with itself or count against its own caps. 400 for a start that is
+    booking does not collide with itself or count against its own caps. It passes the locked
+    policy too, so the row is not read again. 400 for a start that is
     not bookable at all, 409 when it is bookable in principle but taken.
     """
     if start.tzinfo is None:
@@ -185,7 +188,7 @@ def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | 
             "duration": [f"This mentor offers sessions of {offered} minutes."]})
     now = now or timezone.now()
     calendar = load_calendar(mentor=mentor, start=start - timedelta(days=1), end=start + timedelta(days=1),
-                             exclude_booking_id=exclude_booking_id)
+                             exclude_booking_id=exclude_booking_id, policy=policy)
     reason = engine.diagnose_slot(**calendar.engine_kwargs(), duration=duration, start=start, now=now)
     if reason is None:
         return

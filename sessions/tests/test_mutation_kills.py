@@ -456,6 +456,7 @@ def test_each_new_booking_mail_is_handed_to_a_send_task_by_its_own_id(open_mento
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(mentee, open_mentor, local_slot(open_mentor))
 
+    assert notifications.publisher.flush()  # published after commit, on the publisher's thread
     rows = Notification.objects.filter(booking=booking, kind="booking_confirmed").values_list("pk", flat=True)
     assert sorted(handed) == sorted((pk,) for pk in rows) and len(handed) == 2
 
