@@ -450,6 +450,7 @@ def test_window_times_are_stored_to_the_whole_minute(mentor):
 
 def test_each_new_booking_mail_is_handed_to_a_send_task_by_its_own_id(open_mentor, mentee, monkeypatch,
                                                                        django_capture_on_commit_callbacks):
+    assert notifications.publisher.flush()  # nothing of an earlier test is still on its way
     handed: list[tuple] = []
     monkeypatch.setattr(send_notification_task, "apply_async", lambda args, **options: handed.append(args))
 
