@@ -68,9 +68,14 @@ def all_timezones() -> tuple[str, ...]:
     return (*sorted(zones), "UTC")
 
 
+@lru_cache(maxsize=1)
+def _canonical_set() -> frozenset[str]:
+    return frozenset(all_timezones())
+
+
 def canonical_timezone(name: str) -> str:
     """The canonical spelling of a zone (aliases followed to their zone); unknown names unchanged."""
-    canonical = set(all_timezones())
+    canonical = _canonical_set()  # built once: the middleware asks this on every visitor's request
     if name in canonical or not is_valid_timezone(name):
         return name
     if name in UTC_ALIASES:
@@ -87,6 +92,8 @@ def canonical_timezone(name: str) -> str:
 
 
 def is_valid_timezone(name: str) -> bool:
+    """O(1): a lookup in the zone set read once per process (token authentication and the time-zone
+    middleware ask it on every request; listing the tz database costs milliseconds each time)."""
     if not name or name != name.strip():
         return False
     return name in _known_zones()

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from matching.models import RecomputeRequest
@@ -23,17 +24,25 @@ MAX_WAIT = timedelta(minutes=5)
 def _request(kind: str, subject_ids: Iterable[int], now: datetime | None) -> None:
     now = now or timezone.now()
     due = now + timedelta(seconds=settings.MATCHING_DEBOUNCE_SECONDS)
-    for subject_id in sorted(set(subject_ids)):
-        pending = RecomputeRequest.objects.filter(kind=kind, subject_id=subject_id, claimed_at__isnull=True)
-        if pending.filter(first_requested_at__gte=now - MAX_WAIT).update(due_at=due):
-            continue
-        if pending.exists():  # waited long enough already: keep its due time, never push it further
-            continue
-        try:
-            with transaction.atomic():  # savepoint: a concurrent trigger may have inserted it first
-                RecomputeRequest.objects.create(kind=kind, subject_id=subject_id, due_at=due, first_requested_at=now)
-        except IntegrityError:
-            pending.filter(first_requested_at__gte=now - MAX_WAIT).update(due_at=due)
+    rows = [RecomputeRequest(kind=kind, subject_id=subject_id, due_at=due, first_requested_at=now)
+            for subject_id in sorted(set(subject_ids))]  # sorted: concurrent callers lock in one order
+    if not rows:
+        return
+    # One upsert for every subject, on the "one pending row per subject" index: a new subject gets
+    # a row; a pending one is pushed to the new due time, unless it has waited MAX_WAIT already
+    # (then it keeps its due time, never pushed further). A concurrent trigger's row is a conflict
+    # like any other, so no savepoint is needed.
+    meta = RecomputeRequest._meta
+    query = InsertQuery(RecomputeRequest)
+    query.insert_values([meta.get_field(name) for name in ("kind", "subject_id", "due_at", "first_requested_at")], rows)
+    [(insert_sql, params)] = query.get_compiler(connection=connection).as_sql()
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{insert_sql} ON CONFLICT (kind, subject_id) WHERE claimed_at IS NULL "
+            f"DO UPDATE SET due_at = excluded.due_at WHERE {table}.first_requested_at >= %s",
+            (*params, connection.ops.adapt_datetimefield_value(now - MAX_WAIT)),
+        )
 
 
 def mentee_changed(*, mentee_id: int, now: datetime | None = None) -> None:

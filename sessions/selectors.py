@@ -315,12 +315,13 @@ def mentor_slots_payload(*, mentor: SlotsMentor, query: dict, iso: bool = False)
 
 
 def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | None = None,
-               exclude_booking_id: int | None = None) -> None:
+               exclude_booking_id: int | None = None, policy: BookingPolicy | None = None) -> None:
     """Raise BookingError unless `start` is a free slot of `duration` minutes for `mentor`.
 
     The booking service calls this inside its transaction, after locking the mentor's policy
     row; for a reschedule it passes the booking being moved as exclude_booking_id so that the
-    booking does not collide with itself or count against its own caps. 400 for a start that is
+    booking does not collide with itself or count against its own caps. It passes the locked
+    policy too, so the row is not read again. 400 for a start that is
     not bookable at all, 409 when it is bookable in principle but taken.
     """
     if start.tzinfo is None:
@@ -340,7 +341,7 @@ def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | 
             "duration": [f"This mentor offers sessions of {offered} minutes."]})
     now = now or timezone.now()
     calendar = load_calendar(mentor=mentor, start=start - timedelta(days=1), end=start + timedelta(days=1),
-                             exclude_booking_id=exclude_booking_id)
+                             exclude_booking_id=exclude_booking_id, policy=policy)
     reason = engine.diagnose_slot(**calendar.engine_kwargs(), duration=duration, start=start, now=now)
     if reason is None:
         return

@@ -6,6 +6,7 @@ is private. BookingErrors from the services map to their status in mentorship.ap
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -69,7 +70,9 @@ class BookingListCreate(generics.ListAPIView):
             mentee=request.user, mentor=mentor, start=values["start"], duration=values["duration"],
             topic=values["topic"], question=values["question"], context_url=values["context_url"],
         )
-        booking = get_visible_booking(request, booking.pk, prefetch_events=True)
+        # The service's instance is what was just written, mentor and mentee included: only the
+        # history needs reading (one query, not a second load of the whole booking).
+        prefetch_related_objects([booking], "events")
         return Response(s.BookingDetailSerializer(booking, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 

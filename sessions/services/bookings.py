@@ -10,6 +10,10 @@ Every service runs in one transaction and follows the same steps:
 3. write the booking and a BookingEvent;
 4. tell the outbox (booking_notify / reminders_*), which sends only after commit.
 
+booking_create is the hot path and is kept to a fixed, small number of statements: the policy row
+is read once (locked, with the "bookable mentor" rule in the same statement) and handed to the
+slot check; the mentee's caps and overlap are one aggregate; the outbox rows are one INSERT.
+
 On PostgreSQL the exclusion constraints on Booking are the last word: two mentees booking two
 different mentors lock different policy rows, so only the mentee constraint stops the second one.
 The IntegrityError becomes a 409 with the next free slots. On SQLite there are no exclusion
@@ -58,10 +62,28 @@ def _utc(value: datetime) -> datetime:
 
 
 def _lock_policy(mentor) -> BookingPolicy:
-    # get_or_create first: select_for_update cannot lock a row that does not exist yet, and two
-    # first-ever bookings of a mentor would otherwise both pass unserialised.
-    BookingPolicy.objects.get_or_create(mentor=mentor)
+    """The mentor's policy row, locked: one statement once the row exists."""
+    return BookingPolicy.objects.select_for_update().filter(pk=mentor.pk).first() or _create_and_lock_policy(mentor)
+
+
+def _create_and_lock_policy(mentor) -> BookingPolicy:
+    # select_for_update cannot lock a row that does not exist yet, and two first-ever bookings of a
+    # mentor would otherwise both pass unserialised: create it (a racing creator's row wins, ours
+    # is ignored), then lock whichever row is there.
+    BookingPolicy.objects.bulk_create([BookingPolicy(mentor=mentor)], ignore_conflicts=True)
     return BookingPolicy.objects.select_for_update().get(pk=mentor.pk)
+
+
+def _lock_bookable_policy(mentor) -> BookingPolicy:
+    """Lock the policy of a mentor who is bookable (accounts.selectors.bookable_mentors), asked in
+    the same statement: the rule is checked under the lock, and costs no query of its own."""
+    bookable = bookable_mentors().filter(pk=mentor.pk).values("pk")
+    policy = BookingPolicy.objects.select_for_update().filter(mentor__in=bookable).first()
+    if policy is None:  # not bookable, or the mentor's first booking (no policy row yet)
+        if not bookable_mentors().filter(pk=mentor.pk).exists():
+            raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
+        policy = _create_and_lock_policy(mentor)
+    return policy
 
 
 def _lock_mentee(mentee) -> None:
@@ -79,8 +101,14 @@ def _lock_booking(booking: Booking) -> Booking:
         raise BookingError("Booking not found.", code="not_found")
 
 
-def _slot_check(*, mentor, start, duration, now, exclude_booking_id=None) -> None:
-    slot_check(mentor=mentor, start=start, duration=duration, now=now, exclude_booking_id=exclude_booking_id)
+def _slot_check(*, mentor, start, duration, now, policy, exclude_booking_id=None) -> None:
+    try:
+        slot_check(mentor=mentor, start=start, duration=duration, now=now, policy=policy,
+                   exclude_booking_id=exclude_booking_id)
+    except BookingError as exc:
+        if exc.status == 409:
+            raise _SlotTaken(exc.message)
+        raise
 
 
 def next_free_slots(*, mentor, duration: int, after: datetime, now: datetime | None = None,
@@ -126,15 +154,20 @@ def _integrity_message(exc: IntegrityError) -> str:
     return "The mentor already has a session at that time."
 
 
+def _overlap_or_raise(exc: IntegrityError) -> _SlotTaken:
+    """An exclusion constraint that fired becomes _SlotTaken (a 409); any other IntegrityError is a bug."""
+    if "no_overlap" not in str(exc):
+        raise exc
+    return _SlotTaken(_integrity_message(exc))
+
+
 def _save_guarded(booking: Booking, **save_kwargs) -> None:
     # A savepoint, so that after the constraint fires the outer transaction is still usable.
     try:
         with transaction.atomic():
             booking.save(**save_kwargs)
     except IntegrityError as exc:
-        if "no_overlap" not in str(exc):
-            raise
-        raise _SlotTaken(_integrity_message(exc))
+        raise _overlap_or_raise(exc)
 
 
 def _call_url(mentor) -> str:
@@ -196,24 +229,45 @@ def _mentor_week(mentor, start: datetime) -> tuple[datetime, datetime]:
             datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC))
 
 
-def _check_open_requests(*, mentee, mentor, now: datetime) -> None:
-    """Before a new request: unanswered requests (not yet started, not yet expired) per mentor and overall."""
-    counts = Booking.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        mentee=mentee, status=Booking.Status.REQUESTED, start__gt=now,
-    ).aggregate(total=Count("pk"), with_mentor=Count("pk", filter=Q(mentor=mentor)))
+def _mentee_counts(*, mentee, mentor, start: datetime, end: datetime, now: datetime) -> dict[str, int]:
+    """Everything booking_create asks about the mentee's own bookings, in one query: unanswered
+    requests (not yet started, not yet expired) overall and with this mentor, sessions with this
+    mentor in the mentor's week of `start`, and live sessions overlapping [start, end)."""
+    week_start, week_end = _mentor_week(mentor, start)
+    open_request = Q(Q(expires_at__isnull=True) | Q(expires_at__gt=now), status=Booking.Status.REQUESTED,
+                     start__gt=now)
+    same_week = Q(mentor=mentor, status__in=_SESSION_STATUSES, start__gte=week_start, start__lt=week_end)
+    overlapping = Q(status__in=LIVE_STATUSES, start__lt=end, end__gt=start)
+    return Booking.objects.filter(open_request | same_week | overlapping, mentee=mentee).aggregate(
+        open_total=Count("pk", filter=open_request),
+        open_with_mentor=Count("pk", filter=open_request & Q(mentor=mentor)),
+        same_week=Count("pk", filter=same_week),
+        overlapping=Count("pk", filter=overlapping),
+    )
+
+
+def _check_open_requests(*, counts: dict[str, int], mentor) -> None:
+    """Before a new request: unanswered requests per mentor and overall (counts: _mentee_counts)."""
     per_mentor = settings.BOOKING_MAX_OPEN_REQUESTS_PER_MENTOR
-    if counts["with_mentor"] >= per_mentor:
+    if counts["open_with_mentor"] >= per_mentor:
         raise BookingError(
-            f"You already have {counts['with_mentor']} unanswered requests with {mentor.display_name} "
+            f"You already have {counts['open_with_mentor']} unanswered requests with {mentor.display_name} "
             f"(at most {per_mentor} at a time). Wait for an answer, or withdraw one, before asking for another time.",
             code="too_many_requests_open")
     overall = settings.BOOKING_MAX_OPEN_REQUESTS
-    if counts["total"] >= overall:
+    if counts["open_total"] >= overall:
         raise BookingError(
-            f"You have {counts['total']} unanswered requests open (at most {overall} at a time). "
+            f"You have {counts['open_total']} unanswered requests open (at most {overall} at a time). "
             "Wait for answers, or withdraw one in My sessions, before sending another.",
             code="too_many_requests_open")
+
+
+def _check_week_count(count: int, *, mentor) -> None:
+    cap = settings.BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK
+    if count >= cap:
+        message = (f"You already have {count} sessions with {mentor.display_name} that week "
+                   f"(at most {cap} a week with one mentor). Pick a time in another week.")
+        raise BookingError(message, code="too_many_sessions_with_mentor", field_errors={"start": [message]})
 
 
 def _check_sessions_per_week(*, mentee, mentor, start: datetime, exclude_pk: int | None = None) -> None:
@@ -222,12 +276,7 @@ def _check_sessions_per_week(*, mentee, mentor, start: datetime, exclude_pk: int
                                   start__gte=week_start, start__lt=week_end)
     if exclude_pk is not None:
         held = held.exclude(pk=exclude_pk)
-    cap = settings.BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK
-    count = held.count()
-    if count >= cap:
-        message = (f"You already have {count} sessions with {mentor.display_name} that week "
-                   f"(at most {cap} a week with one mentor). Pick a time in another week.")
-        raise BookingError(message, code="too_many_sessions_with_mentor", field_errors={"start": [message]})
+    _check_week_count(held.count(), mentor=mentor)
 
 
 # --- create --------------------------------------------------------------------------------------
@@ -254,9 +303,9 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
         raise BookingError("Please correct the errors below.", field_errors=errors)
     if mentee.pk == mentor.pk:
         raise BookingError("You cannot book a session with yourself.", field_errors={"mentor": ["You cannot book yourself."]})
-    if not bookable_mentors().filter(pk=mentor.pk).exists():
-        raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
     profile = _mentor_profile(mentor)
+    if profile is None:
+        raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
     if not profile.accepting_bookings:
         raise BookingError("This mentor is not taking new bookings right now.",
                            field_errors={"mentor": ["Not accepting bookings."]})
@@ -267,27 +316,28 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
     start = _utc(start)
     end = start + timedelta(minutes=duration)
 
+    # Eleven statements with BEGIN and COMMIT (pinned in test_booking_queries): two locks, one
+    # count of the mentee's bookings, three for the mentor's calendar, and four inserts (booking,
+    # event, every mail and reminder in one).
     try:
         with transaction.atomic():
             _lock_mentee(mentee)
-            policy = _lock_policy(mentor)
+            policy = _lock_bookable_policy(mentor)
+            counts = _mentee_counts(mentee=mentee, mentor=mentor, start=start, end=end, now=now)
             if policy.requires_approval:
-                _check_open_requests(mentee=mentee, mentor=mentor, now=now)
-            _check_sessions_per_week(mentee=mentee, mentor=mentor, start=start)
-            try:
-                _slot_check(mentor=mentor, start=start, duration=duration, now=now)
-            except BookingError as exc:
-                if exc.status == 409:
-                    raise _SlotTaken(exc.message)
-                raise
+                _check_open_requests(counts=counts, mentor=mentor)
+            _check_week_count(counts["same_week"], mentor=mentor)
+            # Also the mentor-overlap probe: the calendar it reads is the mentor's live bookings,
+            # read under the policy lock that every writer of them holds.
+            _slot_check(mentor=mentor, start=start, duration=duration, now=now, policy=policy)
+            if counts["overlapping"]:
+                raise _SlotTaken("You already have another session at that time.")
             booking = Booking(
                 mentee=mentee, mentor=mentor, start=start, end=end, duration_minutes=duration,
                 blocked_start=start - timedelta(minutes=policy.buffer_before_minutes),
                 blocked_end=end + timedelta(minutes=policy.buffer_after_minutes),
                 topic=topic, question=question, context_url=context_url or "",
             )
-            _check_overlaps(mentor=mentor, mentee=mentee, start=start, end=end,
-                            blocked_start=booking.blocked_start, blocked_end=booking.blocked_end)
             if policy.requires_approval:
                 booking.status = Booking.Status.REQUESTED
                 # A request nobody answered before the session would have started is moot: it
@@ -297,12 +347,15 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
                 booking.status = Booking.Status.CONFIRMED
                 booking.confirmed_at = now
                 booking.call_url = _call_url(mentor)
-            _save_guarded(booking)
+            try:
+                # No savepoint: a constraint that fires ends this whole transaction anyway.
+                booking.save()
+            except IntegrityError as exc:
+                raise _overlap_or_raise(exc)
             kind = BookingEvent.Kind.REQUESTED if policy.requires_approval else BookingEvent.Kind.CONFIRMED
             BookingEvent.objects.create(booking=booking, kind=kind, actor=mentee, to_start=start, to_end=end)
-            notifications.booking_notify(booking=booking, event=str(kind), actor=mentee)
-            if booking.status == Booking.Status.CONFIRMED:
-                notifications.reminders_arm(booking=booking)
+            # The mails of the event and, for a confirmed booking, its reminders: one INSERT.
+            notifications.booking_notify_and_arm(booking=booking, event=str(kind), actor=mentee)
     except _SlotTaken as exc:
         raise _taken_error(mentor=mentor, duration=duration, start=start, now=now, message=str(exc))
     return booking
@@ -330,8 +383,7 @@ def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> 
         booking.sequence += 1
         booking.save()
         BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.CONFIRMED, actor=actor)
-        notifications.booking_notify(booking=booking, event="confirmed", actor=actor)
-        notifications.reminders_arm(booking=booking)
+        notifications.booking_notify_and_arm(booking=booking, event="confirmed", actor=actor)
     return booking
 
 
@@ -417,13 +469,8 @@ def booking_reschedule(*, booking: Booking, actor, new_start: datetime, now: dat
             if new_start == booking.start:
                 raise BookingError("Pick a different time.", field_errors={"start": ["That is the current time."]})
             _check_sessions_per_week(mentee=booking.mentee, mentor=mentor, start=new_start, exclude_pk=booking.pk)
-            try:
-                _slot_check(mentor=mentor, start=new_start, duration=booking.duration_minutes, now=now,
-                            exclude_booking_id=booking.pk)
-            except BookingError as exc:
-                if exc.status == 409:
-                    raise _SlotTaken(exc.message)
-                raise
+            _slot_check(mentor=mentor, start=new_start, duration=booking.duration_minutes, now=now, policy=policy,
+                        exclude_booking_id=booking.pk)
             old_start, old_end = booking.start, booking.end
             new_end = new_start + timedelta(minutes=booking.duration_minutes)
             booking.start, booking.end = new_start, new_end
@@ -437,9 +484,8 @@ def booking_reschedule(*, booking: Booking, actor, new_start: datetime, now: dat
             BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.RESCHEDULED, actor=actor,
                                         from_start=old_start, from_end=old_end, to_start=new_start, to_end=new_end)
             notifications.reminders_cancel(booking=booking)
-            if booking.status == Booking.Status.CONFIRMED:
-                notifications.reminders_arm(booking=booking)
-            notifications.booking_notify(booking=booking, event="rescheduled", actor=actor)
+            # The new time's reminders (a confirmed booking's only) and the mails, in one INSERT.
+            notifications.booking_notify_and_arm(booking=booking, event="rescheduled", actor=actor)
     except _SlotTaken as exc:
         raise _taken_error(mentor=mentor, duration=booking.duration_minutes, start=new_start, now=now,
                            message=str(exc))

@@ -4,11 +4,15 @@ Interface used by the booking services (keep these signatures):
     booking_notify(*, booking, event, actor=None)  -> rows for the emails an event causes
     noshow_notify(*, report, event)                -> rows for one step of a no-show report
     reminders_arm(*, booking)                      -> reminder rows for a confirmed booking
+    booking_notify_and_arm(*, booking, event, actor=None) -> both of the above in one statement
     reminders_cancel(*, booking)                   -> cancel pending reminders (cancel/reschedule)
-All three must be called inside the booking's transaction; sending happens after commit.
+All of them must be called inside the booking's transaction; sending happens after commit.
+Each write is one INSERT ... ON CONFLICT (dedupe_key) DO NOTHING, however many rows.
 
 Delivery: every email is a Notification row first. Transactional rows are due at once and a send
-task is enqueued for each on commit (fast path); reminders are due later. Either way the periodic
+task is enqueued for each after commit (fast path); reminders are due later. The enqueue itself runs
+on a background thread (_Publisher), not on the request: a broker round-trip (tens of ms under load,
+seconds when the broker is down) is not the person's to wait for. Either way the periodic
 dispatcher (notifications_dispatch_due) is the safety net: it claims every due pending row with
 select_for_update(skip_locked=True), sends it and marks it sent in the same transaction as the
 claim. So a lost task message, a broker that was down, a worker killed mid-batch or a redelivered
@@ -22,13 +26,20 @@ database never records a row as sent twice.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import queue
 import smtplib
+import threading
+import time
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from sessions.models import Booking, Notification
@@ -73,9 +84,9 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
 
 
-def _enqueue_send(ids: list[int]) -> None:
-    """After commit: a send task per row. Best effort only: if the broker is down the rows stay
-    pending in the database and the dispatcher sends them on its next run."""
+def _publish(ids: list[int]) -> None:
+    """Hand one send task per row to the broker. Best effort only: if the broker is down the rows
+    stay pending in the database and the dispatcher sends them on its next run."""
     # lazy: breaks the cycle sessions.tasks -> sessions.services.notifications
     from sessions.tasks import send_notification_task
 
@@ -87,12 +98,117 @@ def _enqueue_send(ids: list[int]) -> None:
             return
 
 
-def booking_notify(*, booking: Booking, event: str, actor=None) -> list[Notification]:
+class _Publisher:
+    """One daemon thread per process that publishes send tasks after the response has gone.
+
+    Nothing here decides whether a mail goes out: the rows are committed before their ids are
+    queued, and sending claims a pending row (skip locked) and marks it sent in one transaction. So
+    a message published twice sends once, and an id lost with its process (a worker killed or
+    recycled before the thread got to it) is sent by the periodic dispatcher instead.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: queue.Queue[list[int]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def submit(self, ids: list[int]) -> None:
+        with self._lock:
+            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
+                if self._pid != os.getpid():
+                    # A forked child (gunicorn worker) has no copy of the parent's thread, only of its queue.
+                    self._queue = queue.Queue()
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, args=(self._queue,),
+                                                name="outbox-publisher", daemon=True)
+                self._thread.start()
+            self._queue.put(list(ids))
+
+    @staticmethod
+    def _run(work: queue.Queue) -> None:
+        while True:
+            ids = work.get()
+            try:
+                _publish(ids)
+            except Exception:  # noqa: BLE001 - the thread must outlive any one failure
+                logger.exception("publishing notifications %s failed; left to the dispatcher", ids)
+            finally:
+                work.task_done()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every id queued so far is published (tests, and process exit). False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._queue.all_tasks_done:
+            while self._queue.unfinished_tasks:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._queue.all_tasks_done.wait(remaining)
+        return True
+
+
+publisher = _Publisher()
+# A worker that exits normally (gunicorn's max_requests, a deploy) first publishes what it queued.
+atexit.register(publisher.flush, 2.0)
+
+
+def _enqueue_send(ids: list[int]) -> None:
+    """After commit: the send tasks of new rows, published off the request."""
+    # lazy: breaks the cycle sessions.tasks -> sessions.services.notifications
+    from sessions.tasks import send_notification_task
+
+    if send_notification_task.app.conf.task_always_eager:
+        # No broker: the "worker" is this process, and callers expect the send to have happened.
+        _publish(ids)
+    else:
+        publisher.submit(ids)
+
+
+def _outbox_insert(rows: Iterable[Notification]) -> tuple[list[Notification], list[int]]:
+    """Write the rows whose dedupe_key is new, in ONE statement; return all of them, old rows as stored.
+
+    INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING: the unique dedupe key keeps each mail
+    once (two racing writers: one inserts, the other gets the stored row), without a savepoint and
+    a SELECT per row. Rows that already existed are read back only when there are any.
+    Returns every row in the order given, and the ids of those this call inserted.
+    """
+    rows = list(rows)
+    if not rows:
+        return [], []
+    meta = Notification._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    # Django's own INSERT compiler prepares the values (auto_now_add, JSON adaptation, placeholders);
+    # only the conflict clause and RETURNING are ours, because bulk_create(ignore_conflicts=True)
+    # returns no ids and, on SQLite, turns into INSERT OR IGNORE, which also swallows CHECK failures.
+    query = InsertQuery(Notification)
+    query.insert_values(fields, rows)
+    [(insert_sql, params)] = query.get_compiler(connection=connection).as_sql()
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"{insert_sql} ON CONFLICT ({qn(meta.get_field('dedupe_key').column)}) DO NOTHING "
+                       f"RETURNING {qn(meta.pk.column)}, {qn(meta.get_field('dedupe_key').column)}", params)
+        created = {key: pk for pk, key in cursor.fetchall()}
+    stored = {}
+    if len(created) < len(rows):
+        stored = Notification.objects.in_bulk([r.dedupe_key for r in rows if r.dedupe_key not in created],
+                                              field_name="dedupe_key")
+    result = []
+    for row in rows:
+        if row.dedupe_key in created:
+            row.pk = created[row.dedupe_key]
+            row._state.adding, row._state.db = False, connection.alias
+            result.append(row)
+        else:
+            result.append(stored[row.dedupe_key])
+    return result, list(created.values())
+
+
+def _booking_rows(*, booking: Booking, event: str, actor, now: datetime) -> list[Notification]:
+    """The unsaved rows for the emails a booking event causes (who hears it: _RECIPIENTS)."""
     if event not in BOOKING_EVENTS:
         raise ValueError(f"unknown booking event {event!r}")
-    now = timezone.now()
-    rows: list[Notification] = []
-    created_ids: list[int] = []
+    rows = []
     for role, essential, essential_for_actor in _RECIPIENTS[event]:
         recipient = booking.mentor if role == "mentor" else booking.mentee
         is_actor = actor is not None and recipient.pk == actor.pk
@@ -102,24 +218,44 @@ def booking_notify(*, booking: Booking, event: str, actor=None) -> list[Notifica
             essential = essential_for_actor
         if not essential and not recipient.email_updates:
             continue
-        key = f"booking:{booking.pk}:{event}:seq{booking.sequence}:to{recipient.pk}"
-        row, created = Notification.objects.get_or_create(
-            dedupe_key=key,
-            defaults={
-                "kind": "session_completed" if event == "completed" else f"booking_{event}",
-                "recipient": recipient,
-                "booking": booking,
-                "due_at": now,
-                "payload": {"event": event, "sequence": booking.sequence, "role": role,
-                            "actor_id": actor.pk if actor is not None else None},
-            },
-        )
-        rows.append(row)
-        if created:
-            created_ids.append(row.pk)
-    if created_ids:
-        transaction.on_commit(lambda: _enqueue_send(created_ids))
+        rows.append(Notification(
+            dedupe_key=f"booking:{booking.pk}:{event}:seq{booking.sequence}:to{recipient.pk}",
+            kind="session_completed" if event == "completed" else f"booking_{event}",
+            recipient=recipient, booking=booking, due_at=now,
+            payload={"event": event, "sequence": booking.sequence, "role": role,
+                     "actor_id": actor.pk if actor is not None else None},
+        ))
     return rows
+
+
+def _write(rows: list[Notification], *, send_now: int) -> list[Notification]:
+    """Insert `rows` (the first `send_now` are mails due at once, the rest reminders) in one statement;
+    enqueue the new mails after commit and re-arm reminders that were cancelled."""
+    stored, created_ids = _outbox_insert(rows)
+    created = set(created_ids)
+    to_send = [row.pk for row in stored[:send_now] if row.pk in created]
+    if to_send:
+        transaction.on_commit(lambda: _enqueue_send(to_send))
+    for wanted, row in zip(rows[send_now:], stored[send_now:], strict=True):
+        if row.pk not in created and row.state == Notification.State.CANCELLED:
+            # Cancelled and re-armed within the same sequence (a caller that cancels before it
+            # raises the sequence): the reminder is wanted again, for this start.
+            row.state = Notification.State.PENDING
+            row.due_at = wanted.due_at
+            row.save(update_fields=["state", "due_at"])
+    return stored
+
+
+def booking_notify(*, booking: Booking, event: str, actor=None) -> list[Notification]:
+    rows = _booking_rows(booking=booking, event=event, actor=actor, now=timezone.now())
+    return _write(rows, send_now=len(rows))
+
+
+def booking_notify_and_arm(*, booking: Booking, event: str, actor=None) -> list[Notification]:
+    """booking_notify and reminders_arm in one INSERT: what a booking that is (now) confirmed needs."""
+    now = timezone.now()
+    rows = _booking_rows(booking=booking, event=event, actor=actor, now=now)
+    return _write(rows + _reminder_rows(booking=booking, now=now), send_now=len(rows))
 
 
 # No-show reports: who is told about each step. Every one of these is essential (it is about a
@@ -141,21 +277,13 @@ def noshow_notify(*, report, event: str) -> list[Notification]:
     if event not in NO_SHOW_EVENTS:
         raise ValueError(f"unknown no-show event {event!r}")
     now = timezone.now()
-    rows: list[Notification] = []
-    created_ids: list[int] = []
+    rows = []
     for role in NO_SHOW_EVENTS[event]:
         recipient = report.reporter if role == "reporter" else report.reported
-        row, created = Notification.objects.get_or_create(
-            dedupe_key=f"noshow:{report.pk}:{event}:to{recipient.pk}",
-            defaults={"kind": f"no_show_{event}", "recipient": recipient, "booking_id": report.booking_id,
-                      "due_at": now, "payload": {"report_id": report.pk, "event": event, "role": role}},
-        )
-        rows.append(row)
-        if created:
-            created_ids.append(row.pk)
-    if created_ids:
-        transaction.on_commit(lambda: _enqueue_send(created_ids))
-    return rows
+        rows.append(Notification(
+            dedupe_key=f"noshow:{report.pk}:{event}:to{recipient.pk}", kind=f"no_show_{event}", recipient=recipient,
+            booking_id=report.booking_id, due_at=now, payload={"report_id": report.pk, "event": event, "role": role}))
+    return _write(rows, send_now=len(rows))
 
 
 def mail_enqueue(*, recipient, kind: str, subject: str, text: str, html: str, dedupe_key: str,
@@ -169,14 +297,10 @@ def mail_enqueue(*, recipient, kind: str, subject: str, text: str, html: str, de
     address being verified, or to one that has no account at all (then `recipient` is None)."""
     if recipient is None and not to_email:
         raise ValueError("a written mail needs a recipient or an address")
-    row, created = Notification.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={"kind": kind, "recipient": recipient, "to_email": to_email, "booking": None,
-                  "due_at": now or timezone.now(), "subject": subject[:200],
-                  "payload": {"subject": subject, "text": text, "html": html}},
-    )
-    if created:
-        transaction.on_commit(lambda: _enqueue_send([row.pk]))
+    [row] = _write([Notification(
+        dedupe_key=dedupe_key, kind=kind, recipient=recipient, to_email=to_email, booking=None,
+        due_at=now or timezone.now(), subject=subject[:200], payload={"subject": subject, "text": text, "html": html},
+    )], send_now=1)
     return row
 
 
@@ -189,11 +313,15 @@ def reminders_arm(*, booking: Booking, now: datetime | None = None) -> list[Noti
     A reminder whose moment has already passed when the booking is confirmed (a session booked 3
     hours ahead has no 24h reminder) is not armed: the confirmation mail already says it all.
     """
+    rows = _reminder_rows(booking=booking, now=now or timezone.now())
+    return _write(rows, send_now=0)
+
+
+def _reminder_rows(*, booking: Booking, now: datetime) -> list[Notification]:
     if booking.status != Booking.Status.CONFIRMED:
         return []
-    now = now or timezone.now()
     start_utc = booking.start.astimezone(UTC)
-    rows: list[Notification] = []
+    rows = []
     for recipient, role in ((booking.mentor, "mentor"), (booking.mentee, "mentee")):
         for kind, before, preference in REMINDERS:
             if not getattr(recipient, preference):
@@ -201,19 +329,10 @@ def reminders_arm(*, booking: Booking, now: datetime | None = None) -> list[Noti
             due_at = start_utc - before
             if due_at <= now:
                 continue
-            key = f"reminder:{booking.pk}:{kind}:to{recipient.pk}:seq{booking.sequence}"
-            row, created = Notification.objects.get_or_create(
-                dedupe_key=key,
-                defaults={"kind": kind, "recipient": recipient, "booking": booking, "due_at": due_at,
-                          "payload": {"sequence": booking.sequence, "role": role}},
-            )
-            if not created and row.state == Notification.State.CANCELLED:
-                # Cancelled and re-armed within the same sequence (a caller that cancels before it
-                # raises the sequence): the reminder is wanted again, for this start.
-                row.state = Notification.State.PENDING
-                row.due_at = due_at
-                row.save(update_fields=["state", "due_at"])
-            rows.append(row)
+            rows.append(Notification(
+                dedupe_key=f"reminder:{booking.pk}:{kind}:to{recipient.pk}:seq{booking.sequence}", kind=kind,
+                recipient=recipient, booking=booking, due_at=due_at,
+                payload={"sequence": booking.sequence, "role": role}))
     return rows
 
 

@@ -450,12 +450,14 @@ def test_window_times_are_stored_to_the_whole_minute(mentor):
 
 def test_each_new_booking_mail_is_handed_to_a_send_task_by_its_own_id(open_mentor, mentee, monkeypatch,
                                                                        django_capture_on_commit_callbacks):
+    assert notifications.publisher.flush()  # nothing of an earlier test is still on its way
     handed: list[tuple] = []
     monkeypatch.setattr(send_notification_task, "apply_async", lambda args, **options: handed.append(args))
 
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(mentee, open_mentor, local_slot(open_mentor))
 
+    assert notifications.publisher.flush()  # published after commit, on the publisher's thread
     rows = Notification.objects.filter(booking=booking, kind="booking_confirmed").values_list("pk", flat=True)
     assert sorted(handed) == sorted((pk,) for pk in rows) and len(handed) == 2
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mentorship.celery import app as celery_app
 from sessions.models import Notification
+from sessions.services import notifications
 from sessions.services.bookings import booking_confirm
 from sessions.services.notifications import notifications_dispatch_due
 from tests.factories import BookingFactory
@@ -76,6 +77,8 @@ def broker_down():
     try:
         yield
     finally:
+        # Publishing happens on the outbox's thread: let it meet the dead broker before it is back.
+        notifications.publisher.flush(timeout=15)
         celery_app.conf.broker_url = saved
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
