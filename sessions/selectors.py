@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
-from accounts.models import MentorProfile, User
+from accounts.models import MenteeProfile, MentorProfile, User
 from accounts.selectors import bookable_mentors
 from sessions import slots as engine
 from sessions.errors import BookingError
@@ -461,3 +461,29 @@ def booking_invite_method(*, booking: Booking) -> str | None:
     if booking.status == Booking.Status.CANCELLED:
         return "CANCEL"
     return None
+
+
+@dataclass(frozen=True)
+class SharedMenteeProfile:
+    """What a mentee chose to show the mentors they book (MenteeProfile.share_with_mentors)."""
+
+    goals: str
+    career_stage: str
+    industries: list[str]
+    earlier: list[Booking]  # their earlier sessions together, latest first
+
+
+def mentee_shared_with(*, booking: Booking, viewer: User) -> SharedMenteeProfile | None:
+    """For the booking's mentor only, and only if the mentee shares it; None otherwise."""
+    if viewer.pk != booking.mentor_id:
+        return None
+    profile = (MenteeProfile.objects.filter(user_id=booking.mentee_id, share_with_mentors=True)
+               .prefetch_related("industries").first())
+    if profile is None:
+        return None
+    earlier = list(Booking.objects.filter(mentor_id=booking.mentor_id, mentee_id=booking.mentee_id,
+                                          start__lt=booking.start,
+                                          status__in=(Booking.Status.COMPLETED, Booking.Status.CONFIRMED))
+                   .exclude(pk=booking.pk).only("pk", "start", "topic", "status").order_by("-start")[:5])
+    return SharedMenteeProfile(goals=profile.goals, career_stage=profile.get_career_stage_display(),
+                               industries=[i.name for i in profile.industries.all()], earlier=earlier)

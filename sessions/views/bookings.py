@@ -33,6 +33,7 @@ from sessions.selectors import (
     booking_invite_method,
     booking_visible_get,
     bookings_mine,
+    mentee_shared_with,
     mentor_slots,
 )
 from sessions.services import bookings as services
@@ -191,6 +192,7 @@ def _render_detail(request, booking: Booking, *, status: int = 200, **forms):
         "reschedule_form": forms.get("reschedule_form") or RescheduleForm(),
         "reschedule_options": _reschedule_options(booking, request.tz_name) if can_change else [],
         "next_slots": forms.get("next_slots") or [],
+        "shared_profile": mentee_shared_with(booking=booking, viewer=user),
         **noshow_context(booking=booking, user=user, now=now, forms=forms),
     }
     return render(request, "booking/detail.html", context, status=status)
