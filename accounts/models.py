@@ -313,3 +313,26 @@ __all__ = [
     "User", "Skill", "Industry", "Language", "MentorProfile", "MenteeProfile", "ApiToken", "MODERATORS_GROUP",
     "MinValueValidator",
 ]
+
+
+class Block(models.Model):
+    """One person blocking another. While it stands, the two cannot book each other (the blocked
+    person does not even see the blocker's free times: a 404, as for a mentor not listed) and
+    cannot message each other. Only the blocker sees or lifts it; the blocked person is never told.
+
+    Lifecycle: created by accounts.services.block_create, deleted by block_remove; nothing else."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"], name="block_blocked_blocker")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"

@@ -16,7 +16,7 @@ from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Industry, Language, MentorProfile, Skill, User
+from accounts.models import Block, Industry, Language, MentorProfile, Skill, User
 from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import NAME_CONFIG
 
@@ -278,3 +278,20 @@ def connect_signals() -> None:
         for signal in (post_save, post_delete):
             signal.connect(directory_filter_choices_changed, sender=model,
                            dispatch_uid=f"directory-choices-{model.__name__}-{signal is post_save}")
+
+
+def blocked_by(*, blocker_id: int, user) -> bool:
+    """Whether `blocker_id` blocked this user (anonymous visitors are never blocked)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Block.objects.filter(blocker_id=blocker_id, blocked_id=user.pk).exists()
+
+
+def block_between(*, a_id: int, b_id: int) -> Block | None:
+    """A block either way between two people (the one that stands), else None."""
+    return (Block.objects.filter(Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id))
+            .order_by("created_at").first())
+
+
+def blocks_made(*, user) -> QuerySet[Block]:
+    return Block.objects.filter(blocker=user).select_related("blocked")

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.errors import AccountError
-from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
+from accounts.models import Block, Industry, Language, MenteeProfile, MentorProfile, Skill, User
 from accounts.search import mentor_search_refresh
 from accounts.timezones import canonical_timezone, is_valid_timezone
 from accounts.validators import photo_normalise, split_terms
@@ -337,3 +338,17 @@ def mentee_profile_update(*, user: User, require_content: bool = True, **changes
 def mentor_rating_aggregate_set(*, mentor_id: int, count: int, total: int, bayes: float) -> None:
     """Store a mentor's rating aggregate (computed by the ratings service) on the profile."""
     MentorProfile.objects.filter(user_id=mentor_id).update(rating_count=count, rating_sum=total, rating_bayes=bayes)
+
+
+def block_create(*, blocker: User, blocked: User, now=None) -> Block:
+    """Block someone (idempotent: blocking twice keeps the first block). Refuses blocking oneself."""
+    if blocker.pk == blocked.pk:
+        raise AccountError("You cannot block yourself.", field_errors={"user": ["You cannot block yourself."]})
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked,
+                                           defaults={"created_at": now or timezone.now()})
+    return block
+
+
+def block_remove(*, blocker: User, blocked_id: int) -> bool:
+    """Lift a block this person made; False when there was none."""
+    return Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()[0] > 0

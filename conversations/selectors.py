@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import block_between
 from conversations.models import ActionItem, AgendaItem, Attachment, Message, Note, ReadState, Thread
 from sessions.models import Booking
 from sessions.models.bookings import LIVE_STATUSES
@@ -54,6 +55,8 @@ def thread_state(*, mentor_id: int, mentee_id: int, thread: Thread | None, now: 
         last_booked=Max("created_at"),
         live_end=Max("end", filter=Q(status__in=LIVE_STATUSES)),
     )
+    if block_between(a_id=mentor_id, b_id=mentee_id) is not None:
+        return ThreadState(False, None, "You can no longer message each other.")
     closed_at = thread.closed_at if thread else None
     extended_until = thread.extended_until if thread else None
     if closed_at and (facts["last_booked"] is None or closed_at >= facts["last_booked"]):

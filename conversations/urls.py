@@ -15,6 +15,7 @@ urlpatterns = [
     path("sessions/<id:pk>/conversation/", views.page, name="page"),
     path("sessions/<id:pk>/conversation/message/", views.message, name="message"),
     path("sessions/<id:pk>/conversation/close/", views.close, name="close"),
+    path("sessions/<id:pk>/conversation/block/", views.block, name="block"),
     path("sessions/<id:pk>/conversation/extend/", views.extend, name="extend"),
     path("sessions/<id:pk>/conversation/agenda/", views.agenda_add, name="agenda_add"),
     path("sessions/<id:pk>/conversation/agenda/<id:item_id>/remove/", views.agenda_remove, name="agenda_remove"),

@@ -14,6 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import services as accounts
+from accounts.models import Block
 from conversations import selectors, services
 from conversations.attachments import attachment_response
 from conversations.errors import ConversationError
@@ -48,9 +50,11 @@ def _render(request, booking: Booking, *, status: int = 200, **forms):
     recent = list(selectors.messages_of(thread=thread).order_by("-id")[:MESSAGES_SHOWN])[::-1]
     if recent:
         services.thread_mark_read(thread=thread, user=user, upto_id=recent[-1].pk)
+    other = booking.mentee if user.pk == booking.mentor_id else booking.mentor
     context = {
         "booking": booking,
-        "other": booking.mentee if user.pk == booking.mentor_id else booking.mentor,
+        "other": other,
+        "i_blocked": Block.objects.filter(blocker=user, blocked=other).exists(),
         "is_mentor": user.pk == booking.mentor_id,
         "state": state,
         "thread_messages": recent,
@@ -332,3 +336,18 @@ def decide(request, report_id: int):
         return _moderation_page(request, {report_id: form}, exc.status)
     flash.success(request, "Decision saved.")
     return redirect("conversations:moderation")
+
+
+@login_required
+@require_POST
+def block(request, pk: int):
+    """Block (or, with unblock=1, unblock) the other participant of this session."""
+    booking = _booking(request, pk)
+    other = booking.mentee if request.user.pk == booking.mentor_id else booking.mentor
+    if request.POST.get("unblock"):
+        accounts.block_remove(blocker=request.user, blocked_id=other.pk)
+        flash.success(request, f"You unblocked {other.display_name}.")
+    else:
+        accounts.block_create(blocker=request.user, blocked=other)
+        flash.success(request, f"You blocked {other.display_name}: you can no longer book or message each other.")
+    return _done(pk, "thread")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.api import token_views, views
+from accounts.api import block_views, token_views, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="accounts-me"),
@@ -14,4 +14,6 @@ urlpatterns = [
     path("auth/token/", token_views.TokenView.as_view(), name="accounts-token"),
     path("me/tokens/", token_views.MyTokensView.as_view(), name="accounts-tokens"),
     path("me/tokens/<id:id>/", token_views.MyTokenView.as_view(), name="accounts-token-detail"),
+    path("me/blocks/", block_views.MyBlocksView.as_view(), name="accounts-blocks"),
+    path("me/blocks/<id:user_id>/", block_views.MyBlockView.as_view(), name="accounts-block-detail"),
 ]

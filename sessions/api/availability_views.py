@@ -12,6 +12,7 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import blocked_by
 from mentorship.throttling import OneRoundTripThrottlesMixin
 from sessions import selectors
 from sessions.api.availability_serializers import (
@@ -111,7 +112,8 @@ class MentorSlotsView(OneRoundTripThrottlesMixin, APIView):
     @extend_schema(parameters=[SlotQuerySerializer], responses=SlotsResponseSerializer)
     def get(self, request, mentor_id: int):
         mentor = selectors.slots_mentor_get(mentor_id=mentor_id)
-        if mentor is None:
+        # Someone the mentor blocked does not see their free times (nor learns why).
+        if mentor is None or blocked_by(blocker_id=mentor.pk, user=request.user):
             raise Http404("No such mentor.")
         query = SlotQuerySerializer(data=request.query_params, lengths=mentor.session_lengths,
                                     default_tz=viewer_zone(request))

@@ -30,10 +30,10 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from accounts.models import MentorProfile, User
+from accounts.models import Block, MentorProfile, User
 from accounts.selectors import bookable_mentors
 from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
 from mentorship.text import text_errors
@@ -86,10 +86,20 @@ def _lock_bookable_policy(mentor) -> BookingPolicy:
     return policy
 
 
-def _lock_mentee(mentee) -> None:
+def _lock_mentee(mentee, mentor) -> None:
+    """Lock the mentee's row and, in the same statement, refuse a pair with a block either way."""
     # NO KEY UPDATE: other transactions inserting bookings that name this user take KEY SHARE
     # locks on the row for the foreign key; those must not wait for us (nor we for them).
-    list(User.objects.select_for_update(no_key=True).filter(pk=mentee.pk).values_list("pk", flat=True))
+    blocked_by_mentor, blocking_mentor = (
+        User.objects.select_for_update(no_key=True).filter(pk=mentee.pk)
+        .annotate(by_mentor=Exists(Block.objects.filter(blocker_id=mentor.pk, blocked_id=OuterRef("pk"))),
+                  of_mentor=Exists(Block.objects.filter(blocker_id=OuterRef("pk"), blocked_id=mentor.pk)))
+        .values_list("by_mentor", "of_mentor").get())
+    if blocked_by_mentor:  # the blocked person learns nothing: as for a mentor who is not listed
+        raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
+    if blocking_mentor:
+        raise BookingError("You blocked this mentor. Unblock them (Messages, or your account) to book.",
+                           code="forbidden")
 
 
 def _lock_booking(booking: Booking) -> Booking:
@@ -321,7 +331,7 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
     # event, every mail and reminder in one).
     try:
         with transaction.atomic():
-            _lock_mentee(mentee)
+            _lock_mentee(mentee, mentor)
             policy = _lock_bookable_policy(mentor)
             counts = _mentee_counts(mentee=mentee, mentor=mentor, start=start, end=end, now=now)
             if policy.requires_approval:

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.selectors import mentor_bookable_get
+from accounts.selectors import blocked_by, mentor_bookable_get
 from accounts.timezones import canonical_timezone, timezone_choices
 from mentorship.errors import form_add_domain_error
 from sessions import selectors
@@ -142,7 +142,7 @@ def override_delete(request, pk: int):
 def slot_picker(request, mentor_id: int):
     """The picker's slot list: an htmx fragment inside the mentor page, a full page without JS."""
     mentor = mentor_bookable_get(mentor_id=mentor_id)
-    if mentor is None:
+    if mentor is None or blocked_by(blocker_id=mentor.pk, user=request.user):
         raise Http404("No such mentor.")
     profile = mentor.mentor_profile
     lengths = profile.session_lengths
