@@ -10,7 +10,7 @@ Writes are set-based, BATCH records at a time: one query per table and batch (us
 profiles, each many-to-many table, each taxonomy), not a service call per record, which cost about
 25 statements and a scan of the whole taxonomy per record (44 records/s). The rules are the
 services' own: validation below applies what `user_update` and `mentor_profile_update` check, and
-terms, slugs and match-recompute triggers go through the accounts services and matching triggers.
+terms, slugs, the search refresh and match-recompute triggers go through the accounts services.
 """
 
 from __future__ import annotations
@@ -31,10 +31,8 @@ from rest_framework import serializers
 
 from accounts import services
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
-from accounts.search import mentor_search_refresh
 from accounts.timezones import canonical_timezone, is_valid_timezone
 from accounts.validators import MAX_TERM_LENGTH, MAX_TERMS, split_terms
-from matching import triggers
 from mentorship.text import text_errors
 
 BATCH = 1000  # records per round of statements: bounds statement size and memory, and paces the bar
@@ -228,10 +226,7 @@ def profiles_import(*, data, progress: Callable[[int], None] | None = None) -> I
         setattr(report, section, len(records))
     if settings.IS_POSTGRES and len(changes.touched) >= BATCH:
         _statistics_refresh()
-    if changes.search:
-        mentor_search_refresh(mentor_ids=changes.search)
-    triggers.mentors_changed(mentor_ids=changes.mentors)
-    triggers.mentees_changed(mentee_ids=changes.mentees)
+    services.profiles_bulk_changed(search_ids=changes.search, mentor_ids=changes.mentors, mentee_ids=changes.mentees)
     return report
 
 

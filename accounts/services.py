@@ -141,6 +141,16 @@ def mentor_slugs_allocate(*, users: Iterable[User]) -> dict[int, str]:
     return slugs
 
 
+def profiles_bulk_changed(*, search_ids: Iterable[int], mentor_ids: Iterable[int], mentee_ids: Iterable[int]) -> None:
+    """After a bulk write: one search-document refresh and one batch of match recomputes for
+    everyone it changed (per-profile services do this per call). Call inside the transaction."""
+    search_ids = list(search_ids)
+    if search_ids:
+        mentor_search_refresh(mentor_ids=search_ids)
+    triggers.mentors_changed(mentor_ids=mentor_ids)
+    triggers.mentees_changed(mentee_ids=mentee_ids)
+
+
 def _languages_resolve(codes, errors: dict[str, list[str]]) -> list[Language] | None:
     if isinstance(codes, str):
         codes = [c for c in codes.replace(" ", ",").split(",") if c]

@@ -150,6 +150,12 @@ elif TESTING:
 if "replica" in DATABASES:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 READ_REPLICA = "replica" if DATABASE_REPLICA_URL and not TESTING else ""
+# Behind PgBouncer in transaction pooling, consecutive transactions may run on different server
+# connections: persistent connections buy nothing there, and server-side cursors (.iterator())
+# would be lost between transactions.
+if env_bool("PGBOUNCER_TRANSACTION_POOLING", False):
+    for _db in DATABASES.values():
+        _db.update(CONN_MAX_AGE=0, DISABLE_SERVER_SIDE_CURSORS=True)
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10, minimum=0)  # longer than the replica's usual lag
 # GET pages whose reads may be seconds stale: the directory and free slots.
 REPLICA_READ_VIEWS = {"accounts:directory", "api:mentor-list", "api:mentor-detail", "booking:slot_picker",
