@@ -41,12 +41,27 @@ def _canonical_name(name: str) -> str:
     return name[0].upper() + name[1:] if name.islower() else name
 
 
+def _slug_base(name: str) -> str:
+    return slugify(name.replace("+", " plus ").replace("#", " sharp ").replace("&", " and "))[:70] or "term"
+
+
 def _unique_slug(model: type[Model], name: str) -> str:
-    base = slugify(name.replace("+", " plus ").replace("#", " sharp ").replace("&", " and "))[:70] or "term"
+    base = _slug_base(name)
     slug, n = base, 2
     while model.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _taxonomy_index(model: type[Skill] | type[Industry]) -> dict[str, Any]:
+    """Every way a term may be written (name, slug, synonym; lower case) -> the term."""
+    index: dict[str, Any] = {}
+    for term in model.objects.all():
+        index.setdefault(term.name.lower(), term)
+        index.setdefault(term.slug, term)
+        for synonym in term.synonym_list:
+            index.setdefault(synonym.lower(), term)
+    return index
 
 
 def taxonomy_resolve(*, model: type[Skill] | type[Industry], names: Iterable[str], create: bool = True) -> list:
@@ -58,12 +73,7 @@ def taxonomy_resolve(*, model: type[Skill] | type[Industry], names: Iterable[str
     names = list(names)
     if not names:
         return []
-    index: dict[str, Any] = {}
-    for term in model.objects.all():
-        index.setdefault(term.name.lower(), term)
-        index.setdefault(term.slug, term)
-        for synonym in term.synonym_list:
-            index.setdefault(synonym.lower(), term)
+    index = _taxonomy_index(model)
     out: list = []
     for raw in names:
         name = " ".join(raw.split())
@@ -76,6 +86,70 @@ def taxonomy_resolve(*, model: type[Skill] | type[Industry], names: Iterable[str
         if term is not None and term not in out:
             out.append(term)
     return out
+
+
+def taxonomy_resolve_bulk(*, model: type[Skill] | type[Industry], names: Iterable[str]) -> dict[str, Any]:
+    """taxonomy_resolve for a whole import at once: {name as written, lower case: term}.
+
+    The same matching rules, but one query for the taxonomy and one INSERT for every new term
+    (resolving per record read the whole taxonomy twice per record). Names must come cleaned by
+    `split_terms`. Slugs of new terms are chosen against the slugs already in use, in memory.
+    """
+    index = _taxonomy_index(model)
+    taken = {term.slug for term in index.values()}
+    new_terms: dict[str, Any] = {}
+    for raw in names:
+        key = " ".join(raw.split()).lower()
+        if key in index:
+            continue
+        canonical = _canonical_name(" ".join(raw.split()))
+        term = new_terms.get(canonical.lower())
+        if term is None:
+            base = _slug_base(canonical)
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            taken.add(slug)
+            term = new_terms[canonical.lower()] = model(name=canonical, slug=slug)
+        index[key] = term
+    model.objects.bulk_create(new_terms.values())
+    return index
+
+
+def mentor_slugs_allocate(*, users: Iterable[User]) -> dict[int, str]:
+    """Profile slugs for many new mentors at once, by `_unique_mentor_slug`'s rule (the name
+    slugified, a random suffix when taken), checked against the database in one query (plus one
+    per round of suffixes) instead of one per mentor."""
+    bases = {user.pk: slugify(user.name or user.email.split("@")[0])[:60] or "mentor" for user in users}
+    taken = set(MentorProfile.objects.filter(slug__in=set(bases.values())).values_list("slug", flat=True))
+    slugs: dict[int, str] = {}
+    drawn = list(bases)
+    while drawn:
+        suffixed: dict[int, str] = {}
+        for pk in drawn:
+            slug = slugs.get(pk, bases[pk])
+            while slug in taken:
+                slug = f"{bases[pk]}-{secrets.token_hex(2)}"
+            taken.add(slug)
+            slugs[pk] = slug
+            if slug != bases[pk]:
+                suffixed[pk] = slug
+        # A random suffix may clash with a slug the first query did not look for.
+        clashes = set(MentorProfile.objects.filter(slug__in=suffixed.values()).values_list("slug", flat=True)) \
+            if suffixed else set()
+        taken |= clashes
+        drawn = [pk for pk, slug in suffixed.items() if slug in clashes]
+    return slugs
+
+
+def profiles_bulk_changed(*, search_ids: Iterable[int], mentor_ids: Iterable[int], mentee_ids: Iterable[int]) -> None:
+    """After a bulk write: one search-document refresh and one batch of match recomputes for
+    everyone it changed (per-profile services do this per call). Call inside the transaction."""
+    search_ids = list(search_ids)
+    if search_ids:
+        mentor_search_refresh(mentor_ids=search_ids)
+    triggers.mentors_changed(mentor_ids=mentor_ids)
+    triggers.mentees_changed(mentee_ids=mentee_ids)
 
 
 def _languages_resolve(codes, errors: dict[str, list[str]]) -> list[Language] | None:

@@ -429,7 +429,7 @@ def main() -> int:
     try:
         while time.monotonic() < deadline:
             # A fast beat: keep a couple of dispatch messages queued for the two workers.
-            if broker.llen("celery") < 2:
+            if broker.llen("mail") < 2:  # the dispatcher's queue (mentorship/celery.py)
                 dispatch_due_notifications.delay()
             sent = _count_sends() if killed_at is None else total
             if killed_at is None and sent >= total // 2:

@@ -11,10 +11,28 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
 app = Celery("mentorship")
+
+# Queues per kind of work, so that on more machines each kind gets workers of its own and a slow
+# matching recompute never delays a reminder. One worker without -Q consumes all of them (the
+# default in bin/run-all and docker-compose.yml); tests/test_celery_queues.py checks that every
+# task is routed to one of these.
+QUEUES = ("mail", "lifecycle", "matching", "default")
+TASK_ROUTES = {
+    # Outbox sends and the due-reminder claimer: time-critical, small, I/O bound (SMTP).
+    "sessions.send_notification": {"queue": "mail"},
+    "sessions.dispatch_due_notifications": {"queue": "mail"},
+    # Booking lifecycle sweeps: expire requests, complete sessions, settle no-shows.
+    "sessions.expire_requests": {"queue": "lifecycle"},
+    "sessions.complete_sessions": {"queue": "lifecycle"},
+    "sessions.settle_no_show_reports": {"queue": "lifecycle"},
+    # Match recomputes: CPU and memory heavy (the encoder), fine to run seconds late.
+    "matching.*": {"queue": "matching"},
+}
 
 
 def _configure() -> None:
@@ -35,6 +53,9 @@ def _configure() -> None:
         "broker_connection_retry_on_startup": True,
         "task_always_eager": settings.CELERY_TASK_ALWAYS_EAGER,
         "beat_schedule": BEAT_SCHEDULE,
+        "task_queues": [Queue(name) for name in QUEUES],
+        "task_default_queue": "default",  # anything not routed above; still consumed by every full worker
+        "task_routes": TASK_ROUTES,
     }
     if conf["broker_url"].startswith("filesystem://"):
         base = settings.CELERY_BROKER_DATA_DIR

@@ -139,6 +139,36 @@ if not IS_POSTGRES:
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Read replica (optional): which reads go there, and when they stay on the primary, is decided
+# in mentorship/db_router.py. In tests the alias is a TEST MIRROR of default (a second connection
+# to the same database, which sees committed rows only), so routing is tested on one database;
+# tests switch replica reads on themselves (READ_REPLICA), since most run inside a transaction.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+elif TESTING:
+    DATABASES["replica"] = {**DATABASES["default"], "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {}))}
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+READ_REPLICA = "replica" if DATABASE_REPLICA_URL and not TESTING else ""
+# Behind PgBouncer in transaction pooling, consecutive transactions may run on different server
+# connections: persistent connections buy nothing there, and server-side cursors (.iterator())
+# would be lost between transactions.
+if env_bool("PGBOUNCER_TRANSACTION_POOLING", False):
+    for _db in DATABASES.values():
+        _db.update(CONN_MAX_AGE=0, DISABLE_SERVER_SIDE_CURSORS=True)
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10, minimum=0)  # longer than the replica's usual lag
+# GET pages whose reads may be seconds stale: the directory and free slots.
+REPLICA_READ_VIEWS = {"accounts:directory", "api:mentor-list", "api:mentor-detail", "booking:slot_picker",
+                      "api:slots-list"}
+REPLICA_READ_MODELS = {"accounts.mentorprofile", "accounts.skill", "accounts.industry", "accounts.language",
+                       "accounts.mentorprofile_skills", "accounts.mentorprofile_industries",
+                       "accounts.mentorprofile_languages", "booking.availabilityrule", "booking.availabilityoverride",
+                       "booking.bookingpolicy", "booking.booking"}
+if READ_REPLICA:
+    DATABASE_ROUTERS = ["mentorship.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("mentorship.db_router.ReplicaReadsMiddleware")
+
 AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from accounts.models import MenteeProfile, MentorProfile, Skill, User
-from tests.factories import MenteeFactory, SkillFactory
+from tests.factories import IndustryFactory, MenteeFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,89 @@ def test_a_deeply_nested_file_is_a_clear_error_with_exit_code_2(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "import_profiles", str(path)], capture_output=True, text=True,
                             env={**__import__("os").environ, "DATABASE_URL": "sqlite:///:memory:"})
     assert result.returncode == 2 and "Traceback" not in result.stderr and "nests deeper" in result.stderr
+
+
+def _company(n: int, prefix: str) -> dict:
+    """n mentors and n mentees of one shape, so two sizes write the same kinds of rows."""
+    return {
+        "mentors": [{"email": f"{prefix}-mentor-{i}@example.com", "name": f"{prefix} Mentor {i}", "timezone": "Asia/Calcutta",
+                     "headline": "Backend lead", "bio": "Ten years of services.", "expertise": ["Python", f"{prefix} niche {i}"],
+                     "industries": ["Fintech"], "languages": ["en", "de"], "session_lengths": [30, 60]}
+                    for i in range(n)],
+        "mentees": [{"email": f"{prefix}-mentee-{i}@example.com", "name": f"{prefix} Mentee {i}", "timezone": "UTC",
+                     "goals": "Learn Go", "interests": ["Go"], "industries": ["Fintech"], "languages": ["en"],
+                     "career_stage": "early"}
+                    for i in range(n)],
+    }
+
+
+def test_import_runs_the_same_number_of_queries_for_10_and_40_people_each_way():
+    # 40, not more: SQLite splits an INSERT at 999 parameters (49 mentor profiles), PostgreSQL
+    # does not; at scale the import also works in rounds of BATCH records.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.importing import profiles_import
+
+    SkillFactory(name="Python"), SkillFactory(name="Go"), IndustryFactory(name="Fintech")
+    with CaptureQueriesContext(connection) as few:
+        report = profiles_import(data=_company(10, "few"))
+    assert (report.mentors, report.mentees, report.users_created) == (10, 10, 20)
+    with CaptureQueriesContext(connection) as many:
+        report = profiles_import(data=_company(40, "many"))
+    assert (report.mentors, report.mentees, report.users_created) == (40, 40, 80)
+    assert len(many) == len(few), "\n".join(q["sql"][:120] for q in many.captured_queries)
+    assert len(few) <= 45
+    # Everything a record asks for was written.
+    mentor = User.objects.get(email="many-mentor-39@example.com")
+    assert mentor.timezone == "Asia/Kolkata" and mentor.is_mentor and not mentor.is_mentee
+    assert sorted(mentor.mentor_profile.skills.values_list("name", flat=True)) == ["Many niche 39", "Python"]
+    assert sorted(mentor.mentor_profile.languages.values_list("code", flat=True)) == ["de", "en"]
+    assert mentor.mentor_profile.session_lengths == [30, 60]
+    mentee = MenteeProfile.objects.get(user__email="many-mentee-0@example.com")
+    assert (mentee.goals, mentee.career_stage) == ("Learn Go", "early")
+    assert list(mentee.interests.values_list("name", flat=True)) == ["Go"]
+    assert Skill.objects.filter(name="Python").count() == 1
+
+
+def test_import_queues_one_recompute_per_person_and_a_rerun_queues_nothing(tmp_path):
+    from matching.models import RecomputeRequest
+
+    path = _write(tmp_path, _company(3, "co"))
+    call_command("import_profiles", path)
+    pending = {(r.kind, r.subject_id): r.due_at for r in RecomputeRequest.objects.all()}
+    ids = dict(User.objects.values_list("email", "pk"))
+    assert set(pending) == ({("mentor", ids[f"co-mentor-{i}@example.com"]) for i in range(3)}
+                            | {("mentee", ids[f"co-mentee-{i}@example.com"]) for i in range(3)})
+    call_command("import_profiles", path)
+    assert {(r.kind, r.subject_id): r.due_at for r in RecomputeRequest.objects.all()} == pending
+
+
+def test_reimport_with_changes_replaces_links_and_updates_only_what_changed(tmp_path):
+    first = _company(2, "co")
+    call_command("import_profiles", _write(tmp_path, first))
+    untouched = MentorProfile.objects.get(user__email="co-mentor-1@example.com")
+    second = json.loads(json.dumps(first))
+    second["mentors"][0].update(expertise=["Go"], languages=["fr"], headline="Platform lead", name="Co Renamed")
+    second["mentees"][0].update(interests=["Rust"], goals="Learn Rust")
+    call_command("import_profiles", _write(tmp_path, second, "second.json"))
+    changed = MentorProfile.objects.get(user__email="co-mentor-0@example.com")
+    assert list(changed.skills.values_list("name", flat=True)) == ["Go"]
+    assert list(changed.languages.values_list("code", flat=True)) == ["fr"]
+    assert changed.headline == "Platform lead" and changed.user.name == "Co Renamed"
+    assert MentorProfile.objects.get(pk=untouched.pk).updated_at == untouched.updated_at
+    mentee = MenteeProfile.objects.get(user__email="co-mentee-0@example.com")
+    assert mentee.goals == "Learn Rust" and list(mentee.interests.values_list("name", flat=True)) == ["Rust"]
+
+
+def test_unsafe_text_is_reported_by_position_and_nothing_is_written(tmp_path, capsys):
+    bad = _company(2, "co")
+    bad["mentors"][1]["name"] = "Eve\r\nBcc: all@example.com"
+    bad["mentors"][1]["bio"] = "fine\x1b[31m"
+    bad["mentees"][0]["interests"] = ["Go\nlang"]
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_profiles", _write(tmp_path, bad))
+    err = capsys.readouterr().err
+    assert "mentors[1] (co-mentor-1@example.com).name" in err and "mentors[1] (co-mentor-1@example.com).bio" in err
+    assert "mentees[0] (co-mentee-0@example.com).interests" in err
+    assert User.objects.count() == 0

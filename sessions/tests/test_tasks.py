@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from mentorship.celery import BEAT_SCHEDULE
+from mentorship.celery import BEAT_SCHEDULE, QUEUES
 from mentorship.celery import app as celery_app
 from sessions.models import Booking, Notification
 from sessions.services.notifications import booking_notify, reminders_arm
@@ -95,7 +95,10 @@ def test_real_worker_on_redis_sends_a_confirmed_bookings_reminder_exactly_once(m
     from celery.contrib.testing.worker import start_worker
 
     broker = redis.Redis.from_url(settings.REDIS_URL)
-    broker.delete("celery")  # leftovers of earlier runs refer to rows that no longer exist
+    broker.delete(*QUEUES)  # leftovers of earlier runs refer to rows that no longer exist
+
+    def queued() -> int:
+        return sum(broker.llen(name) for name in QUEUES)
 
     start = timezone.now() + timedelta(hours=3)
     booking = BookingFactory(mentor=mentor, mentee=mentee, start=start)
@@ -117,9 +120,9 @@ def test_real_worker_on_redis_sends_a_confirmed_bookings_reminder_exactly_once(m
         send_notification_task.delay(reminder.pk)
         send_notification_task.delay(reminder.pk)
         assert _wait_for(lambda: Notification.objects.get(pk=reminder.pk).state == "sent")
-        assert _wait_for(lambda: broker.llen("celery") == 0)
+        assert _wait_for(lambda: queued() == 0)
         dispatch_due_notifications.delay()  # one more tick after the send: must find nothing
-        assert _wait_for(lambda: broker.llen("celery") == 0)
+        assert _wait_for(lambda: queued() == 0)
         time.sleep(1.0)  # let the worker finish the last message it took
 
     reminders = [m for m in mail.outbox if m.extra_headers.get("X-Notification-Id") == str(reminder.pk)]
