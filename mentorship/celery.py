@@ -26,6 +26,8 @@ TASK_ROUTES = {
     # Outbox sends and the due-reminder claimer: time-critical, small, I/O bound (SMTP).
     "sessions.send_notification": {"queue": "mail"},
     "sessions.dispatch_due_notifications": {"queue": "mail"},
+    # New-message digests: claim due read states and put one mail each in the outbox.
+    "conversations.send_due_digests": {"queue": "mail"},
     # Booking lifecycle sweeps: expire requests, complete sessions, settle no-shows.
     "sessions.expire_requests": {"queue": "lifecycle"},
     "sessions.complete_sessions": {"queue": "lifecycle"},
