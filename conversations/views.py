@@ -7,6 +7,7 @@ service's status.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,6 +60,7 @@ def _render(request, booking: Booking, *, status: int = 200, **forms):
         "state": state,
         "thread_messages": recent,
         "last_id": recent[-1].pk if recent else 0,
+        "poll_seconds": settings.CONVERSATIONS_POLL_SECONDS,
         "agenda": list(selectors.agenda_of(booking=booking)),
         "action_items": list(selectors.action_items_of(booking=booking)),
         "shared_note": shared,
@@ -243,7 +245,8 @@ def poll(request, pk: int):
     if new:
         services.thread_mark_read(thread=thread, user=request.user, upto_id=new[-1].pk)
     return render(request, "conversations/_poll.html",
-                  {"booking": booking, "thread_messages": new, "last_id": new[-1].pk if new else after})
+                  {"booking": booking, "thread_messages": new, "last_id": new[-1].pk if new else after,
+                   "poll_seconds": settings.CONVERSATIONS_POLL_SECONDS})
 
 
 @login_required

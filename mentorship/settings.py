@@ -467,6 +467,8 @@ CONVERSATIONS_EXTEND_MAX_DAYS = env_int("CONVERSATIONS_EXTEND_MAX_DAYS", 30, min
 # New messages reach the other participant as one email per thread at most every
 # CONVERSATIONS_DIGEST_MINUTES; the first waits CONVERSATIONS_DIGEST_DELAY_SECONDS so that a burst
 # arrives as one mail and a message read on the page meanwhile is not mailed at all.
+# How often an open thread page asks for new messages (htmx polling; seconds).
+CONVERSATIONS_POLL_SECONDS = env_int("CONVERSATIONS_POLL_SECONDS", 15, minimum=1)
 CONVERSATIONS_DIGEST_MINUTES = env_int("CONVERSATIONS_DIGEST_MINUTES", 15, minimum=1)
 CONVERSATIONS_DIGEST_DELAY_SECONDS = env_int("CONVERSATIONS_DIGEST_DELAY_SECONDS", 60, minimum=0)
 # Message attachments: private files (never under MEDIA_ROOT, which is served to anyone), served

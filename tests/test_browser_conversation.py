@@ -13,6 +13,7 @@ from django.core import mail
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
+from conversations import services
 from conversations.models import ActionItem, Message, Note
 from sessions.services.lifecycle import sessions_complete_due
 from sessions.services.notifications import notifications_dispatch_due
@@ -30,6 +31,7 @@ def page(driver, live_server, settings, request):
     # cookies (no Expires date) are read the same by both.
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     settings.CSRF_COOKIE_AGE = None
+    settings.CONVERSATIONS_POLL_SECONDS = 1  # the open thread asks for new messages every second
     driver.delete_all_cookies()
     driver.get("about:blank")
     driver.set_window_size(*request.param)
@@ -86,9 +88,18 @@ def test_a_session_talked_through_before_and_after(page, mentor, mentee, frozen_
     _submit(page, _form(page, "message-form"))
     assert Message.objects.count() == 2
 
+    # The mentee, with the thread open, sees the mentor's next message arrive without a reload.
+    log_in(page, page.url, mentee.email, PASSWORD)
+    page.go(conversation)
+    assert "Bring the second page" in page.find_element(By.ID, "thread-messages").text
+    services.message_post(booking=booking, author=mentor, body="One more thing: bring _numbers_.")
+    wait(page, lambda d: "One more thing" in d.find_element(By.ID, "thread-messages").text)
+    assert page.find_element(By.CSS_SELECTOR, "#thread-messages .thread-message:last-child em").text == "numbers"
+
     # The session happens and completes; the mentor writes the shared notes and an action item.
     frozen_now.move_to(booking.end + timedelta(minutes=20))
     sessions_complete_due(now=timezone.now(), grace=15)
+    log_in(page, page.url, mentor.email, PASSWORD)
     page.go(conversation)
     fill(page, "body", "Agreed: lead with impact, cut the project list.", scope=_form(page, "shared-note-form"))
     _submit(page, _form(page, "shared-note-form"))

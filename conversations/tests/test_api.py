@@ -190,3 +190,19 @@ def test_agenda_point_of_another_booking_is_404_for_someone_outside_it(booking, 
     # booking.mentor mentors the same mentee, but not in that session.
     assert client_for(booking.mentor).delete(reverse("api:agenda-item", kwargs={"pk": foreign.pk})).status_code == 404
     assert AgendaItem.objects.filter(pk=foreign.pk).exists()
+
+
+def test_anonymous_gets_401_on_the_other_endpoints(booking, mentee, mentor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    message = services.message_post(booking=booking, author=mentor, body="see attached",
+                                    files=[SimpleUploadedFile("a.txt", b"plain words", "text/plain")])
+    client = APIClient()
+    calls = [("get", reverse("api:threads")), ("get", reverse("api:threads-unread")),
+             ("get", reverse("api:attachment", kwargs={"pk": message.attachments.get().pk})),
+             ("post", reverse("api:message-report", kwargs={"pk": message.pk})),
+             ("get", reverse("api:message-reports")),
+             ("get", reverse("api:accounts-blocks")), ("post", reverse("api:accounts-blocks")),
+             ("delete", reverse("api:accounts-block-detail", kwargs={"user_id": mentor.pk}))]
+    for method, url in calls:
+        assert getattr(client, method)(url).status_code == 401, (method, url)

@@ -165,3 +165,24 @@ def test_page_query_count_does_not_grow_with_content(booking, mentee, mentor):
     with CaptureQueriesContext(connection) as full:
         assert client.get(url).status_code == 200
     assert len(full) == len(few)
+
+
+def test_every_other_conversation_page_sends_anonymous_visitors_to_sign_in(booking, mentee, mentor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    message = services.message_post(booking=booking, author=mentor, body="see attached",
+                                    files=[SimpleUploadedFile("a.txt", b"plain words", "text/plain")])
+    gets = [reverse("conversations:inbox"), reverse("conversations:unread"),
+            reverse("conversations:poll", args=[booking.pk]), reverse("conversations:moderation"),
+            reverse("conversations:attachment", args=[message.attachments.get().pk])]
+    posts = [reverse("conversations:report", args=[booking.pk, message.pk]),
+             reverse("conversations:block", args=[booking.pk])]
+    for url in gets:
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    for url in posts:
+        assert Client().post(url, {"reason": "x"}).status_code == 302, url
+    from accounts.models import Block
+    from conversations.models import MessageReport
+
+    assert not MessageReport.objects.exists() and not Block.objects.exists()
