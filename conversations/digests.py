@@ -11,23 +11,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from conversations.models import Message, ReadState
+from mentorship.claims import claim
 from mentorship.links import absolute_reverse
 from sessions.models import Booking
 from sessions.services.notifications import mail_enqueue
 
 DIGEST_KIND = "message_digest"
 SHOWN = 10  # messages quoted in one mail; the rest are "and N more" behind the link
-
-
-def _claim(queryset):
-    if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
-    return queryset  # SQLite: IMMEDIATE transactions serialise writers instead
 
 
 def _latest_booking(state: ReadState) -> Booking | None:
@@ -61,7 +56,7 @@ def digests_send_due(*, now: datetime | None = None, batch: int = 200) -> int:
     window = timedelta(minutes=settings.CONVERSATIONS_DIGEST_MINUTES)
     sent = 0
     with transaction.atomic():
-        due = list(_claim(ReadState.objects.filter(mail_due_at__lte=now)
+        due = list(claim(ReadState.objects.filter(mail_due_at__lte=now)
                           .select_related("thread", "user").order_by("mail_due_at", "pk"))[:batch])
         for state in due:
             if state.last_mailed_at is not None and state.last_mailed_at + window > now:

@@ -14,22 +14,16 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from mentorship.claims import claim
 from sessions.models import Booking, BookingEvent, ReliabilityRecord
 from sessions.services.notifications import booking_notify
 
 JOB_BATCH = 200
-
-
-def claim(queryset):
-    """Lock the rows a periodic job takes; rows another worker holds are skipped, not waited for."""
-    if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
-    return queryset
 
 
 def reliability_add(user_ids, **deltas: int) -> None:

@@ -27,11 +27,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from mentorship.claims import claim
 from sessions.errors import BookingError
 from sessions.models import Booking, BookingEvent, NoShowReport
 from sessions.models.noshow import REASON_MAX_LENGTH
 from sessions.selectors_noshow import REPORTABLE_STATUSES, can_decide_no_shows, report_window_end
-from sessions.services.lifecycle import JOB_BATCH, claim, reliability_add
+from sessions.services.lifecycle import JOB_BATCH, reliability_add
 from sessions.services.notifications import noshow_notify, reminders_cancel
 
 State = NoShowReport.State

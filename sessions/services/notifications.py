@@ -42,6 +42,7 @@ from django.db import connection, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
+from mentorship.claims import claim
 from sessions.models import Booking, Notification
 
 logger = logging.getLogger(__name__)
@@ -359,16 +360,6 @@ def _skip_reason(row: Notification, now: datetime) -> str:
     return ""
 
 
-def _claim(queryset):
-    # skip_locked: concurrent dispatchers take disjoint rows instead of queueing behind each other.
-    # of=("self",): only the outbox row is locked (and PostgreSQL refuses FOR UPDATE on the nullable
-    # side of the outer join to booking). SQLite has no row locks; Django drops the clause there and
-    # the IMMEDIATE transaction mode serialises writers, which gives the same guarantee.
-    if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
-    return queryset
-
-
 def _deliver(rows: list[Notification], now: datetime) -> dict[str, int]:
     """Send claimed rows and record the outcome; runs inside the claiming transaction."""
     # lazy: breaks the cycle sessions.emails -> sessions.services.calendar -> sessions.services -> notifications
@@ -469,7 +460,7 @@ def notifications_dispatch_due(*, now: datetime | None = None, batch: int = 500)
     with transaction.atomic():
         # Ordered by due_at alone so that PostgreSQL walks the partial index and stops at `batch`
         # rows (a tie-breaker on id forces a sort of every due row: 20x slower with a backlog).
-        rows = list(_claim(_claimable().filter(due_at__lte=now).order_by("due_at"))[:batch])
+        rows = list(claim(_claimable().filter(due_at__lte=now).order_by("due_at"))[:batch])
         if not rows:
             return {"claimed": 0, "sent": 0, "skipped": 0, "retry": 0, "failed": 0}
         counts = _deliver(rows, now)
@@ -482,7 +473,7 @@ def notification_send(*, notification_id: int, now: datetime | None = None) -> s
     not yet due (a retry waiting for its backoff), or being sent by a dispatcher right now."""
     now = now or timezone.now()
     with transaction.atomic():
-        row = _claim(_claimable().filter(pk=notification_id, due_at__lte=now)).first()
+        row = claim(_claimable().filter(pk=notification_id, due_at__lte=now)).first()
         if row is None:
             return "not-due"
         counts = _deliver([row], now)
