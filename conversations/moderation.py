@@ -16,15 +16,10 @@ from accounts.models import User
 from conversations.errors import ConversationError
 from conversations.models import Message, MessageDecision, MessageReport
 from mentorship.text import multi_line_error
+from ratings.services import can_moderate
 
 REASON_MAX_LENGTH = 1000
 CONTEXT = 3  # messages shown before and after the reported one
-
-
-def can_moderate_messages(user) -> bool:
-    # The same people who moderate reviews (staff, or the ratings moderators' permission).
-    return bool(user is not None and user.is_authenticated and user.is_active
-                and (user.is_staff or user.has_perm("ratings.moderate_rating")))
 
 
 def _reason(value: str, *, required: bool) -> str:
@@ -73,7 +68,7 @@ def message_report_decide(*, report: MessageReport, moderator: User, decision: s
                           now: datetime | None = None) -> MessageDecision:
     """Hide the message (every open report on it is upheld) or keep it (this report is dismissed)."""
     now = now or timezone.now()
-    if not can_moderate_messages(moderator):
+    if not can_moderate(moderator):  # the same people who moderate reviews
         raise ConversationError("Only moderators can do that.", code="not_moderator")
     if decision not in MessageDecision.Action.values:
         raise ConversationError("Choose hide or keep.", code="invalid",

@@ -23,13 +23,13 @@ from conversations.errors import ConversationError
 from conversations.forms import ActionItemForm, AgendaForm, DecideForm, ExtendForm, MessageForm, NoteForm, ReportForm
 from conversations.models import MessageReport
 from conversations.moderation import (
-    can_moderate_messages,
     message_context,
     message_report,
     message_report_decide,
     message_reports_open,
 )
 from mentorship.errors import form_add_domain_error
+from ratings.services import can_moderate
 from sessions.models import Booking
 
 MESSAGES_SHOWN = 200  # the latest; older ones through the API's cursor pages
@@ -301,7 +301,7 @@ def report(request, pk: int, message_id: int):
 
 
 def _require_moderator(request):
-    if not can_moderate_messages(request.user):
+    if not can_moderate(request.user):
         raise Http404("Not found.")  # the queue's existence is nobody else's business
 
 

@@ -19,6 +19,7 @@ from conversations import moderation, selectors, services
 from conversations.api import serializers as s
 from conversations.attachments import attachment_response
 from conversations.models import ActionItem, AgendaItem, Message, MessageReport, Thread
+from ratings.services import can_moderate
 from sessions.models import Booking
 
 
@@ -284,7 +285,7 @@ class IsMessageModerator(permissions.BasePermission):
     message = "Only moderators can do that."
 
     def has_permission(self, request, view):
-        return moderation.can_moderate_messages(request.user)
+        return can_moderate(request.user)  # the same people who moderate reviews
 
 
 class MessageReportCreate(APIView):
