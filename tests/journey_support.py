@@ -134,6 +134,33 @@ def click_and_wait_for_page(driver, element) -> None:
     wait(driver, _replaced(page))
 
 
+def fresh_page(driver, live_server, settings, size):
+    """The module's Chromium on a clean page at `size`, with `go(path)` on the live server,
+    `url` and a Console collecting its errors (`console`)."""
+    # The server's clock is pinned (frozen_now) but Chromium's is the machine's: only session
+    # cookies (no Expires date) are read the same by both.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    driver.delete_all_cookies()
+    driver.get("about:blank")
+    driver.set_window_size(*size)
+    driver.get_log("browser")
+    console = Console(driver)
+    driver.go = lambda path: (driver.get(live_server.url + path), console.drain())
+    driver.url = live_server.url
+    driver.console = console
+    return driver
+
+
+def submit_and_drain(driver, form) -> None:
+    """Press the form's submit button (scrolled into view, as on a phone), wait for the next page
+    and collect the console messages of the page left behind (driver.console, from `page`)."""
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    click_and_wait_for_page(driver, button)
+    driver.console.drain()
+
+
 def set_value(driver, element, value: str) -> None:
     """Type into date and time inputs without depending on the browser's locale format."""
     driver.execute_script(

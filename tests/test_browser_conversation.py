@@ -18,36 +18,20 @@ from conversations.models import ActionItem, Message, Note
 from sessions.services.lifecycle import sessions_complete_due
 from sessions.services.notifications import notifications_dispatch_due
 from tests.factories import BookingFactory
-from tests.journey_support import DESKTOP, PHONE, Console, click_and_wait_for_page, fill, log_in, set_value, wait
+from tests.journey_support import (
+    DESKTOP,
+    PHONE,
+    click_and_wait_for_page,
+    fill,
+    log_in,
+    set_value,
+    submit_and_drain,
+    wait,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
-
-
-@pytest.fixture
-def page(driver, live_server, settings, request):
-    # The server's clock is pinned (frozen_now) but Chromium's is the machine's: only session
-    # cookies (no Expires date) are read the same by both.
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    settings.CONVERSATIONS_POLL_SECONDS = 1  # the open thread asks for new messages every second
-    driver.delete_all_cookies()
-    driver.get("about:blank")
-    driver.set_window_size(*request.param)
-    driver.get_log("browser")
-    console = Console(driver)
-    driver.go = lambda path: (driver.get(live_server.url + path), console.drain())
-    driver.url = live_server.url
-    driver.console = console
-    return driver
-
-
-def _submit(driver, form) -> None:
-    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-    click_and_wait_for_page(driver, button)
-    driver.console.drain()
 
 
 def _form(driver, form_id: str):
@@ -55,7 +39,8 @@ def _form(driver, form_id: str):
 
 
 @pytest.mark.parametrize("page", [DESKTOP, PHONE], ids=["desktop", "phone"], indirect=True)
-def test_a_session_talked_through_before_and_after(page, mentor, mentee, frozen_now):
+def test_a_session_talked_through_before_and_after(page, mentor, mentee, frozen_now, settings):
+    settings.CONVERSATIONS_POLL_SECONDS = 1  # the open thread asks for new messages every second
     desktop = page.get_window_size()["width"] > PHONE[0] + 100
     booking = BookingFactory(mentor=mentor, mentee=mentee)
     conversation = f"/sessions/{booking.pk}/conversation/"
@@ -67,11 +52,11 @@ def test_a_session_talked_through_before_and_after(page, mentor, mentee, frozen_
     assert page.current_url.endswith(conversation)
     assert booking.question in page.find_element(By.ID, "agenda-question").text
     fill(page, "text", "Whether to ask for the staff title now", scope=_form(page, "agenda-form"))
-    _submit(page, _form(page, "agenda-form"))
+    submit_and_drain(page, _form(page, "agenda-form"))
     assert "Whether to ask for the staff title now" in page.find_element(By.ID, "agenda").text
     fill(page, "body", "My promotion doc is **two pages**; the second is the risky part.",
          scope=_form(page, "message-form"))
-    _submit(page, _form(page, "message-form"))
+    submit_and_drain(page, _form(page, "message-form"))
     mine = page.find_element(By.CSS_SELECTOR, "#thread-messages .thread-message.mine")
     assert mine.find_element(By.CSS_SELECTOR, ".body strong").text == "two pages"
 
@@ -85,7 +70,7 @@ def test_a_session_talked_through_before_and_after(page, mentor, mentee, frozen_
     click_and_wait_for_page(page, row.find_element(By.TAG_NAME, "a"))
     assert "Whether to ask for the staff title now" in page.find_element(By.ID, "agenda").text
     fill(page, "body", "Bring the second page; we start there.", scope=_form(page, "message-form"))
-    _submit(page, _form(page, "message-form"))
+    submit_and_drain(page, _form(page, "message-form"))
     assert Message.objects.count() == 2
 
     # The mentee, with the thread open, sees the mentor's next message arrive without a reload.
@@ -102,10 +87,10 @@ def test_a_session_talked_through_before_and_after(page, mentor, mentee, frozen_
     log_in(page, page.url, mentor.email, PASSWORD)
     page.go(conversation)
     fill(page, "body", "Agreed: lead with impact, cut the project list.", scope=_form(page, "shared-note-form"))
-    _submit(page, _form(page, "shared-note-form"))
+    submit_and_drain(page, _form(page, "shared-note-form"))
     fill(page, "text", "Rewrite page two around three impact stories", scope=_form(page, "action-form"))
     set_value(page, _form(page, "action-form").find_element(By.NAME, "due_date"), "2026-11-20")
-    _submit(page, _form(page, "action-form"))
+    submit_and_drain(page, _form(page, "action-form"))
     assert "Rewrite page two" in page.find_element(By.ID, "actions").text
 
     # The mentee keeps a private note and ticks nothing yet; the recap mail lists the item.
@@ -113,7 +98,7 @@ def test_a_session_talked_through_before_and_after(page, mentor, mentee, frozen_
     page.go(conversation)
     assert "lead with impact" in page.find_element(By.ID, "id_shared_note_body").get_attribute("value")
     fill(page, "body", "Ask my manager for the calibration dates.", scope=_form(page, "private-note-form"))
-    _submit(page, _form(page, "private-note-form"))
+    submit_and_drain(page, _form(page, "private-note-form"))
     assert Note.objects.filter(shared=False, author=mentee).exists()
     notifications_dispatch_due()
     recap = next(m for m in mail.outbox if m.to == [mentee.email] and "How was your session" in m.subject)

@@ -24,8 +24,8 @@ from tests.factories import BookingFactory
 from tests.journey_support import (
     DESKTOP,
     PHONE,
-    Console,
     click_and_wait_for_page,
+    fresh_page,
     signed_in_client,
     wait,
 )
@@ -35,27 +35,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
 def page(request, driver, live_server, settings):
-    # Session cookies carry no date, so the browser's real clock and the server's pinned one agree.
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    driver.delete_all_cookies()
-    driver.get("about:blank")
-    driver.set_window_size(*request.param)
-    driver.get_log("browser")
-    console = Console(driver)
-
-    def go(path: str) -> None:
-        driver.get(live_server.url + path)
-        console.drain()
+    fresh_page(driver, live_server, settings, request.param)
 
     def sign_in_as(user) -> None:
         client = signed_in_client(user)
         driver.delete_all_cookies()
-        go("/healthz")
+        driver.go("/healthz")
         driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
                            "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
 
-    driver.go, driver.sign_in_as, driver.console = go, sign_in_as, console
+    driver.sign_in_as = sign_in_as
     return driver
 
 

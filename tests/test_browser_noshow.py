@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from sessions.models import Booking, NoShowReport, ReliabilityRecord
 from sessions.services.lifecycle import sessions_complete_due
 from tests.factories import BookingFactory
-from tests.journey_support import DESKTOP, PHONE, Console, click_and_wait_for_page, fill, log_in
+from tests.journey_support import DESKTOP, PHONE, click_and_wait_for_page, fill, log_in, submit_and_drain
 
 # serialized_rollback: the Moderators group and its permissions (data migrations) survive the flush.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -21,32 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 
 
-@pytest.fixture
-def page(driver, live_server, settings, request):
-    # The server's clock is pinned (frozen_now) but Chromium's is the machine's: only session
-    # cookies (no Expires date) are read the same by both.
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    driver.delete_all_cookies()
-    driver.get("about:blank")
-    driver.set_window_size(*request.param)
-    driver.get_log("browser")
-    console = Console(driver)
-    driver.go = lambda path: (driver.get(live_server.url + path), console.drain())
-    driver.url = live_server.url
-    driver.console = console
-    return driver
-
-
 def _main(driver) -> str:
     return driver.find_element(By.TAG_NAME, "main").text
-
-
-def _submit(driver, form) -> None:
-    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-    click_and_wait_for_page(driver, button)
-    driver.console.drain()
 
 
 @pytest.mark.parametrize("page", [DESKTOP, PHONE], ids=["desktop", "phone"], indirect=True)
@@ -62,14 +38,14 @@ def test_mentor_reports_mentee_disputes_moderator_decides(page, mentor, mentee, 
     page.go(session)
     form = page.find_element(By.ID, "noshow-report-form")
     page.execute_script("arguments[0].noValidate = true", form)
-    _submit(page, form)
+    submit_and_drain(page, form)
     assert "Say briefly what happened" in _main(page)
     # That 400 is the page answering bad input as designed; any other console error still fails.
     expected = f"/sessions/{booking.pk}/no-show/ - Failed to load resource: the server responded with a status of 400"
     page.console.entries = [e for e in page.console.drain() if expected not in e["message"]]
     fill(page, "reason", "I waited 20 minutes in the call and wrote in the chat; nobody came.",
          scope=page.find_element(By.ID, "noshow-report-form"))
-    _submit(page, page.find_element(By.ID, "noshow-report-form"))
+    submit_and_drain(page, page.find_element(By.ID, "noshow-report-form"))
     assert "Your no-show report" in page.find_element(By.ID, "noshow-mine").text
     assert Booking.objects.get(pk=booking.pk).status == "completed"
 
@@ -81,7 +57,7 @@ def test_mentor_reports_mentee_disputes_moderator_decides(page, mentor, mentee, 
     assert "nobody came" in about.text
     fill(page, "statement", "I joined at the start; the mentor's link opened an empty room.",
          scope=page.find_element(By.ID, "noshow-dispute-form"))
-    _submit(page, page.find_element(By.ID, "noshow-dispute-form"))
+    submit_and_drain(page, page.find_element(By.ID, "noshow-dispute-form"))
     assert "You disputed it" in page.find_element(By.ID, "noshow-about-me").text
 
     # A moderator goes from the review queue to the disputes and decides.
@@ -95,7 +71,7 @@ def test_mentor_reports_mentee_disputes_moderator_decides(page, mentor, mentee, 
     page.execute_script("arguments[0].scrollIntoView({block: 'center'})", choice)
     choice.click()
     fill(page, "reason", "The call log shows who joined.", scope=card)
-    _submit(page, card.find_element(By.TAG_NAME, "form"))
+    submit_and_drain(page, card.find_element(By.TAG_NAME, "form"))
     assert "No disputes are waiting" in _main(page)
 
     # The mentee sees the outcome on the session page; only an upheld report counts.
