@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from conversations.attachments import private_storage
 from sessions.models import Booking
 
 MESSAGE_MAX_LENGTH = 4000
@@ -159,9 +160,7 @@ class ReadState(models.Model):
 
 
 def _attachment_storage():
-    # lazy: the private storage is built from settings at use, so tests can point it elsewhere
-    from conversations.attachments import private_storage
-
+    # A callable, so migrations name this function instead of freezing a storage and its path.
     return private_storage()
 
 
