@@ -163,6 +163,11 @@ class Language(models.Model):
 _LISTED = models.Q(is_listed=True)  # the directory's indexes cover listed mentors only
 
 
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Everyone: the public directory and my organisations"
+    INTERNAL = "internal", "Only colleagues in my organisations"
+
+
 def _new_slug() -> str:
     return secrets.token_hex(4)
 
@@ -197,6 +202,9 @@ class MentorProfile(models.Model):
     meeting_url = models.URLField(blank=True, help_text="Your own meeting link (Zoom, Meet, Teams ...)")
     accepting_bookings = models.BooleanField(default=True)
     is_listed = models.BooleanField(default=True)
+    # INTERNAL: seen and booked only by colleagues with an active membership in one of the mentor's
+    # organisations (accounts.selectors decides who sees whom); never in the public directory.
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
     # Denormalised rating aggregate, kept by the ratings service (exact, recomputable).
     rating_count = models.PositiveIntegerField(default=0)
     rating_sum = models.PositiveIntegerField(default=0)

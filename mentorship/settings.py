@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    "orgs",
     "accounts",
     "sessions.apps.BookingConfig",
     "ratings",

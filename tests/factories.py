@@ -110,3 +110,88 @@ class BookingFactory(factory.django.DjangoModelFactory):
     topic = "Career growth"
     question = "How do I prepare for a staff engineer interview?"
     call_url = factory.Sequence(lambda n: f"https://meet.jit.si/mm-test-room-{n}")
+
+
+# --- organisations (orgs) ---------------------------------------------------------------------------
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """A company with no domains, departments or levels; add them with the factories below or
+    use `org_with_ladder()`."""
+
+    class Meta:
+        model = "orgs.Organisation"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    timezone = "Europe/Berlin"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orgs.Department"
+        django_get_or_create = ("organisation", "slug")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Department {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class LevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orgs.Level"
+        django_get_or_create = ("organisation", "rank")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    rank = factory.Sequence(lambda n: n + 1)
+    code = factory.LazyAttribute(lambda o: f"L{o.rank}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active member (role member) of `organisation`; pass department= and level= for HR data."""
+
+    class Meta:
+        model = "orgs.Membership"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    joined_at = factory.LazyFunction(timezone.now)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    """An open program running from 30 days ago to 90 days ahead, 30-minute sessions, no limits."""
+
+    class Meta:
+        model = "orgs.Program"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Program {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    status = "open"
+    starts_on = factory.LazyFunction(lambda: (timezone.now() - timedelta(days=30)).date())
+    ends_on = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=90)).date())
+    allows_15 = False
+    allows_30 = True
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orgs.ProgramEnrollment"
+
+    program = factory.SubFactory(ProgramFactory)
+    user = factory.SubFactory(UserFactory)
+    side = "mentee"
+    status = "joined"
+    joined_at = factory.LazyFunction(timezone.now)
+
+
+def org_with_ladder(*, name: str = "Acme", departments=("Engineering", "Finance", "Sales"),
+                    levels=("IC1", "IC2", "IC3", "IC4")):
+    """An organisation with the given departments and a ladder of levels (rank 1 = most junior).
+
+    Returns (organisation, {department name: Department}, {level code: Level}).
+    """
+    org = OrganisationFactory(name=name, slug=slugify(name))
+    depts = {d: DepartmentFactory(organisation=org, name=d, slug=slugify(d)) for d in departments}
+    ladder = {code: LevelFactory(organisation=org, code=code, rank=i + 1) for i, code in enumerate(levels)}
+    return org, depts, ladder

@@ -78,6 +78,17 @@ class Booking(models.Model):
     no_show_party = models.CharField(max_length=8, choices=NoShowParty.choices, blank=True)
     no_show_reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                             blank=True, related_name="+")
+    # Inside a company program: the program it counts against, and both sides' department and level
+    # as they were when it was booked, so later moves and promotions never rewrite the history
+    # that insights report. All empty for a marketplace booking.
+    program = models.ForeignKey("orgs.Program", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="bookings")
+    mentee_department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    mentee_level = models.ForeignKey("orgs.Level", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    mentor_department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    mentor_level = models.ForeignKey("orgs.Level", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -90,6 +101,12 @@ class Booking(models.Model):
             models.Index(fields=["mentee", "start"]),
             models.Index(fields=["status", "end"]),
             models.Index(fields=["status", "expires_at"]),
+            # Program quota and capacity checks (per mentee per month, per mentor per week) and
+            # the insights' per-program aggregates; marketplace bookings stay out of them.
+            models.Index(fields=["program", "mentee", "start"], condition=Q(program__isnull=False),
+                         name="booking_program_mentee"),
+            models.Index(fields=["program", "mentor", "start"], condition=Q(program__isnull=False),
+                         name="booking_program_mentor"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="booking_start_before_end"),
