@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ratings",
     "conversations",
     "matching",
+    "insights",
     "mentorship",
 ]
 

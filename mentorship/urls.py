@@ -16,6 +16,8 @@ api_v1 = [
     path("", include("matching.api.urls")),
     path("", include("ratings.api.urls")),
     path("", include("conversations.api.urls")),
+    path("", include("orgs.api.urls")),
+    path("", include("insights.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +39,8 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("ratings.urls")),
     path("", include("conversations.urls")),
+    path("", include("orgs.urls")),
+    path("", include("insights.urls")),
     # Uploaded photos. Behind a real web server in large deployments; fine for this scale.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -1,0 +1,5 @@
+"""API endpoints for organisation programs (included by orgs.api.urls)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages for organisation programs (included by orgs.urls)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
