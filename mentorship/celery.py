@@ -34,6 +34,8 @@ TASK_ROUTES = {
     "sessions.settle_no_show_reports": {"queue": "lifecycle"},
     # Match recomputes: CPU and memory heavy (the encoder), fine to run seconds late.
     "matching.*": {"queue": "matching"},
+    # Insights' scan of booking topics against the skill taxonomy: CPU work, fine minutes late.
+    "insights.*": {"queue": "matching"},
 }
 
 
@@ -104,6 +106,9 @@ BEAT_SCHEDULE: dict = {
     # it picks up what no trigger sees (time-zone daylight shifts, slots that simply pass, bookings);
     # 03:30 UTC is night in Europe and evening in the Americas, off-peak for both.
     "matching-recompute-all": {"task": "matching.recompute_all_matches", "schedule": crontab(hour=3, minute=30)},
+    # "What people ask about" on the insights page counts scanned bookings; ten minutes behind the
+    # latest request is invisible in a report over weeks.
+    "insights-refresh-booking-skills": {"task": "insights.refresh_booking_skills", "schedule": 600.0},
 }
 
 _configure()

@@ -478,3 +478,7 @@ CONVERSATIONS_DIGEST_DELAY_SECONDS = env_int("CONVERSATIONS_DIGEST_DELAY_SECONDS
 CONVERSATIONS_ATTACHMENT_ROOT = Path(env_str("CONVERSATIONS_ATTACHMENT_ROOT", str(VAR_DIR / "private" / "attachments")))
 CONVERSATIONS_ATTACHMENT_MAX_BYTES = env_int("CONVERSATIONS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 CONVERSATIONS_ATTACHMENTS_PER_MESSAGE = 3
+
+# Insights for program managers: every figure built from fewer distinct people than this is shown
+# as "<N" (page, API and CSV); see insights/privacy.py for how totals are kept from giving it back.
+INSIGHTS_MIN_CELL = env_int("INSIGHTS_MIN_CELL", 5, minimum=2)

@@ -1,0 +1,25 @@
+"""Celery adapter for the background scan of booking topics (insights.services)."""
+
+from __future__ import annotations
+
+import time
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from insights.services import booking_skills_refresh
+
+# Hands the worker back well before the soft time limit (120 s); the next tick goes on.
+BUDGET_SECONDS = 50
+
+
+@shared_task(name="insights.refresh_booking_skills", autoretry_for=(OperationalError, InterfaceError),
+             retry_backoff=5, max_retries=3, acks_late=True)
+def refresh_booking_skills(batch: int = 5000) -> int:
+    started, scanned = time.monotonic(), 0
+    while time.monotonic() - started < BUDGET_SECONDS:
+        done = booking_skills_refresh(batch=batch)
+        scanned += done
+        if done < batch:
+            break
+    return scanned
