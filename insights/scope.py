@@ -71,3 +71,19 @@ def scope_enrollments(scope: Scope) -> QuerySet[ProgramEnrollment]:
     else:
         qs = qs.filter(program__organisation_id=scope.organisation.pk)
     return qs.order_by()
+
+
+def period_check(*, first_day: date, last_day: date) -> dict[str, str]:
+    """What is wrong with a chosen period, per field ("from", "to"); empty when it is fine. The page
+    form and the API serializer both ask here."""
+    from mentorship.datetimes import OUT_OF_RANGE, date_in_range
+
+    errors = {}
+    for name, day in (("from", first_day), ("to", last_day)):
+        if not date_in_range(day):
+            errors[name] = OUT_OF_RANGE
+    if not errors and last_day < first_day:
+        errors["to"] = "The end comes before the start."
+    elif not errors and (last_day - first_day).days + 1 > MAX_DAYS:
+        errors["to"] = f"Choose at most {MAX_DAYS} days (two years)."
+    return errors

@@ -344,3 +344,27 @@ def _topics(scope: Scope) -> list[dict]:
             .annotate(n=Count("booking_id"), mentees=Count("booking__mentee_id", distinct=True))
             .order_by("-n", "skill__name")[:TOP_TOPICS])
     return [{"skill": r["skill__name"], "sessions": count_cell(r["n"], r["mentees"])} for r in rows]
+
+
+# --- who may see a report --------------------------------------------------------------------------
+
+def insights_target_get(*, user, org_slug: str, program_slug: str | None = None
+                        ) -> tuple[Organisation, Program | None] | None:
+    """The organisation (and program) whose insights `user` may see: its organisation admins and
+    staff only. None (a 404) for everyone else, members and the program's own mentors included."""
+    from orgs.selectors import is_org_admin
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    organisation = Organisation.objects.filter(slug=org_slug).first()
+    if organisation is None or not is_org_admin(user=user, organisation=organisation):
+        return None
+    if program_slug is None:
+        return organisation, None
+    program = Program.objects.filter(organisation=organisation, slug=program_slug).first()
+    return (organisation, program) if program is not None else None
+
+
+def insights_programs(*, organisation: Organisation) -> list[tuple[str, str]]:
+    """(slug, name) of the organisation's programs, for the page's program switcher."""
+    return list(Program.objects.filter(organisation=organisation).order_by("name", "id").values_list("slug", "name"))

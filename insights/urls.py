@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from insights import views
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("orgs/<slug:slug>/insights/", views.insights_page, name="orgs-insights"),
+    path("orgs/<slug:slug>/insights.csv", views.insights_csv, name="orgs-insights-csv"),
+    path("orgs/<slug:slug>/programs/<slug:program_slug>/insights/", views.insights_page, name="program-insights"),
+    path("orgs/<slug:slug>/programs/<slug:program_slug>/insights.csv", views.insights_csv,
+         name="program-insights-csv"),
+]

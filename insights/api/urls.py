@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from insights.api import views
+
+urlpatterns = [
+    path("orgs/<slug:slug>/insights/", views.InsightsView.as_view(), name="orgs-insights"),
+    path("orgs/<slug:slug>/programs/<slug:program_slug>/insights/", views.ProgramInsightsView.as_view(),
+         name="program-insights"),
+]
