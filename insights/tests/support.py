@@ -37,8 +37,8 @@ def program_booking(*, program, mentee, mentor, start: datetime, status: str = "
     return booking
 
 
-def member(org, *, email: str, department=None, level=None, role: str = Membership.Role.MEMBER):
-    user = UserFactory(email=email, name=email.split("@")[0].title())
+def member(org, *, email: str, department=None, level=None, role: str = Membership.Role.MEMBER, name: str = ""):
+    user = UserFactory(email=email, name=name or f"{email.split('@')[0].title()} Example")
     MembershipFactory(organisation=org, user=user, department=department, level=level, role=role)
     return user
 
@@ -61,12 +61,12 @@ def march_program() -> March:
                              starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31))
     eng, fin, sales = depts["Engineering"], depts["Finance"], depts["Sales"]
     p = {
-        "A": member(org, email="a@acme.test", department=eng, level=ladder["IC1"]),
-        "B": member(org, email="b@acme.test", department=fin, level=ladder["IC2"]),
-        "C": member(org, email="c@acme.test", department=sales, level=ladder["IC1"]),
-        "D": member(org, email="d@acme.test", department=sales, level=ladder["IC1"]),
-        "X": member(org, email="x@acme.test", department=fin, level=ladder["IC3"]),
-        "Y": member(org, email="y@acme.test", department=eng, level=ladder["IC2"]),
+        "A": member(org, email="a@acme.test", name="Alice Andersen", department=eng, level=ladder["IC1"]),
+        "B": member(org, email="b@acme.test", name="Bruno Berg", department=fin, level=ladder["IC2"]),
+        "C": member(org, email="c@acme.test", name="Chen Cruz", department=sales, level=ladder["IC1"]),
+        "D": member(org, email="d@acme.test", name="Dana Dahl", department=sales, level=ladder["IC1"]),
+        "X": member(org, email="x@acme.test", name="Xavier Xu", department=fin, level=ladder["IC3"]),
+        "Y": member(org, email="y@acme.test", name="Yusuf Yilmaz", department=eng, level=ladder["IC2"]),
     }
     EnrollmentFactory(program=program, user=p["A"], side="mentee", joined_at=utc(2027, 2, 20))
     EnrollmentFactory(program=program, user=p["B"], side="mentee", joined_at=utc(2027, 3, 5))
