@@ -84,6 +84,21 @@ def test_the_total_minus_visible_cells_never_gives_a_hidden_one_back(matrix_org)
     assert data["participation"]["sessions"]["completed"]["value"] == 11
     cells = [c for row in data["reach"]["matrix"] for c in row["sessions"]]
     assert sum(c["suppressed"] for c in cells) >= 2
+    assert sum(c["suppressed"] for c in cells) >= 2
+
+
+def test_one_hidden_outcome_in_a_week_hides_another(matrix_org):
+    # The week of 8 March: 9 completed (9 mentees, 5 mentors: shown alone) and one cancelled session
+    # (hidden). With the week's 10 requests known, 10 - 9 would give the cancellation back.
+    org, admin = matrix_org
+    from orgs.models import Program
+
+    program = Program.objects.get(slug="mentoring")
+    program_booking(program=program, mentee=member(org, email="late@acme.test"),
+                    mentor=member(org, email="m@acme.test"), start=utc(2027, 3, 10, 9), status="cancelled")
+    data = _api(admin, f"/api/v1/orgs/acme/insights/{PERIOD}")
+    week = next(w for w in data["participation"]["weeks"] if w["week"] == "2027-03-08")
+    assert week["cancelled"]["suppressed"] and week["completed"]["suppressed"]
     for week in data["participation"]["weeks"]:
         outcomes = [week[k] for k in ("completed", "confirmed", "pending", "cancelled", "cancelled_late", "no_show",
                                       "declined")]
