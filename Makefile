@@ -66,8 +66,8 @@ bench: install-dev
 	$(PY) bench/matching_quality.py
 	$(PY) bench/matching.py
 	@case "$$DATABASE_URL" in \
-		postgres://*|postgresql://*) $(PY) bench/http.py $(BENCH_HTTP_ARGS) ;; \
-		*) echo "bench/http.py skipped: it needs DATABASE_URL=postgres://... (it creates a database of its own)" ;; \
+		postgres://*|postgresql://*) $(PY) bench/http.py $(BENCH_HTTP_ARGS) && $(PY) bench/insights.py $(BENCH_INSIGHTS_ARGS) ;; \
+		*) echo "bench/http.py and bench/insights.py skipped: they need DATABASE_URL=postgres://... (each creates a database of its own)" ;; \
 	esac
 
 clean:

@@ -244,7 +244,7 @@ def _reach(scope: Scope, completed: Cell) -> dict:
     gaps = {r["gap"]: r for r in done.annotate(gap=F("mentor_level__rank") - F("mentee_level__rank"))
             .values("gap").annotate(**_SESSION_COUNTS)}
     gap_rows = [{"gap": g, "label": _gap_label(g), "sessions": _people(gaps[g])}
-                for g in sorted((g for g in gaps if g is not None))]
+                for g in sorted(g for g in gaps if g is not None)]
     if None in gaps:
         gap_rows.append({"gap": None, "label": NOT_RECORDED, "sessions": _people(gaps[None])})
 
