@@ -145,7 +145,7 @@ class SyncPlan:
 
     @property
     def new_accounts(self) -> int:
-        return sum(1 for c in self.creates if c.user_id is None)
+        return sum(1 for c in self.creates if c.account == "new account")
 
     @property
     def changes(self) -> list[Change]:
@@ -165,12 +165,13 @@ class SyncPlan:
     def summary(self) -> str:
         if self.problems:
             return f"{len(self.problems)} problem(s) in the file; nothing was changed."
-        verb = "" if self.applied else " to"
+        verbs = ("created", "updated", "reactivated", "deactivated") if self.applied else (
+            "to create", "to update", "to reactivate", "to deactivate")
         parts = [f"{self.rows} row(s) read",
-                 f"{len(self.creates)}{verb} create ({self.new_accounts} new account(s))",
-                 f"{len(self.updates)}{verb} update",
-                 f"{len(self.reactivations)}{verb} reactivate",
-                 f"{len(self.deactivations)}{verb} deactivate",
+                 f"{len(self.creates)} {verbs[0]} ({self.new_accounts} new account(s))",
+                 f"{len(self.updates)} {verbs[1]}",
+                 f"{len(self.reactivations)} {verbs[2]}",
+                 f"{len(self.deactivations)} {verbs[3]}",
                  f"{self.unchanged} unchanged"]
         text = f"{self.organisation.name}: " + ", ".join(parts) + "."
         if self.applied:
@@ -366,8 +367,10 @@ def _text(value: Any, limit: int, field_name: str, where: str, problems: list[Pr
     return value
 
 
-def _email(value: str, where: str, field_name: str, problems: list[Problem]) -> str:
+def _email(value: str, where: str, field_name: str, problems: list[Problem], valid: set[str]) -> str:
     email = value.strip().lower()
+    if email in valid:  # managers repeat: Django's validator is the costliest check per row
+        return email
     try:
         _validate_email(email)
     except ValidationError:
@@ -376,6 +379,7 @@ def _email(value: str, where: str, field_name: str, problems: list[Problem]) -> 
     if len(email) > 254:
         problems.append(Problem(where, field_name, "At most 254 characters."))
         return ""
+    valid.add(email)
     return email
 
 
@@ -393,6 +397,7 @@ def _rows(records: list[Record], organisation: Organisation, state: _Org, proble
     rows: list[Row] = []
     seen_email: dict[str, str] = {}
     seen_id: dict[str, str] = {}
+    valid: set[str] = set()
     for record in records:
         where, raw = record.where, record.values
         before = len(problems)
@@ -400,7 +405,7 @@ def _rows(records: list[Record], organisation: Organisation, state: _Org, proble
         if not str(email).strip():
             problems.append(Problem(where, "email", "An email address is required."))
             continue
-        email = _email(email, where, "email", problems)
+        email = _email(email, where, "email", problems, valid)
         if not email:
             continue
         if email in seen_email:
@@ -426,7 +431,7 @@ def _rows(records: list[Record], organisation: Organisation, state: _Org, proble
                 given[name] = _known(options, value, noun, organisation, where, name, problems) if value else None
         if "manager_email" in raw:
             manager = str(raw["manager_email"]).strip()
-            given["manager_email"] = _email(manager, where, "manager_email", problems) if manager else ""
+            given["manager_email"] = _email(manager, where, "manager_email", problems, valid) if manager else ""
             if given["manager_email"] == email:
                 problems.append(Problem(where, "manager_email", "A person cannot be their own manager."))
         active = True
