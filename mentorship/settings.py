@@ -478,3 +478,7 @@ CONVERSATIONS_DIGEST_DELAY_SECONDS = env_int("CONVERSATIONS_DIGEST_DELAY_SECONDS
 CONVERSATIONS_ATTACHMENT_ROOT = Path(env_str("CONVERSATIONS_ATTACHMENT_ROOT", str(VAR_DIR / "private" / "attachments")))
 CONVERSATIONS_ATTACHMENT_MAX_BYTES = env_int("CONVERSATIONS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 CONVERSATIONS_ATTACHMENTS_PER_MESSAGE = 3
+# Directory sync uploads (orgs.sync): an admin's file waits here, named by its SHA-256, between the
+# preview and the confirmation (private: HR data, never under MEDIA_ROOT); removed once applied,
+# and any older than a day on the next upload.
+ORGS_SYNC_UPLOAD_ROOT = Path(env_str("ORGS_SYNC_UPLOAD_ROOT", str(VAR_DIR / "private" / "sync-uploads")))

@@ -33,11 +33,14 @@ import hashlib
 import io
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -154,6 +157,14 @@ class SyncPlan:
     @property
     def size(self) -> int:
         return len(self.creates) + len(self.updates) + len(self.reactivations) + len(self.deactivations)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "create": len(self.creates), "update": len(self.updates),
+                "reactivate": len(self.reactivations), "deactivate": len(self.deactivations),
+                "unchanged": self.unchanged, "new_accounts": self.new_accounts,
+                "sessions_to_cancel": self.sessions_to_cancel, "accounts_locked": self.accounts_locked,
+                "accounts_unlocked": self.accounts_unlocked, "sessions_cancelled": self.sessions_cancelled}
 
     @property
     def digest(self) -> str:
@@ -684,3 +695,43 @@ def _apply(plan: SyncPlan, *, progress: Callable[[int], None], now: datetime) ->
     plan.sessions_cancelled = len(cancelled)
     progress(len(plan.deactivations))
     plan.applied = True
+
+
+# --- uploads waiting between the preview and the confirmation ---------------------------------------
+
+UPLOAD_MAX_AGE = timedelta(days=1)
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _upload_path(organisation: Organisation, digest: str) -> Path:
+    return Path(settings.ORGS_SYNC_UPLOAD_ROOT) / str(organisation.pk) / digest
+
+
+def sync_upload_keep(*, organisation: Organisation, content: bytes) -> str:
+    """Keep an admin's uploaded file until they confirm its preview; returns its SHA-256, which the
+    confirmation names. The server applies the file it kept, re-checked, never one sent again."""
+    digest = hashlib.sha256(content).hexdigest()
+    path = _upload_path(organisation, digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_MAX_AGE.total_seconds()
+    for old in path.parent.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    temporary = path.with_suffix(".part")
+    temporary.write_bytes(content)
+    temporary.replace(path)
+    return digest
+
+
+def sync_upload_get(*, organisation: Organisation, digest: str) -> bytes:
+    """The kept file, checked against its hash (409 sync_upload_missing when gone or altered)."""
+    path = _upload_path(organisation, digest) if _DIGEST.match(digest or "") else None
+    content = path.read_bytes() if path is not None and path.is_file() else None
+    if content is None or hashlib.sha256(content).hexdigest() != digest:
+        raise OrgError("The uploaded file is no longer here; upload it again.", code="sync_upload_missing")
+    return content
+
+
+def sync_upload_discard(*, organisation: Organisation, digest: str) -> None:
+    if _DIGEST.match(digest or ""):
+        _upload_path(organisation, digest).unlink(missing_ok=True)
