@@ -82,7 +82,7 @@ def _run(path: Path, *flags: str) -> tuple[float, str]:
     call_command("sync_directory", "bench", str(path), "--no-progress", *flags, stdout=out, stderr=out)
     # Wall time includes waiting for a CPU on a shared machine and PostgreSQL's own work; the
     # process's CPU time is Python's part (reading, checking, planning twice, building rows).
-    summary = next(line for line in out.getvalue().splitlines() if "row(s) read" in line)
+    summary = next(line for line in reversed(out.getvalue().splitlines()) if "row(s) read" in line)
     return time.perf_counter() - started, f"{summary} (this process's CPU: {time.process_time() - cpu:.1f} s)"
 
 

@@ -249,3 +249,15 @@ def test_another_organisations_members_are_not_touched(acme):
     MembershipFactory(organisation=other, user=UserFactory(email="gia@globex.test"))
     directory_sync(organisation=acme, content=GOOD, deactivate_missing=True)
     assert Membership.objects.get(user__email="gia@globex.test").is_active
+
+
+@pytest.mark.parametrize("email", ["ana@acme.test", "cy@elsewhere.test"], ids=["verified domain", "other domain"])
+def test_new_people_get_in_through_forgot_password(acme, client, email):
+    from django.core import mail
+
+    from tests.journey_support import latest_mail_to
+
+    directory_sync(organisation=acme, content=GOOD)
+    mail.outbox.clear()
+    client.post("/accounts/password/reset/", {"email": email})
+    assert "/accounts/password/reset/key/" in latest_mail_to(email).body
