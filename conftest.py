@@ -75,6 +75,7 @@ def _clean_cache():
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CONVERSATIONS_ATTACHMENT_ROOT = tmp_path / "attachments"
+    settings.ORGS_SYNC_UPLOAD_ROOT = tmp_path / "sync-uploads"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.errors import AccountError
-from accounts.models import Block, Industry, Language, MenteeProfile, MentorProfile, Skill, User
+from accounts.models import ApiToken, Block, Industry, Language, MenteeProfile, MentorProfile, Skill, User
 from accounts.search import mentor_search_refresh
 from accounts.timezones import canonical_timezone, is_valid_timezone
 from accounts.validators import photo_normalise, split_terms
@@ -426,3 +426,35 @@ def block_create(*, blocker: User, blocked: User, now=None) -> Block:
 def block_remove(*, blocker: User, blocked_id: int) -> bool:
     """Lift a block this person made; False when there was none."""
     return Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()[0] > 0
+
+
+# --- Sign-in for people who left (directory sync) ------------------------------------------------
+
+def users_deactivate(*, user_ids: Iterable[int]) -> list[int]:
+    """Refuse sign-in to people who left their organisation: the account becomes inactive (the
+    sign-in form refuses it, open browser sessions end at their next request because Django's
+    backend ignores inactive users) and their API tokens are deleted. Their history stays.
+
+    Staff accounts are never locked by a company's directory: an organisation does not own the
+    people who run the platform. Returns the ids actually deactivated (active ones before).
+    """
+    ids = list(User.objects.filter(pk__in=list(user_ids), is_active=True, is_staff=False, is_superuser=False)
+               .values_list("pk", flat=True))
+    if not ids:
+        return []
+    User.objects.filter(pk__in=ids).update(is_active=False)
+    ApiToken.objects.filter(user_id__in=ids).delete()
+    # Locked mentors leave everyone's recommendations (bookable mentors are active ones).
+    mentors = list(User.objects.filter(pk__in=ids, is_mentor=True).values_list("pk", flat=True))
+    triggers.mentors_changed(mentor_ids=mentors)
+    return ids
+
+
+def users_reactivate(*, user_ids: Iterable[int]) -> list[int]:
+    """Restore sign-in (the password they had, or the reset flow if they never set one)."""
+    ids = list(User.objects.filter(pk__in=list(user_ids), is_active=False).values_list("pk", flat=True))
+    if not ids:
+        return []
+    User.objects.filter(pk__in=ids).update(is_active=True)
+    triggers.mentors_changed(mentor_ids=User.objects.filter(pk__in=ids, is_mentor=True).values_list("pk", flat=True))
+    return ids

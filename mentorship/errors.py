@@ -85,6 +85,10 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "unsafe_markup": ErrorCode(400, "HTML and script links are not allowed in messages."),
     "thread_closed": ErrorCode(409, "This conversation is closed."),
     "edit_conflict": ErrorCode(409, "Someone else changed this meanwhile; reload and try again."),
+    # Directory sync (orgs.sync): the file's problems are listed by line and field in `problems`.
+    "sync_invalid": ErrorCode(400, "The directory file has problems; nothing was changed."),
+    "sync_upload_missing": ErrorCode(409, "The uploaded file is no longer here; upload it again."),
+    "sync_plan_changed": ErrorCode(409, "The directory changed since the preview; review it again."),
     # Ratings and moderation (ratings.services).
     "already_ignored": ErrorCode(409, "This reporter is already ignored."),
 }

@@ -482,3 +482,8 @@ CONVERSATIONS_ATTACHMENTS_PER_MESSAGE = 3
 # Insights for program managers: every figure built from fewer distinct people than this is shown
 # as "<N" (page, API and CSV); see insights/privacy.py for how totals are kept from giving it back.
 INSIGHTS_MIN_CELL = env_int("INSIGHTS_MIN_CELL", 5, minimum=2)
+
+# Directory sync uploads (orgs.sync): an admin's file waits here, named by its SHA-256, between the
+# preview and the confirmation (private: HR data, never under MEDIA_ROOT); removed once applied,
+# and any older than a day on the next upload.
+ORGS_SYNC_UPLOAD_ROOT = Path(env_str("ORGS_SYNC_UPLOAD_ROOT", str(VAR_DIR / "private" / "sync-uploads")))

@@ -177,6 +177,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         context["previous_when"] = format_in_zone(moved.from_start, zone) if moved and moved.from_start else ""
     if notification.kind == "booking_cancelled" and booking.cancelled_by_id:
         context["cancelled_by_other"] = booking.cancelled_by_id != recipient.pk
+        context["departure"] = bool(notification.payload.get("departure"))
     if notification.kind == "booking_expired":
         context["other_slots"] = _other_slots(booking, zone)
         context["mentor_url"] = absolute_url(booking.mentor.mentor_profile.get_absolute_url())

@@ -459,6 +459,52 @@ def booking_cancel(*, booking: Booking, actor, reason: str, now: datetime | None
     return booking
 
 
+def bookings_cancel_for_departure(*, reasons: dict[int, str], only_programs_of: int | None = None,
+                                  now: datetime | None = None) -> list[Booking]:
+    """Cancel the future live bookings of people who left their organisation (directory sync).
+
+    `reasons` maps each leaver's user id to the sentence the other side reads ("Ana Lopez has left
+    Acme."). With `only_programs_of`, only bookings inside that organisation's programs (the
+    leaver keeps their account through another organisation and may keep their other sessions).
+
+    Not the leaver's own cancellation: nothing counts as late against them, the history event has
+    no actor (the system did it) and they get no mail; the other participant gets the usual
+    cancellation mail (with the calendar CANCEL), worded as a departure. A booking between two
+    leavers mails nobody. Each booking is locked as booking_cancel locks it (policy, then row) and
+    re-checked, so a second run, or a booking cancelled meanwhile, changes nothing and mails no one.
+    """
+    now = now or timezone.now()
+    ids = list(reasons)
+    if not ids:
+        return []
+    due = Booking.objects.filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids), status__in=LIVE_STATUSES, start__gt=now)
+    if only_programs_of is not None:
+        due = due.filter(program__organisation_id=only_programs_of)
+    cancelled = []
+    with transaction.atomic():
+        for booking in due.select_related("mentor", "mentee").order_by("mentor_id", "start", "id"):
+            _lock_policy(booking.mentor)
+            booking = _lock_booking(booking)
+            if booking.status not in LIVE_STATUSES or booking.start <= now:
+                continue
+            leaver = booking.mentor if booking.mentor_id in reasons else booking.mentee
+            both_leave = booking.mentor_id in reasons and booking.mentee_id in reasons
+            booking.status = Booking.Status.CANCELLED
+            booking.cancelled_by = leaver
+            booking.cancel_reason = reasons[leaver.pk]
+            booking.cancelled_late = False
+            booking.expires_at = None
+            booking.sequence += 1
+            booking.save()
+            BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.CANCELLED, actor=None,
+                                        note=f"departure: {reasons[leaver.pk]}")
+            notifications.reminders_cancel(booking=booking)
+            if not both_leave:
+                notifications.booking_notify(booking=booking, event="cancelled", actor=leaver, departure=True)
+            cancelled.append(booking)
+    return cancelled
+
+
 # --- reschedule ----------------------------------------------------------------------------------
 
 def booking_reschedule(*, booking: Booking, actor, new_start: datetime, now: datetime | None = None) -> Booking:

@@ -1,7 +1,7 @@
 """The outbox: the one place that decides who is told what about a booking, and when.
 
 Interface used by the booking services (keep these signatures):
-    booking_notify(*, booking, event, actor=None)  -> rows for the emails an event causes
+    booking_notify(*, booking, event, actor=None, departure=False) -> rows for the emails an event causes
     noshow_notify(*, report, event)                -> rows for one step of a no-show report
     reminders_arm(*, booking)                      -> reminder rows for a confirmed booking
     booking_notify_and_arm(*, booking, event, actor=None) -> both of the above in one statement
@@ -205,8 +205,12 @@ def _outbox_insert(rows: Iterable[Notification]) -> tuple[list[Notification], li
     return result, list(created.values())
 
 
-def _booking_rows(*, booking: Booking, event: str, actor, now: datetime) -> list[Notification]:
-    """The unsaved rows for the emails a booking event causes (who hears it: _RECIPIENTS)."""
+def _booking_rows(*, booking: Booking, event: str, actor, now: datetime, departure: bool = False
+                  ) -> list[Notification]:
+    """The unsaved rows for the emails a booking event causes (who hears it: _RECIPIENTS).
+
+    `departure`: the actor left their organisation (directory sync) and gets no copy; the other
+    side's mail says why instead of "X cancelled"."""
     if event not in BOOKING_EVENTS:
         raise ValueError(f"unknown booking event {event!r}")
     rows = []
@@ -214,7 +218,7 @@ def _booking_rows(*, booking: Booking, event: str, actor, now: datetime) -> list
         recipient = booking.mentor if role == "mentor" else booking.mentee
         is_actor = actor is not None and recipient.pk == actor.pk
         if is_actor:
-            if essential_for_actor is None:
+            if essential_for_actor is None or departure:
                 continue
             essential = essential_for_actor
         if not essential and not recipient.email_updates:
@@ -224,7 +228,8 @@ def _booking_rows(*, booking: Booking, event: str, actor, now: datetime) -> list
             kind="session_completed" if event == "completed" else f"booking_{event}",
             recipient=recipient, booking=booking, due_at=now,
             payload={"event": event, "sequence": booking.sequence, "role": role,
-                     "actor_id": actor.pk if actor is not None else None},
+                     "actor_id": actor.pk if actor is not None else None,
+                     **({"departure": True} if departure else {})},
         ))
     return rows
 
@@ -247,8 +252,8 @@ def _write(rows: list[Notification], *, send_now: int) -> list[Notification]:
     return stored
 
 
-def booking_notify(*, booking: Booking, event: str, actor=None) -> list[Notification]:
-    rows = _booking_rows(booking=booking, event=event, actor=actor, now=timezone.now())
+def booking_notify(*, booking: Booking, event: str, actor=None, departure: bool = False) -> list[Notification]:
+    rows = _booking_rows(booking=booking, event=event, actor=actor, now=timezone.now(), departure=departure)
     return _write(rows, send_now=len(rows))
 
 
