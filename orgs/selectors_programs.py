@@ -100,7 +100,7 @@ def program_eligibility(*, program: Program, user, side: str, membership: Member
     if invitation_only:
         # Whoever the admins invited (or who took part before and left) may join; nobody else.
         if enrollment is None:
-            return no(f"Mentors join this program by invitation only; ask your organisation's admins."
+            return no("Mentors join this program by invitation only; ask your organisation's admins."
                       if side == "mentor" else
                       "Mentees join this program by invitation only; ask your organisation's admins.")
         return Eligibility(side=side, status=status, can_join=True, reason="")
