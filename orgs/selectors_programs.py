@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from orgs.models import Membership, Organisation, Program, ProgramEnrollment
@@ -190,6 +190,26 @@ def my_programs(*, user, organisation: Organisation) -> dict[int, list[str]]:
     return out
 
 
-def mentor_enrollment_prefetch() -> Prefetch:
-    return Prefetch("enrollments", queryset=ProgramEnrollment.objects.filter(
-        side=ProgramEnrollment.Side.MENTOR, status=ProgramEnrollment.Status.JOINED), to_attr="joined_mentors")
+def member_by_email(*, organisation: Organisation, email: str):
+    """The user behind an active membership with this address (case-insensitive), or None."""
+    membership = (Membership.objects.filter(organisation=organisation, is_active=True, user__email__iexact=email.strip())
+                  .select_related("user").first())
+    return membership.user if membership else None
+
+
+def program_limits_in_words(program: Program) -> list[str]:
+    """Dates, lengths, quota and capacity as sentences for the program page."""
+    lengths = program.session_lengths
+    out = [f"Runs from {program.starts_on:%d %B %Y} to {program.ends_on:%d %B %Y}.",
+           "Sessions of " + (", ".join(str(n) for n in lengths[:-1]) + " or " if len(lengths) > 1 else "")
+           + f"{lengths[-1]} minutes."]
+    if program.mentee_quota_per_month:
+        n = program.mentee_quota_per_month
+        out.append(f"Each mentee books up to {n} session{'s' if n != 1 else ''} a month in the program.")
+    if program.mentor_capacity:
+        n, unit = program.mentor_capacity, program.mentor_capacity_unit
+        what = f"{n} session{'s' if n != 1 else ''}" if unit == Program.CapacityUnit.SESSIONS else f"{n} minutes"
+        out.append(f"Each mentor gives up to {what} a week to the program, on top of their own limits.")
+    if program.allows_flash_questions:
+        out.append("Mentees may post one flash question a week to the program's mentors.")
+    return out

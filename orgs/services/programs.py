@@ -24,6 +24,7 @@ from orgs.selectors_programs import SIDES, org_today, program_eligibility
 
 NAME_MAX = 120
 PURPOSE_MAX = 3000
+RESERVED_SLUGS = {"new"}
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ def _check(organisation: Organisation, data: ProgramData) -> dict[str, list[str]
 
 def _unique_slug(organisation: Organisation, name: str, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:70] or "program"
+    if base in RESERVED_SLUGS:  # /orgs/<slug>/programs/new/ is the create page
+        base = f"{base}-program"
     taken = set(Program.objects.filter(organisation=organisation, slug__startswith=base)
                 .exclude(pk=exclude_pk).values_list("slug", flat=True))
     slug, n = base, 2
