@@ -345,7 +345,9 @@ SPECTACULAR_SETTINGS = {
                             "EnrollmentStatusEnum": "orgs.models.ProgramEnrollment.Status",
                             "BookingStatusEnum": "sessions.models.bookings.Status"},
     # `<id:...>` (mentorship.converters): a database id, within the range a row's id can have.
-    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                                 # `<slug:...>` (organisations and their programs): what Django's converter takes.
+                                 "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
     # The docs work offline and under a strict CSP: every asset comes from this server.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
