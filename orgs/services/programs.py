@@ -226,7 +226,12 @@ def enrollment_join(*, program: Program, user, side: str, now: datetime | None =
                                       enrollment=enrollment, today=org_today(program.organisation, now))
         if not verdict.can_join:
             message = verdict.reason or "You already take part on that side."
-            raise OrgError(message, code=verdict.code or "not_eligible", field_errors={"side": [message]})
+            errors = {"side": [message]}
+            if verdict.code == "already_enrolled":
+                raise OrgError(message, code="already_enrolled", field_errors=errors)
+            if verdict.code == "program_not_open":
+                raise OrgError(message, code="program_not_open", field_errors=errors)
+            raise OrgError(message, code="not_eligible", field_errors=errors)
         if enrollment is None:
             try:
                 with transaction.atomic():

@@ -63,10 +63,6 @@ def _lock_enrollments(program: Program, mentee, mentor) -> dict[str, ProgramEnro
     return {row.side: row for row in rows}
 
 
-def _refuse(message: str, code: str, field: str) -> BookingError:
-    return BookingError(message, code=code, field_errors={field: [message]})
-
-
 def _languages(mentee, mentor) -> tuple[frozenset[str], frozenset[str]]:
     """Languages each side speaks, from their profiles (one query). Nobody's list is empty: English
     is assumed, as in matching's features."""
@@ -92,27 +88,32 @@ def program_check_and_lock(*, program: Program, mentee, mentor, start: datetime,
     mentor_row, mentee_row = locked.get(ProgramEnrollment.Side.MENTOR), locked.get(ProgramEnrollment.Side.MENTEE)
     current = (mentor_row or mentee_row).program if (mentor_row or mentee_row) else program
     if current.status != Program.Status.OPEN:
-        raise _refuse(f"{current.name} is not open for bookings.", "program_not_open", "program")
+        message = f"{current.name} is not open for bookings."
+        raise BookingError(message, code="program_not_open", field_errors={"program": [message]})
     on = start.astimezone(current.organisation.tzinfo).date()
     if not current.starts_on <= on <= current.ends_on:
-        raise _refuse(f"{current.name} runs from {current.starts_on:%d %b %Y} to {current.ends_on:%d %b %Y}; "
-                      "pick a time inside those dates.", "outside_program_dates", "start")
+        message = (f"{current.name} runs from {current.starts_on:%d %b %Y} to {current.ends_on:%d %b %Y}; "
+                   "pick a time inside those dates.")
+        raise BookingError(message, code="outside_program_dates", field_errors={"start": [message]})
     joined = ProgramEnrollment.Status.JOINED
     snapshot: dict = {"program": current}
     if not moving:
         if mentee_row is None or mentee_row.status != joined:
-            raise _refuse(f"Join {current.name} as a mentee to book inside it.", "not_in_program", "program")
+            message = f"Join {current.name} as a mentee to book inside it."
+            raise BookingError(message, code="not_in_program", field_errors={"program": [message]})
         if mentor_row is None or mentor_row.status != joined:
-            raise _refuse(f"{mentor.display_name} does not mentor in {current.name}.", "not_in_program", "program")
+            message = f"{mentor.display_name} does not mentor in {current.name}."
+            raise BookingError(message, code="not_in_program", field_errors={"program": [message]})
         if duration not in current.session_lengths:
             allowed = ", ".join(str(n) for n in current.session_lengths)
-            raise _refuse(f"{current.name} allows sessions of {allowed} minutes.", "length_not_allowed", "duration")
+            message = f"{current.name} allows sessions of {allowed} minutes."
+            raise BookingError(message, code="length_not_allowed", field_errors={"duration": [message]})
         members = {m.user_id: m for m in Membership.objects.filter(
             organisation_id=current.organisation_id, user_id__in=[mentee.pk, mentor.pk], is_active=True)
             .select_related("department", "level")}
         if mentee.pk not in members or mentor.pk not in members:
-            raise _refuse(f"Both of you must be active members of {current.organisation.name}.", "not_in_program",
-                          "program")
+            message = f"Both of you must be active members of {current.organisation.name}."
+            raise BookingError(message, code="not_in_program", field_errors={"program": [message]})
         languages = _languages(mentee, mentor) if current.require_shared_language else (frozenset(), frozenset())
         sides = {}
         for key, user, spoken in (("mentee", mentee, languages[0]), ("mentor", mentor, languages[1])):
@@ -121,7 +122,8 @@ def program_check_and_lock(*, program: Program, mentee, mentor, start: datetime,
                                 level_rank=m.level.rank if m.level else None, languages=spoken)
             snapshot[f"{key}_department_id"], snapshot[f"{key}_level_id"] = m.department_id, m.level_id
         if failures := rule_failures(program=current, mentee=sides["mentee"], mentor=sides["mentor"]):
-            raise _refuse(failures[0], "program_rule", "mentor")
+            message = failures[0]
+            raise BookingError(message, code="program_rule", field_errors={"mentor": [message]})
     _check_counts(current, mentee=mentee, mentor=mentor, start=start, duration=duration,
                   exclude_booking_id=exclude_booking_id)
     return snapshot
@@ -143,17 +145,19 @@ def _check_counts(program: Program, *, mentee, mentor, start: datetime, duration
                             minutes=Sum("duration_minutes", filter=in_week))
     if quota is not None and counts["month"] >= quota:
         local = start.astimezone(program.organisation.tzinfo)
-        raise _refuse(f"You have booked {counts['month']} of the {quota} session{'s' if quota != 1 else ''} "
-                      f"{program.name} gives you in {local:%B %Y}. Pick a time next month.", "quota_exceeded", "start")
+        message = (f"You have booked {counts['month']} of the {quota} session{'s' if quota != 1 else ''} "
+                   f"{program.name} gives you in {local:%B %Y}. Pick a time next month.")
+        raise BookingError(message, code="quota_exceeded", field_errors={"start": [message]})
     if capacity is None:
         return
     if program.mentor_capacity_unit == Program.CapacityUnit.MINUTES:
         used = counts["minutes"] or 0
         if used + duration > capacity:
             left = max(capacity - used, 0)
-            raise _refuse(f"{mentor.display_name} has {left} of {capacity} minutes left for {program.name} that "
-                          "week. Pick another week, a shorter session or another mentor.", "capacity_reached", "start")
+            message = (f"{mentor.display_name} has {left} of {capacity} minutes left for {program.name} that "
+                       "week. Pick another week, a shorter session or another mentor.")
+            raise BookingError(message, code="capacity_reached", field_errors={"start": [message]})
     elif counts["week"] >= capacity:
-        raise _refuse(f"{mentor.display_name} has given all {capacity} session{'s' if capacity != 1 else ''} "
-                      f"{program.name} asks of them that week. Pick another week or another mentor.",
-                      "capacity_reached", "start")
+        message = (f"{mentor.display_name} has given all {capacity} session{'s' if capacity != 1 else ''} "
+                   f"{program.name} asks of them that week. Pick another week or another mentor.")
+        raise BookingError(message, code="capacity_reached", field_errors={"start": [message]})
