@@ -343,7 +343,9 @@ SPECTACULAR_SETTINGS = {
                             # Programs: their status and an enrollment's beside the booking's.
                             "ProgramStatusEnum": "orgs.models.Program.Status",
                             "EnrollmentStatusEnum": "orgs.models.ProgramEnrollment.Status",
-                            "BookingStatusEnum": "sessions.models.bookings.Status"},
+                            "BookingStatusEnum": "sessions.models.bookings.Status",
+                            "FlashQuestionStatusEnum": "sessions.models.flash.FlashQuestion.Status",
+                            "FlashOfferStatusEnum": "sessions.models.flash.FlashOffer.Status"},
     # `<id:...>` (mentorship.converters): a database id, within the range a row's id can have.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
                                  # `<slug:...>` (organisations and their programs): what Django's converter takes.

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from orgs import views_programs as views
+from orgs import views_programs_flash as flash
 
 urlpatterns = [
     path("orgs/<slug:slug>/programs/", views.program_list, name="programs"),
@@ -14,4 +15,11 @@ urlpatterns = [
     path("orgs/<slug:slug>/programs/<slug:program>/join/", views.program_join, name="program_join"),
     path("orgs/<slug:slug>/programs/<slug:program>/leave/", views.program_leave, name="program_leave"),
     path("orgs/<slug:slug>/programs/<slug:program>/people/", views.program_people, name="program_people"),
+    path("orgs/<slug:slug>/programs/<slug:program>/questions/", flash.questions, name="program_questions"),
+    path("orgs/<slug:slug>/programs/<slug:program>/questions/<id:question>/withdraw/", flash.question_withdraw,
+         name="program_question_withdraw"),
+    path("orgs/<slug:slug>/programs/<slug:program>/questions/<id:question>/offer/", flash.question_offer,
+         name="program_question_offer"),
+    path("orgs/<slug:slug>/programs/<slug:program>/questions/<id:question>/offers/<id:offer>/accept/",
+         flash.offer_accept, name="program_offer_accept"),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from orgs.api import programs_flash_views as flash
 from orgs.api import programs_views as views
 
 urlpatterns = [
@@ -15,4 +16,12 @@ urlpatterns = [
          name="org-program-recommendations"),
     path("orgs/<slug:slug>/programs/<slug:program>/enrollments/", views.ProgramEnrollments.as_view(),
          name="org-program-enrollments"),
+    path("orgs/<slug:slug>/programs/<slug:program>/questions/", flash.FlashQuestions.as_view(),
+         name="org-program-questions"),
+    path("orgs/<slug:slug>/programs/<slug:program>/questions/<id:question>/offers/", flash.FlashOfferCreate.as_view(),
+         name="org-program-question-offers"),
+    path("orgs/<slug:slug>/programs/<slug:program>/questions/<id:question>/offers/<id:offer>/accept/",
+         flash.FlashOfferAccept.as_view(), name="org-program-offer-accept"),
+    path("orgs/<slug:slug>/programs/<slug:program>/questions/<id:question>/withdraw/",
+         flash.FlashQuestionWithdraw.as_view(), name="org-program-question-withdraw"),
 ]

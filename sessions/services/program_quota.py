@@ -161,3 +161,33 @@ def _check_counts(program: Program, *, mentee, mentor, start: datetime, duration
         message = (f"{mentor.display_name} has given all {capacity} session{'s' if capacity != 1 else ''} "
                    f"{program.name} asks of them that week. Pick another week or another mentor.")
         raise BookingError(message, code="capacity_reached", field_errors={"start": [message]})
+
+
+def mentees_allowed(*, program: Program, mentor, mentee_ids) -> set[int]:
+    """Which of these mentees `mentor` may mentor under the program's rules (orgs.rules), both being
+    active members of its organisation: who sees a flash question and may offer on it. Two or three
+    queries whatever the number of mentees."""
+    ids = set(mentee_ids) - {mentor.pk}
+    if not ids:
+        return set()
+    members = {m.user_id: m for m in Membership.objects.filter(
+        organisation_id=program.organisation_id, user_id__in=ids | {mentor.pk}, is_active=True)
+        .select_related("level")}
+    if mentor.pk not in members:
+        return set()
+    spoken: dict[int, set[str]] = {}
+    mentor_languages: frozenset[str] = frozenset()
+    if program.require_shared_language:
+        for user_id, code in MenteeProfile.languages.through.objects.filter(menteeprofile_id__in=ids).values_list(
+                "menteeprofile_id", "language_id"):
+            spoken.setdefault(user_id, set()).add(code)
+        mentor_languages = _languages(mentor, mentor)[1]
+
+    def person(user_id: int, languages: frozenset[str]) -> Person:
+        m = members[user_id]
+        return Person(department_id=m.department_id, department_name="", languages=languages,
+                      level_rank=m.level.rank if m.level else None)
+
+    them = person(mentor.pk, mentor_languages)
+    return {pk for pk in ids if pk in members and not rule_failures(
+        program=program, mentee=person(pk, frozenset(spoken.get(pk) or {"en"})), mentor=them)}
