@@ -36,12 +36,15 @@ class BookingForm(forms.Form):
     def __init__(self, *args, lengths: list[int], programs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["duration"].choices = [(n, f"{n} minutes") for n in lengths]
-        # Offered only when mentee and mentor share an open program (orgs.selectors_programs.programs_shared).
+        self._program_field = self.fields.pop("program")
+        self.offer_programs(programs)
+
+    def offer_programs(self, programs) -> None:
+        """Offered only when mentee and mentor share an open program (orgs.selectors_programs.programs_shared)."""
         if programs:
-            self.fields["program"].choices = [("", "No, a session outside any program")] + [
+            self._program_field.choices = [("", "No, a session outside any program")] + [
                 (p.pk, f"{p.name} ({p.organisation.name})") for p in programs]
-        else:
-            del self.fields["program"]
+            self.fields["program"] = self._program_field
 
 
 class CancelForm(forms.Form):

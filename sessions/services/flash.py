@@ -134,8 +134,8 @@ def _tell_withdrawn(offers: list[FlashOffer], question: FlashQuestion, reason: s
                    "reason": reason, "questions_url": url, "zone": offer.mentor.timezone}
         mail_enqueue(recipient=offer.mentor, kind=WITHDRAWN_KIND, now=now,
                      subject=f'Your offer for "{question.topic}" is withdrawn',
-                     text=render_to_string("booking/email/flash_offer_withdrawn.txt", context),
-                     html=render_to_string("booking/email/flash_offer_withdrawn.html", context),
+                     text=render_to_string("orgs/programs/email/flash_offer_withdrawn.txt", context),
+                     html=render_to_string("orgs/programs/email/flash_offer_withdrawn.html", context),
                      dedupe_key=f"flash:offer{offer.pk}:withdrawn")
 
 
