@@ -32,6 +32,7 @@ TASK_ROUTES = {
     "sessions.expire_requests": {"queue": "lifecycle"},
     "sessions.complete_sessions": {"queue": "lifecycle"},
     "sessions.settle_no_show_reports": {"queue": "lifecycle"},
+    "sessions.expire_flash_questions": {"queue": "lifecycle"},
     # Match recomputes: CPU and memory heavy (the encoder), fine to run seconds late.
     "matching.*": {"queue": "matching"},
     # Insights' scan of booking topics against the skill taxonomy: CPU work, fine minutes late.
@@ -96,6 +97,10 @@ BEAT_SCHEDULE: dict = {
     # An undisputed no-show report counts once its 72-hour dispute window has passed; nobody waits
     # on that moment to the minute, so every 15 minutes is plenty.
     "settle-no-show-reports": {"task": "sessions.settle_no_show_reports", "schedule": 900.0},
+    # Flash questions in programs are open until the end of their week (Monday 00:00 in the
+    # organisation's zone, which may be any offset from UTC): an hourly sweep closes each within the
+    # hour; an open question past its week is already refused offers and accepts on its own.
+    "expire-flash-questions": {"task": "sessions.expire_flash_questions", "schedule": 3600.0},
     # New-message digests are due a minute after a quiet thread's first message, then at most one
     # per CONVERSATIONS_DIGEST_MINUTES; a one-minute claimer keeps the first mail prompt.
     "conversations-send-digests": {"task": "conversations.send_due_digests", "schedule": 60.0},

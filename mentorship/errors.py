@@ -91,6 +91,23 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "sync_plan_changed": ErrorCode(409, "The directory changed since the preview; review it again."),
     # Ratings and moderation (ratings.services).
     "already_ignored": ErrorCode(409, "This reporter is already ignored."),
+    # Programs (orgs.services.programs, sessions.services.program_quota, sessions.services.flash):
+    # managing a program, taking part in it, booking inside it and flash questions.
+    "invalid_program": ErrorCode(400, "Please correct the program."),
+    "not_program_admin": ErrorCode(403, "Only the organisation's admins can manage its programs."),
+    "not_eligible": ErrorCode(403, "You cannot join this side of the program."),
+    "not_in_program": ErrorCode(403, "Both people must have joined the program, on their own sides."),
+    "program_not_open": ErrorCode(409, "This program is not open."),
+    "program_state": ErrorCode(409, "The program or your part in it is not in a state that allows this."),
+    "outside_program_dates": ErrorCode(400, "That date is outside the program's dates."),
+    "length_not_allowed": ErrorCode(400, "This program does not allow sessions of that length."),
+    "program_rule": ErrorCode(400, "This mentor does not meet the program's matching rules for you."),
+    "quota_exceeded": ErrorCode(409, "You have booked all the sessions this program allows you that month."),
+    "capacity_reached": ErrorCode(409, "This mentor's time for the program is used up that week."),
+    "already_enrolled": ErrorCode(409, "This person already takes part on that side."),
+    "question_open": ErrorCode(409, "You already have an open question in this program."),
+    "question_closed": ErrorCode(409, "This question is no longer open."),
+    "flash_not_allowed": ErrorCode(409, "This program does not take flash questions."),
 }
 
 

@@ -339,9 +339,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set used by several fields (a rating's state, before and after a decision).
-    "ENUM_NAME_OVERRIDES": {"RatingStateEnum": "ratings.models.State"},
+    "ENUM_NAME_OVERRIDES": {"RatingStateEnum": "ratings.models.State",
+                            # Programs: their status and an enrollment's beside the booking's.
+                            "ProgramStatusEnum": "orgs.models.Program.Status",
+                            "EnrollmentStatusEnum": "orgs.models.ProgramEnrollment.Status",
+                            "BookingStatusEnum": "sessions.models.bookings.Status",
+                            "FlashQuestionStatusEnum": "sessions.models.flash.FlashQuestion.Status",
+                            "FlashOfferStatusEnum": "sessions.models.flash.FlashOffer.Status"},
     # `<id:...>` (mentorship.converters): a database id, within the range a row's id can have.
-    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                                 # `<slug:...>` (organisations and their programs): what Django's converter takes.
+                                 "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
     # The docs work offline and under a strict CSP: every asset comes from this server.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

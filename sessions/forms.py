@@ -29,9 +29,22 @@ class BookingForm(forms.Form):
     context_url = forms.URLField(required=False, assume_scheme="https", label="Context link (optional)",
                                  help_text="A document, repository or job post the mentor can look at beforehand.")
 
-    def __init__(self, *args, lengths: list[int], **kwargs):
+    program = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Count it in a program",
+        help_text="A session inside your organisation's program counts against its monthly sessions.")
+
+    def __init__(self, *args, lengths: list[int], programs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["duration"].choices = [(n, f"{n} minutes") for n in lengths]
+        self._program_field = self.fields.pop("program")
+        self.offer_programs(programs)
+
+    def offer_programs(self, programs) -> None:
+        """Offered only when mentee and mentor share an open program (orgs.selectors_programs.programs_shared)."""
+        if programs:
+            self._program_field.choices = [("", "No, a session outside any program")] + [
+                (p.pk, f"{p.name} ({p.organisation.name})") for p in programs]
+            self.fields["program"] = self._program_field
 
 
 class CancelForm(forms.Form):

@@ -403,7 +403,7 @@ BOOKING_WHENS = ("upcoming", "past")
 def bookings_visible(*, user: User) -> QuerySet[Booking]:
     """Every booking this user may look at: their own in either role; all of them for staff.
     Anyone else gets a 404 for a booking outside this set, never a 403 that confirms it exists."""
-    qs = Booking.objects.select_related("mentor", "mentee")
+    qs = Booking.objects.select_related("mentor", "mentee", "program__organisation")
     if not user.is_authenticated:
         return qs.none()
     if user.is_staff:
@@ -425,7 +425,7 @@ def bookings_mine(*, user: User, role: str = "", when: str = "", everyone: bool 
     ended, soonest first), past (latest first) or all (`when=""`, by start). `everyone` widens it to
     every booking for staff (ignored for anyone else). Both people come with each row, so a page of
     any length costs one query."""
-    qs = Booking.objects.select_related("mentor", "mentee")
+    qs = Booking.objects.select_related("mentor", "mentee", "program__organisation")
     if everyone and user.is_staff:
         pass
     elif role == "mentor":

@@ -14,7 +14,7 @@ import time
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from sessions.services import lifecycle, noshow, notifications
+from sessions.services import flash, lifecycle, noshow, notifications
 
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 # A dispatch keeps taking batches while there is a backlog, but hands the worker back well
@@ -55,3 +55,8 @@ def complete_sessions() -> int:
 @shared_task(name="sessions.settle_no_show_reports", **_retrying)
 def settle_no_show_reports() -> int:
     return noshow.noshow_reports_settle_due()
+
+
+@shared_task(name="sessions.expire_flash_questions", **_retrying)
+def expire_flash_questions() -> int:
+    return flash.flash_questions_expire()

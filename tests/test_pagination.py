@@ -27,7 +27,7 @@ def test_the_pager_is_written_once():
     users = sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.glob("**/*.html")
                    if '{% include "_pagination.html"' in p.read_text() and p.name != "_pagination.html")
     assert users == ["accounts/_directory_results.html", "booking/my_sessions.html", "conversations/inbox.html",
-                     "conversations/moderation.html", "ratings/moderation_audit.html",
+                     "conversations/moderation.html", "orgs/programs/people.html", "ratings/moderation_audit.html",
                      "ratings/moderation_queue.html", "staff/mail_list.html"]
 
 

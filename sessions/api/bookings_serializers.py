@@ -10,6 +10,7 @@ from datetime import UTC
 
 from rest_framework import serializers
 
+from mentorship.converters import MAX_ID
 from mentorship.datetimes import validate_datetime_in_range
 from mentorship.templatetags.tz_display import format_in_zone
 from sessions.models import Booking, BookingEvent
@@ -34,6 +35,15 @@ class PersonSerializer(serializers.Serializer):
     timezone = serializers.CharField()
 
 
+class BookingProgramSerializer(serializers.Serializer):
+    """The company program a booking counts against."""
+
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.slug")
+
+
 class BookingEventSerializer(serializers.ModelSerializer):
     at = UTCDateTimeField()
     from_start = UTCDateTimeField(allow_null=True)
@@ -56,13 +66,14 @@ class BookingSerializer(serializers.ModelSerializer):
     start_local = serializers.SerializerMethodField()
     end_local = serializers.SerializerMethodField()
     duration = serializers.IntegerField(source="duration_minutes")
+    program = BookingProgramSerializer(allow_null=True, help_text="The company program it counts against, if any")
 
     class Meta:
         model = Booking
         fields = [
             "id", "status", "mentor", "mentee", "start", "end", "duration", "timezone", "start_local", "end_local",
             "topic", "question", "context_url", "call_url", "sequence", "expires_at", "cancel_reason",
-            "cancelled_late", "created_at",
+            "cancelled_late", "created_at", "program",
         ]
 
     def _zone(self) -> str:
@@ -94,6 +105,8 @@ class BookingCreateSerializer(serializers.Serializer):
     topic = serializers.CharField()
     question = serializers.CharField()
     context_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
+    program = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID,
+                                       help_text="Book inside this company program (both must have joined it)")
 
 
 class BookingDeclineSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import mentor_bookable_get
+from orgs.selectors_programs import program_for_booking_get
 from sessions.api import bookings_serializers as s
 from sessions.models import Booking
 from sessions.selectors import BOOKING_ROLES, BOOKING_WHENS, booking_visible_get, bookings_mine
@@ -30,7 +31,8 @@ def get_visible_booking(request, pk: int, *, prefetch_events: bool = False) -> B
 
 class BookingListCreate(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
-    error_statuses = {"POST": {404, 409}}  # no such mentor; the slot was just taken
+    # No such mentor or program; not in the program; the slot was just taken, quota or capacity used up.
+    error_statuses = {"POST": {403, 404, 409}}
     serializer_class = s.BookingSerializer
 
     def get_queryset(self):
@@ -66,9 +68,15 @@ class BookingListCreate(generics.ListAPIView):
         mentor = mentor_bookable_get(mentor_id=values["mentor"])
         if mentor is None:
             raise NotFound("No such mentor.")
+        program = None
+        if values["program"] is not None:
+            program = program_for_booking_get(program_id=values["program"], user=request.user)
+            if program is None:
+                raise NotFound("No such program.")
         booking = services.booking_create(
             mentee=request.user, mentor=mentor, start=values["start"], duration=values["duration"],
             topic=values["topic"], question=values["question"], context_url=values["context_url"],
+            program=program,
         )
         # The service's instance is what was just written, mentor and mentee included: only the
         # history needs reading (one query, not a second load of the whole booking).

@@ -41,6 +41,7 @@ from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
 from sessions.selectors import mentor_slots, slot_check
 from sessions.services import notifications
+from sessions.services.program_quota import program_check_and_lock
 
 NEXT_SLOTS_LIMIT = 5
 NEXT_SLOTS_WINDOW = timedelta(days=14)
@@ -289,10 +290,23 @@ def _check_sessions_per_week(*, mentee, mentor, start: datetime, exclude_pk: int
     _check_week_count(held.count(), mentor=mentor)
 
 
+# --- programs ------------------------------------------------------------------------------------
+
+def _program_fields(*, program, mentee, mentor, start: datetime, duration: int, moving: int | None = None) -> dict:
+    """Inside a company program: its checks under its enrollment locks (program_quota), and the
+    fields the booking records (program, both sides' department and level). Nothing otherwise."""
+    if program is None:
+        return {}
+    return program_check_and_lock(program=program, mentee=mentee, mentor=mentor, start=start, duration=duration,
+                                  exclude_booking_id=moving, moving=moving is not None)
+
+
 # --- create --------------------------------------------------------------------------------------
 
 def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str, question: str,
-                   context_url: str = "", now: datetime | None = None) -> Booking:
+                   context_url: str = "", now: datetime | None = None, program=None) -> Booking:
+    """Book a session; with `program`, inside that company program (sessions.services.program_quota:
+    its rules, quota and capacity, checked under its enrollment locks, and the snapshot)."""
     now = now or timezone.now()
     topic = (topic or "").strip()
     question = (question or "").strip()
@@ -333,6 +347,8 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
         with transaction.atomic():
             _lock_mentee(mentee, mentor)
             policy = _lock_bookable_policy(mentor)
+            in_program = _program_fields(program=program, mentee=mentee, mentor=mentor, start=start,
+                                         duration=duration)
             counts = _mentee_counts(mentee=mentee, mentor=mentor, start=start, end=end, now=now)
             if policy.requires_approval:
                 _check_open_requests(counts=counts, mentor=mentor)
@@ -346,7 +362,7 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
                 mentee=mentee, mentor=mentor, start=start, end=end, duration_minutes=duration,
                 blocked_start=start - timedelta(minutes=policy.buffer_before_minutes),
                 blocked_end=end + timedelta(minutes=policy.buffer_after_minutes),
-                topic=topic, question=question, context_url=context_url or "",
+                topic=topic, question=question, context_url=context_url or "", **in_program,
             )
             if policy.requires_approval:
                 booking.status = Booking.Status.REQUESTED
@@ -525,6 +541,9 @@ def booking_reschedule(*, booking: Booking, actor, new_start: datetime, now: dat
             if new_start == booking.start:
                 raise BookingError("Pick a different time.", field_errors={"start": ["That is the current time."]})
             _check_sessions_per_week(mentee=booking.mentee, mentor=mentor, start=new_start, exclude_pk=booking.pk)
+            if booking.program_id is not None:
+                _program_fields(program=booking.program, mentee=booking.mentee, mentor=mentor, start=new_start,
+                                duration=booking.duration_minutes, moving=booking.pk)
             _slot_check(mentor=mentor, start=new_start, duration=booking.duration_minutes, now=now, policy=policy,
                         exclude_booking_id=booking.pk)
             old_start, old_end = booking.start, booking.end

@@ -176,6 +176,8 @@ def slot_picker(request, mentor_id: int):
         "zones_differ": payload is not None and payload["timezone"] != mentor.timezone,
         "longer_days": next((d for d in PICKER_DAYS if d > days), None),
         "other_lengths": [n for n in lengths if payload and n != payload["duration"]],
+        # Picking a time from a program's page: the booking page preselects that program.
+        "program_id": _int(request.GET.get("program"), None),
     }
     status = 400 if errors and not _is_htmx(request) else 200
     template = "booking/_slot_picker.html" if _is_htmx(request) else "booking/_slot_picker_page.html"

@@ -22,8 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.selectors import mentor_bookable_get
+from mentorship.converters import MAX_ID
 from mentorship.datetimes import datetime_in_range
 from mentorship.errors import form_add_domain_error
+from orgs.selectors_programs import programs_shared
 from sessions.errors import BookingError
 from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
 from sessions.models import Booking, BookingPolicy
@@ -57,6 +59,14 @@ def _parse_start(raw: str | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def _program_param(raw: str | None) -> int | None:
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
 def _bookable_mentor(mentor_id: int) -> User:
     mentor = mentor_bookable_get(mentor_id=mentor_id)
     if mentor is None:
@@ -73,19 +83,24 @@ def book(request, mentor_id: int):
     error = None
     status = 200
     if request.method == "POST":
-        form = BookingForm(request.POST, lengths=lengths)
+        # A booking outside programs (the usual post) asks nothing about programs: the booking
+        # page's statement count stays what test_booking_queries pins.
+        programs = list(programs_shared(mentee=request.user, mentor=mentor)) if request.POST.get("program") else []
+        form = BookingForm(request.POST, lengths=lengths, programs=programs)
         if form.is_valid():
             values = form.cleaned_data
+            program = next((p for p in programs if p.pk == values.get("program")), None)
             try:
                 booking = services.booking_create(
                     mentee=request.user, mentor=mentor, start=values["start"], duration=values["duration"],
                     topic=values["topic"], question=values["question"], context_url=values["context_url"],
+                    program=program,
                 )
             except BookingError as exc:
                 # Shown once: by the field it names when that field is on the form (topic, question),
                 # otherwise (the time, the mentor, no field) as the page's alert.
                 status = exc.status
-                if set(exc.field_errors) - {"start", "mentor", "non_field_errors"}:
+                if set(exc.field_errors) - {"start", "mentor", "non_field_errors", "program"}:
                     form_add_domain_error(form, exc)
                 else:
                     error = exc.message
@@ -100,7 +115,10 @@ def book(request, mentor_id: int):
             status = 400
         start = form.cleaned_data.get("start") if hasattr(form, "cleaned_data") else None
         start = start or _parse_start(request.POST.get("start"))
+        if not programs:  # the page comes back: offer the choice as a GET would
+            form.offer_programs(list(programs_shared(mentee=request.user, mentor=mentor)))
     else:
+        programs = list(programs_shared(mentee=request.user, mentor=mentor))
         start = _parse_start(request.GET.get("start"))
         try:
             duration = int(request.GET.get("duration", ""))
@@ -108,8 +126,10 @@ def book(request, mentor_id: int):
             duration = lengths[0] if lengths else None
         if duration not in lengths and lengths:
             duration = lengths[0]
-        form = BookingForm(initial={"start": start.isoformat() if start else "", "duration": duration},
-                           lengths=lengths)
+        chosen = _program_param(request.GET.get("program"))
+        form = BookingForm(initial={"start": start.isoformat() if start else "", "duration": duration,
+                                    "program": chosen if any(p.pk == chosen for p in programs) else ""},
+                           lengths=lengths, programs=programs)
         if start is None:
             error = "Pick a time on the mentor's page first."
             status = 400
