@@ -57,6 +57,11 @@ class _Stamps:
 
 
 class History:
+    # How far back the story reaches, and the program its sessions count in (accounts.demo_company
+    # tells a company program's year with the same machinery).
+    past_days = PAST_DAYS
+    program = None
+
     def __init__(self, *, mentors: list[tuple[User, str]], mentees: list[User], demo_mentor: User,
                  demo_mentee: User, now: datetime, rng: random.Random,
                  progress: Callable[[str], None] | None = None) -> None:
@@ -99,7 +104,7 @@ class History:
         topic, question = self._question(mentor)
         try:
             booking = bookings.booking_create(mentee=mentee, mentor=mentor, start=start, duration=duration,
-                                              topic=topic, question=question, now=booked_at)
+                                              topic=topic, question=question, now=booked_at, program=self.program)
         except BookingError:
             return None  # the mentee is busy then, or a cap is reached: the story simply skips it
         self.stamps.add(booking, booked_at)
@@ -118,7 +123,7 @@ class History:
         profile = mentor.mentor_profile
         duration = self.rng.choice(profile.session_lengths)
         for _ in range(4):
-            center = day or self.now - timedelta(days=self.rng.uniform(1.5, PAST_DAYS))
+            center = day or self._random_day()
             begin = center - timedelta(days=2)
             end = min(center + timedelta(days=3), self.now - timedelta(hours=2))
             notice = timedelta(hours=policy.min_notice_hours)
@@ -136,6 +141,9 @@ class History:
                 continue
             return self._past_outcome(booking, booked_at, outcome or self._outcome(policy.requires_approval))
         return None
+
+    def _random_day(self) -> datetime:
+        return self.now - timedelta(days=self.rng.uniform(1.5, self.past_days))
 
     def _outcome(self, approval: bool) -> str:
         roll = self.rng.random()

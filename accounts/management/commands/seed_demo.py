@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts import demo_data, services
+from accounts import demo_company, demo_data, services
 from accounts.demo_history import history_seed
 from accounts.models import MODERATORS_GROUP, Industry, MentorProfile, Skill, User
+from insights.services import booking_skills_refresh
 from matching import services as matching_services
 from sessions.models import AvailabilityRule
 from sessions.services.availability import availability_seed_demo, policy_update
@@ -60,11 +61,17 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             counts = self._seed()
-        # What the worker does nightly: recommendations are scored against precomputed features.
+        # What the worker does nightly: recommendations are scored against precomputed features; and
+        # what it does every few minutes: the insights' topics of the new bookings.
         matching_services.features_refresh_all()
+        booking_skills_refresh()
         history = counts["history"]
         told = (f"; {history['completed']} past sessions, {history['reviews']} reviews, "
                 f"{history['upcoming']} upcoming sessions and {history['requests']} open requests") if history else ""
+        company = counts["company"]
+        if company:
+            told += (f"; {demo_company.NAME}: {company['members']} members, {company['mentors']} internal mentors "
+                     f"and {company['completed']} program sessions over a year")
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {counts['mentors']} mentors, {counts['mentees']} mentees, an admin and a moderator"
             f"{told}."))
@@ -74,8 +81,10 @@ class Command(BaseCommand):
         password = demo_data.DEMO_PASSWORD
         self.stdout.write(f"Demo logins (password for all: {password}):")
         for role, email in (("admin", ADMIN[1]), ("moderator", MODERATOR[1]),
-                            ("mentor", _email(SAMPLE_MENTOR)), ("mentee", _email(SAMPLE_MENTEE))):
-            self.stdout.write(f"  {role:<10} {email}")
+                            ("mentor", _email(SAMPLE_MENTOR)), ("mentee", _email(SAMPLE_MENTEE)),
+                            ("program manager", demo_company.ADMIN[1])):
+            self.stdout.write(f"  {role:<16} {email}")
+        self.stdout.write(f"  (the program manager runs {demo_company.NAME}'s program: /orgs/{demo_company.SLUG}/)")
 
     def _user(self, *, name: str, timezone: str, **extra) -> User:
         email = _email(name) if "email" not in extra else extra.pop("email")
@@ -153,7 +162,11 @@ class Command(BaseCommand):
                                now=timezone.now(), rng=random.Random(f"{SEED}-history"), progress=self.stdout.write)
         for user in paused:
             services.mentor_profile_update(user=user, accepting_bookings=False)
-        return {"mentors": len(mentors), "mentees": len(mentees), "history": history}
+        self.stdout.write(f"Adding {demo_company.NAME}, a company running an internal program...")
+        company = demo_company.company_seed(now=timezone.now(), rng=random.Random(f"{SEED}-company"),
+                                            password_hash=self._password_hash,
+                                            progress=self.stdout.write)
+        return {"mentors": len(mentors), "mentees": len(mentees), "history": history, "company": company}
 
     def _seed_availability(self, mentors: list[User]) -> None:
         for mentor in mentors:
