@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import MentorProfile
+from accounts.selectors import mentor_visible_q
 from ratings import selectors, services
 from ratings.api import serializers as s
 
@@ -62,7 +63,8 @@ class MentorReviewsView(generics.ListAPIView):
 
     def get_queryset(self):
         mentor_id = self.kwargs["mentor_id"]
-        get_object_or_404(MentorProfile.objects.only("pk"), pk=mentor_id)
+        get_object_or_404(MentorProfile.objects.filter(mentor_visible_q(viewer=self.request.user)).only("pk"),
+                          pk=mentor_id)
         return selectors.published_reviews(mentor_id=mentor_id)
 
 
