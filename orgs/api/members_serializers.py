@@ -4,6 +4,7 @@ OpenAPI components stay unique beside the other areas' serializers."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from orgs.models import Department, Invitation, Level, Membership, Organisation, OrganisationDomain
@@ -52,7 +53,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, organisation: Organisation) -> str:
-        return f"/orgs/{organisation.slug}/"
+        return reverse("orgs:home", args=[organisation.slug])
 
 
 class OrgMineSerializer(serializers.Serializer):
@@ -67,8 +68,8 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     is_admin = serializers.BooleanField(read_only=True, help_text="Whether you manage it")
     invite_url = serializers.CharField(read_only=True, allow_null=True,
                                        help_text="The shareable invite link (admins only; null when off)")
-    departments = OrgDepartmentSerializer(many=True, read_only=True)
-    levels = OrgLevelSerializer(many=True, read_only=True)
+    departments = OrgDepartmentSerializer(many=True, read_only=True, source="department_list")
+    levels = OrgLevelSerializer(many=True, read_only=True, source="level_list")
 
     class Meta(OrganisationSerializer.Meta):
         fields = [*OrganisationSerializer.Meta.fields, "membership", "is_admin", "invite_url", "departments", "levels"]

@@ -74,14 +74,12 @@ class OrganisationView(APIView):
 
     def _body(self, request, organisation: Organisation, is_admin: bool) -> dict:
         membership = membership_get(user=request.user, organisation=organisation)
-        return s.OrganisationDetailSerializer({
-            "slug": organisation.slug, "name": organisation.name, "logo": organisation.logo or None,
-            "timezone": organisation.timezone, "join_policy": organisation.join_policy,
-            "membership": _membership_fields(membership) if membership and membership.is_active else None,
-            "is_admin": is_admin, "invite_url": _invite_url(request, organisation) if is_admin else None,
-            "departments": list(departments_of(organisation=organisation)),
-            "levels": list(levels_of(organisation=organisation)),
-        }, context={"request": request}).data | {"url": f"/orgs/{organisation.slug}/"}
+        organisation.membership = _membership_fields(membership) if membership and membership.is_active else None
+        organisation.is_admin = is_admin
+        organisation.invite_url = _invite_url(request, organisation) if is_admin else None
+        organisation.department_list = list(departments_of(organisation=organisation))
+        organisation.level_list = list(levels_of(organisation=organisation))
+        return s.OrganisationDetailSerializer(organisation, context={"request": request}).data
 
     @extend_schema(responses=s.OrganisationDetailSerializer, summary="One of your organisations")
     def get(self, request, slug: str):

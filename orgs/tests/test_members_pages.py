@@ -106,8 +106,8 @@ def test_navigation_entry_comes_from_the_cache_and_follows_membership_changes(ac
     with CaptureQueriesContext(connection) as warm:
         client.get(reverse("accounts:me"))
     assert not any("orgs_membership" in q["sql"] for q in warm.captured_queries)
-    from orgs.services.members import membership_join_by_link
     from orgs.selectors_members import nav_organisations_forget
+    from orgs.services.members import membership_join_by_link
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("django.db.transaction.on_commit", lambda fn, *a, **k: fn())
@@ -207,7 +207,7 @@ def test_member_list_searches_filters_and_pins_its_query_count(acme, org_admin, 
     assert "Mo Member" in client.get(url, {"level": acme.ladder["IC1"].pk}).content.decode()
 
     def count(extra: int) -> int:
-        for i in range(extra):
+        for _ in range(extra):
             MembershipFactory(organisation=acme, user=UserFactory(), department=acme.depts["Sales"])
         client.get(url)
         with CaptureQueriesContext(connection) as ctx:
