@@ -145,7 +145,9 @@ def reply(request, rating_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, rating_id: int):
-    rating = get_object_or_404(Rating.objects.select_related("rater", "ratee"), pk=rating_id,
+    # A review of an internal mentor is reported only by someone who may see that mentor.
+    rating = get_object_or_404(Rating.objects.select_related("rater", "ratee").filter(
+        mentor_visible_q(viewer=request.user, prefix="ratee__mentor_profile__")), pk=rating_id,
                                state=State.PUBLISHED, direction=Rating.Direction.MENTEE_TO_MENTOR)
     fallback = _mentor_page(rating.ratee_id)
     status = 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,6 +13,7 @@ from accounts.models import MentorProfile
 from accounts.selectors import mentor_visible_q
 from ratings import selectors, services
 from ratings.api import serializers as s
+from ratings.models import Rating
 
 
 class IsModerator(permissions.BasePermission):
@@ -86,6 +88,10 @@ class ReportCreateView(APIView):
 
     @extend_schema(request=s.ReportIn, responses={201: s.ReportOut})
     def post(self, request, rating_id: int):
+        # A review of an internal mentor is reported only by someone who may see that mentor.
+        if not Rating.objects.filter(mentor_visible_q(viewer=request.user, prefix="ratee__mentor_profile__"),
+                                     pk=rating_id).exists():
+            raise NotFound("No such review.")
         data = s.ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_create(rating_id=rating_id, reporter=request.user, **data.validated_data)
