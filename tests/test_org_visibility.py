@@ -270,7 +270,7 @@ def test_organisation_pages_are_404_for_non_members(world, who):
     user = {"anonymous": None, "outsider": world["outsider"], "other_admin": other_admin}[who]
     client, api = _page(user), _api(user)
     checked = 0
-    for route, name in _patterns():
+    for route, _name in _patterns():
         if "<slug:slug>" not in route or not route.startswith(("orgs/", "api/v1/orgs/")):
             continue
         path = "/" + route.replace("<slug:slug>", "acme")
