@@ -13,9 +13,10 @@ import logging
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, user_signed_up
+from django.contrib.auth.signals import user_logged_in
 
 from orgs.errors import OrgError
-from orgs.selectors_members import invitation_by_token, nav_organisations_forget
+from orgs.selectors_members import invitation_by_token, nav_organisations, nav_organisations_forget
 from orgs.services.members import invitation_accept, memberships_join_by_domain
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,13 @@ def on_email_confirmed(sender, request, email_address, **kwargs) -> None:
     _join_by_domain(email_address.user, [email_address.email])
 
 
+def on_user_logged_in(sender, request, user, **kwargs) -> None:
+    # Read the navigation's organisations at sign-in, so no page pays for them later: pages read
+    # them from the cache (a page's query count does not depend on whether it came first).
+    nav_organisations(user=user)
+
+
 def connect() -> None:
+    user_logged_in.connect(on_user_logged_in, dispatch_uid="orgs-nav-on-login")
     user_signed_up.connect(on_user_signed_up, dispatch_uid="orgs-join-on-signup")
     email_confirmed.connect(on_email_confirmed, dispatch_uid="orgs-join-on-email-confirmed")
