@@ -106,6 +106,16 @@ class MentorProfileForm(forms.Form):
     meeting_url = forms.URLField(required=False, label="Your meeting link", assume_scheme="https",
                                  help_text="Needed only if you use your own link (Zoom, Meet, Teams …).")
     accepting_bookings = forms.BooleanField(required=False, label="I am accepting new bookings")
+    visibility = forms.ChoiceField(choices=MentorProfile._meta.get_field("visibility").choices,
+                                   widget=forms.RadioSelect, label="Who can find and book me",
+                                   help_text="Internal: only colleagues in your organisations see your profile.")
+
+    def __init__(self, *args, offer_visibility: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not offer_visibility:
+            # Only members of an organisation choose (mentor_profile_update says why); the others
+            # are public and see no choice.
+            del self.fields["visibility"]
 
     @classmethod
     def initial_for(cls, profile: MentorProfile) -> dict:
@@ -116,7 +126,7 @@ class MentorProfileForm(forms.Form):
             "languages": [lang.code for lang in profile.languages.all()],
             "years_experience": profile.years_experience, "session_lengths": profile.session_lengths,
             "call_method": profile.call_method, "meeting_url": profile.meeting_url,
-            "accepting_bookings": profile.accepting_bookings,
+            "accepting_bookings": profile.accepting_bookings, "visibility": profile.visibility,
         }
 
     def changes(self) -> dict:
@@ -208,6 +218,8 @@ class DirectoryFilterForm(forms.Form):
                                   widget=forms.Select(choices=RATING_CHOICES))
     sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by",
                              error_messages={"invalid_choice": f"Sort by one of: {', '.join(SORTS)}."})
+    colleagues = forms.BooleanField(required=False, label="Only colleagues in my organisation",
+                                    help_text="Mentors who work where you work, internal ones included.")
 
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,4 +251,5 @@ class DirectoryFilterForm(forms.Form):
 
     def has_filters(self) -> bool:
         data = self.valid_data()
-        return any(data.get(k) not in (None, "") for k in ("q", "skill", "industry", "language", "length", "min_rating"))
+        return any(data.get(k) not in (None, "", False)
+                   for k in ("q", "skill", "industry", "language", "length", "min_rating", "colleagues"))

@@ -12,13 +12,26 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Block, Industry, Language, MentorProfile, Skill, User
+from accounts.models import Block, Industry, Language, MentorProfile, Skill, User, Visibility
 from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import NAME_CONFIG
+from orgs.selectors import colleague_ids, colleague_pairs, member_ids
 
 MAX_QUERY_WORDS = 8
 
@@ -43,14 +56,62 @@ class MentorFilters:
     sort: str = "relevance"
     # {mentor id: score} for sort="match"; the caller brings them (accounts does not read matching).
     match_scores: dict[int, float] | None = None
+    # Only mentors who are colleagues of the viewer (an active membership in a shared organisation).
+    colleagues: bool = False
 
     @classmethod
     def from_cleaned(cls, data: dict, *, match_scores: dict[int, float] | None = None) -> MentorFilters:
         return cls(**{k: data.get(k) for k in ("skill", "industry", "language", "length", "min_rating")},
-                   sort=data.get("sort") or "relevance", match_scores=match_scores)
+                   sort=data.get("sort") or "relevance", match_scores=match_scores,
+                   colleagues=bool(data.get("colleagues")))
 
 
-def listed_mentors() -> QuerySet[MentorProfile]:
+# --- who may see a mentor -------------------------------------------------------------------------
+
+def mentor_visible_q(*, viewer, prefix: str = "") -> Q:
+    """THE rule for seeing a mentor's profile at all, as a filter on MentorProfile (`prefix` reaches
+    the profile from another model: "mentor_profile__" from User, "mentor__mentor_profile__" from
+    a booking or a match).
+
+    A public mentor is visible to everyone. An internal one (visibility "internal") only to people
+    who share an active membership with them (orgs.selectors.colleague_ids), to staff and to
+    themselves. Every door that shows or acts on a mentor (directory, profile, slots, booking,
+    reviews, recommendations, mail links) applies this filter, so a stranger meets a 404, never a
+    leak. For anonymous visitors it is the plain `visibility = 'public'` condition that the
+    directory's partial indexes serve; for members the colleague set is a subquery inside the same
+    statement, so no door pays an extra query for it.
+    """
+    public = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+    if not getattr(viewer, "is_authenticated", False):
+        return public
+    if viewer.is_staff:
+        return Q()
+    return public | Q(**{f"{prefix}user_id": viewer.pk}) | Q(**{f"{prefix}user_id__in": colleague_ids(user_id=viewer.pk)})
+
+
+def mentor_ids_visible_to_many(*, viewers, mentor_ids) -> dict[int, set[int]]:
+    """mentor_visible_q for many viewers at once (batch jobs such as matching's --all):
+    {viewer id: the ids among `mentor_ids` that viewer may see}, in two queries."""
+    visibility = dict(MentorProfile.objects.filter(user_id__in=list(mentor_ids)).values_list("user_id", "visibility"))
+    public = {pk for pk, value in visibility.items() if value == Visibility.PUBLIC}
+    colleagues = colleague_pairs(user_ids=[v.pk for v in viewers if not v.is_staff])
+    return {viewer.pk: (set(visibility) if viewer.is_staff
+                        else public | ({viewer.pk} | colleagues.get(viewer.pk, set())) & set(visibility))
+            for viewer in viewers}
+
+
+def _colleague_flag(qs: QuerySet[MentorProfile], viewer) -> QuerySet[MentorProfile]:
+    """Annotate `is_colleague` (shares an active organisation with the viewer) for the "colleague"
+    marker; a plain False for anonymous visitors, so their SQL stays the index-friendly one."""
+    if not getattr(viewer, "is_authenticated", False):
+        return qs.annotate(is_colleague=Value(False, output_field=BooleanField()))
+    return qs.annotate(is_colleague=ExpressionWrapper(
+        Q(user_id__in=colleague_ids(user_id=viewer.pk)) & ~Q(user_id=viewer.pk), output_field=BooleanField()))
+
+
+def listed_mentors_all() -> QuerySet[MentorProfile]:
+    """Every listed mentor, whoever may see them: for the worker's precomputations (matching's
+    features), whose results are filtered by mentor_visible_q when they are read."""
     return (
         MentorProfile.objects.filter(is_listed=True, user__is_active=True, user__is_mentor=True)
         .select_related("user")
@@ -58,27 +119,46 @@ def listed_mentors() -> QuerySet[MentorProfile]:
     )
 
 
-def bookable_mentors() -> QuerySet[User]:
-    """The one definition of "a mentor anyone may book": active, a mentor, with a listed profile.
+def listed_mentors(*, viewer=None) -> QuerySet[MentorProfile]:
+    """Listed mentors this viewer may see (None: an anonymous visitor, so public ones only)."""
+    return listed_mentors_all().filter(mentor_visible_q(viewer=viewer))
+
+
+def bookable_mentors(*, viewer=None) -> QuerySet[User]:
+    """The one definition of "a mentor this viewer may book": active, a mentor, with a listed
+    profile the viewer may see (mentor_visible_q; None: an anonymous visitor).
 
     The slots API, the picker, the booking page, the booking API and booking_create all ask this,
-    so an unlisted mentor is a 404 everywhere rather than bookable through one door.
+    so an unlisted mentor, or an internal one outside the viewer's organisations, is a 404
+    everywhere rather than bookable through one door.
     Whether the mentor takes new bookings right now (accepting_bookings) is a separate, softer
     rule: the mentor exists and their page says so.
     """
     return User.objects.select_related("mentor_profile").filter(
+        mentor_visible_q(viewer=viewer, prefix="mentor_profile__"),
         is_active=True, is_mentor=True, mentor_profile__isnull=False, mentor_profile__is_listed=True,
     )
 
 
-def mentor_bookable_get(*, mentor_id: int) -> User | None:
-    return bookable_mentors().filter(pk=mentor_id).first()
+def mentor_bookable_get(*, mentor_id: int, viewer) -> User | None:
+    return bookable_mentors(viewer=viewer).filter(pk=mentor_id).first()
 
 
-def featured_mentors(*, limit: int = 6) -> list[MentorProfile]:
-    mentors = listed_mentors().prefetch_related(None).filter(accepting_bookings=True)
+def featured_mentors(*, viewer=None, limit: int = 6) -> list[MentorProfile]:
+    mentors = listed_mentors(viewer=viewer).prefetch_related(None).filter(accepting_bookings=True)
     return mentor_cards(list(mentors.order_by("-rating_bayes", "-years_experience", "user_id")[:limit]),
                         industries=False)
+
+
+def organisation_mentors(*, organisation_id: int, viewer, limit: int = 12) -> tuple[list[MentorProfile], int]:
+    """(up to `limit` listed mentors who are active members of the organisation, as `viewer` may
+    see them, with their card tags; how many there are): the organisation home's "colleagues who
+    mentor". Internal ones first, then the best rated."""
+    qs = listed_mentors(viewer=viewer).prefetch_related(None).filter(user_id__in=member_ids(organisation_id=organisation_id))
+    total = qs.count()
+    page = list(qs.annotate(internal=Case(When(visibility=Visibility.INTERNAL, then=Value(0)), default=Value(1)))
+                .order_by("internal", "-rating_bayes", "user_id")[:limit])
+    return mentor_cards(page, industries=False), total
 
 
 def mentor_cards(profiles: list[MentorProfile], *, industries: bool = True) -> list[MentorProfile]:
@@ -118,9 +198,11 @@ def mentor_cards(profiles: list[MentorProfile], *, industries: bool = True) -> l
 
 
 def mentor_for_page(*, slug: str, viewer=None) -> MentorProfile | None:
-    """A listed mentor by slug; owners and staff also see an unlisted profile (to preview it)."""
-    qs = MentorProfile.objects.select_related("user").prefetch_related("skills", "industries", "languages")
-    profile = qs.filter(slug=slug).first()
+    """A listed mentor by slug whom the viewer may see (mentor_visible_q); owners and staff also
+    see an unlisted profile (to preview it). `is_colleague` says whether to show the marker."""
+    qs = _colleague_flag(MentorProfile.objects.select_related("user")
+                         .prefetch_related("skills", "industries", "languages"), viewer)
+    profile = qs.filter(mentor_visible_q(viewer=viewer), slug=slug).first()
     if profile is None:
         return None
     visible = profile.is_listed and profile.user.is_active and profile.user.is_mentor
@@ -202,15 +284,19 @@ def _simple_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[Men
     return qs.annotate(rank=Value(0.0, output_field=FloatField()))
 
 
-def mentors_search(*, query: str = "", filters: MentorFilters | None = None) -> QuerySet[MentorProfile]:
-    """Listed mentors matching a free-text query and filters, in the order asked for.
+def mentors_search(*, query: str = "", filters: MentorFilters | None = None, viewer=None) -> QuerySet[MentorProfile]:
+    """Listed mentors the viewer may see (None: an anonymous visitor) matching a free-text query
+    and filters, in the order asked for. Each carries `is_colleague` for the "colleague" marker.
 
     Relevance uses PostgreSQL full-text ranking (name and skills weigh most, then headline, then
     bio); without a query, or on SQLite, "relevance" falls back to the best rated.
     """
     filters = filters or MentorFilters()
     # No prefetch: the views give a page its tags with mentor_cards().
-    qs = _apply_filters(listed_mentors().prefetch_related(None), filters)
+    qs = _colleague_flag(_apply_filters(listed_mentors(viewer=viewer).prefetch_related(None), filters), viewer)
+    if filters.colleagues:
+        # Anonymous visitors have no colleagues: the filter then lists nobody.
+        qs = qs.filter(is_colleague=True)
     query = " ".join((query or "").split())
     has_rank = False
     if query:
@@ -242,7 +328,7 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None) -> 
 DIRECTORY_FIELDS = (
     "slug", "headline", "bio", "photo", "years_experience", "offers_15", "offers_30", "offers_45", "offers_60",
     "call_method", "accepting_bookings", "is_listed", "rating_count", "rating_sum", "rating_bayes", "created_at",
-    "user__name", "user__email", "user__timezone",
+    "visibility", "user__name", "user__email", "user__timezone",
 )
 
 _FILTER_CHOICES_KEY = "accounts:directory-filter-choices:v1"

@@ -19,16 +19,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.errors import AccountError
-from accounts.models import ApiToken, Block, Industry, Language, MenteeProfile, MentorProfile, Skill, User
+from accounts.models import ApiToken, Block, Industry, Language, MenteeProfile, MentorProfile, Skill, User, Visibility
 from accounts.search import mentor_search_refresh
 from accounts.timezones import canonical_timezone, is_valid_timezone
 from accounts.validators import photo_normalise, split_terms
 from matching import triggers
 from mentorship.text import text_errors
+from orgs.selectors import active_org_ids
 
 USER_FIELDS = ("name", "timezone", "is_mentor", "is_mentee", "remind_24h", "remind_1h", "email_updates")
 MENTOR_FIELDS = ("headline", "bio", "photo", "skills", "industries", "languages", "years_experience",
-                 "session_lengths", "call_method", "meeting_url", "accepting_bookings")
+                 "session_lengths", "call_method", "meeting_url", "accepting_bookings", "visibility")
 MENTEE_FIELDS = ("goals", "interests", "industries", "languages", "career_stage", "share_with_mentors")
 
 
@@ -304,6 +305,15 @@ def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
     for field in ("accepting_bookings",):
         if field in changes:
             setattr(profile, field, bool(changes[field]))
+    if "visibility" in changes:
+        visibility = changes["visibility"]
+        if visibility not in Visibility.values:
+            errors["visibility"] = ["Choose public or internal."]
+        elif visibility == Visibility.INTERNAL and visibility != profile.visibility and not active_org_ids(user=user):
+            # Internal means "colleagues only": without an organisation nobody could find them.
+            errors["visibility"] = ["Only members of an organisation can mentor internally."]
+        else:
+            profile.visibility = visibility
     if "years_experience" in changes:
         try:
             years = int(changes["years_experience"])

@@ -16,10 +16,11 @@ from accounts.forms import (
     MentorProfileForm,
     UserSettingsForm,
 )
-from accounts.models import MenteeProfile, MentorProfile
+from accounts.models import MenteeProfile, MentorProfile, Visibility
 from accounts.selectors import MentorFilters, mentor_cards, mentor_for_page, mentors_search
 from matching.selectors import directory_match_scores
 from mentorship.errors import form_add_domain_error
+from orgs.selectors import active_org_ids
 
 DIRECTORY_PAGE_SIZE = 12
 
@@ -53,8 +54,11 @@ def mentor_profile_edit(request):
         messages.info(request, "Tick “I mentor others” in your settings to get a mentor profile.")
         return redirect("accounts:me")
     profile = MentorProfile.objects.prefetch_related("skills", "industries", "languages").get(user=user)
+    # The choice is offered to members of an organisation, and kept visible to an internal mentor
+    # whose membership ended (so they can go public again).
+    offer_visibility = bool(active_org_ids(user=user)) or profile.visibility == Visibility.INTERNAL
     if request.method == "POST":
-        form = MentorProfileForm(request.POST, request.FILES)
+        form = MentorProfileForm(request.POST, request.FILES, offer_visibility=offer_visibility)
         if form.is_valid():
             try:
                 services.mentor_profile_update(user=user, **form.changes())
@@ -64,7 +68,7 @@ def mentor_profile_edit(request):
                 messages.success(request, "Your mentor profile is saved.")
                 return redirect("accounts:mentor_profile_edit")
     else:
-        form = MentorProfileForm(initial=MentorProfileForm.initial_for(profile))
+        form = MentorProfileForm(initial=MentorProfileForm.initial_for(profile), offer_visibility=offer_visibility)
     return render(request, "accounts/mentor_profile_form.html", {"form": form, "profile": profile})
 
 
@@ -95,7 +99,8 @@ def directory(request):
     form = DirectoryFilterForm(request.GET or None, viewer=request.user)
     data = form.valid_data() if form.is_bound else {}
     scores = directory_match_scores(viewer=request.user, sort=data.get("sort"))
-    mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores))
+    mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores),
+                             viewer=request.user)
     page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's queries run here, not lazily inside the template; a card shows no industries.
     page.object_list = mentor_cards(list(page.object_list), industries=False)

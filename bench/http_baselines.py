@@ -25,11 +25,12 @@ from django.utils import timezone
 from sessions.slots import Busy, Override, Policy, Rule, free_slots
 
 LENGTHS = (15, 30, 45, 60)
-_LISTED = "p.is_listed AND u.is_active AND u.is_mentor"
+# The bench's client is anonymous: public mentors only (accounts.selectors.mentor_visible_q).
+_LISTED = "p.is_listed AND u.is_active AND u.is_mentor AND p.visibility = 'public'"
 _SEARCH = "p.search_vector @@ websearch_to_tsquery('english', %s)"
 _COLUMNS = ("p.user_id, p.slug, u.name, u.email, u.timezone, p.headline, p.bio, p.photo, p.years_experience, "
             "p.offers_15, p.offers_30, p.offers_45, p.offers_60, p.call_method, p.accepting_bookings, p.is_listed, "
-            "p.rating_count, p.rating_sum, p.rating_bayes, p.created_at")
+            "p.rating_count, p.rating_sum, p.rating_bayes, p.created_at, p.visibility")
 _FROM = "accounts_mentorprofile p JOIN accounts_user u ON u.id = p.user_id"
 
 
@@ -77,7 +78,7 @@ def _terms(cursor, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
 
 def _mentor(row: tuple, terms: dict) -> dict:
     (pk, slug, name, email, tz, headline, bio, photo, years, o15, o30, o45, o60, call_method, accepting, listed,
-     rating_count, rating_sum, rating_bayes, created_at) = row
+     rating_count, rating_sum, rating_bayes, created_at, visibility) = row
     return {
         "id": pk, "slug": slug, "url": f"/mentors/{slug}/", "name": name or email.split("@")[0], "timezone": tz,
         "headline": headline, "bio": bio, "photo": f"/media/{photo}" if photo else None,
@@ -86,7 +87,7 @@ def _mentor(row: tuple, terms: dict) -> dict:
         "session_lengths": [n for n, on in zip(LENGTHS, (o15, o30, o45, o60), strict=True) if on],
         "call_method": call_method, "accepting_bookings": accepting, "is_listed": listed,
         "rating_count": rating_count, "rating_average": round(rating_sum / rating_count, 2) if rating_count else None,
-        "rating_bayes": rating_bayes, "created_at": _iso(created_at),
+        "rating_bayes": rating_bayes, "created_at": _iso(created_at), "visibility": visibility, "colleague": False,
     }
 
 

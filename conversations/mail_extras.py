@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from accounts.models import MentorProfile
+from accounts.selectors import mentor_visible_q
 from conversations.models import ActionItem, Message
 from conversations.selectors import agenda_of, thread_of
 from mentorship.links import absolute_reverse, absolute_url
@@ -28,9 +29,11 @@ def _pair_items(booking):
             .filter(booking__mentor_id=booking.mentor_id, booking__mentee_id=booking.mentee_id))
 
 
-def _book_again_url(booking) -> str:
-    """The mentor's page at its booking panel, while the mentor is listed (else no offer)."""
-    profile = MentorProfile.objects.filter(user_id=booking.mentor_id, is_listed=True).first()
+def _book_again_url(booking, recipient) -> str:
+    """The mentor's page at its booking panel, while the mentor is listed and the recipient may
+    still see them (an internal mentor, once the mentee left their organisation: no offer)."""
+    profile = (MentorProfile.objects.filter(mentor_visible_q(viewer=recipient), user_id=booking.mentor_id,
+                                            is_listed=True).only("slug").first())
     return absolute_url(profile.get_absolute_url()) + "#booking-panel-heading" if profile else ""
 
 
@@ -53,7 +56,7 @@ def booking_mail_extras(*, notification, booking, recipient, zone: str) -> dict 
     if notification.kind == "session_completed":
         context = {
             "items": list(_pair_items(booking).filter(booking=booking).order_by("done_at", "due_date", "pk")),
-            "book_again_url": _book_again_url(booking) if recipient.pk == booking.mentee_id else "",
+            "book_again_url": _book_again_url(booking, recipient) if recipient.pk == booking.mentee_id else "",
             "conversation_url": conversation_url,
         }
         return _render("recap_extras", context)

@@ -123,7 +123,7 @@ def program_recommendations(*, program: Program, mentee, limit: int | None = Non
         return []
     enrolled = ProgramEnrollment.objects.filter(program=program, side=ProgramEnrollment.Side.MENTOR,
                                                 status=ProgramEnrollment.Status.JOINED).values("user_id")
-    mentors = {m.pk: m for m in bookable_mentors().filter(pk__in=enrolled).exclude(pk=mentee.pk)}
+    mentors = {m.pk: m for m in bookable_mentors(viewer=mentee).filter(pk__in=enrolled).exclude(pk=mentee.pk)}
     if not mentors:
         return []
     # Only active members of the organisation mentor in its programs (one query for all of them).

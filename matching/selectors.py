@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from accounts.models import MenteeProfile, User
+from accounts.selectors import mentor_ids_visible_to_many, mentor_visible_q
 from matching.models import MatchScore
 from matching.scoring import MentorPool, recommend
 
@@ -32,7 +34,8 @@ def matches_for(*, mentee: User, limit: int | None = None) -> list[Match]:
     if not is_matchable_mentee(mentee):
         return []
     stored = list(
-        MatchScore.objects.filter(mentee=mentee, mentor__is_active=True, mentor__is_mentor=True,
+        MatchScore.objects.filter(mentor_visible_q(viewer=mentee, prefix="mentor__mentor_profile__"),
+                                  mentee=mentee, mentor__is_active=True, mentor__is_mentor=True,
                                   mentor__mentor_profile__is_listed=True)
         .select_related("mentor__mentor_profile").order_by("rank")[:limit]
     )
@@ -43,12 +46,14 @@ def matches_for(*, mentee: User, limit: int | None = None) -> list[Match]:
     # mentee against a matrix, not the pool built from scratch. The one write a read may do: the
     # embedding of this mentee's text when it changed since the worker last saw it.
     recs = recommend(mentee_ids=[mentee.pk], limit=limit, persist=True).get(mentee.pk, [])
-    return _on_the_fly(recs, _candidates_in({r.mentor_id for r in recs}))
+    return _on_the_fly(recs, _candidates_in({r.mentor_id for r in recs},
+                                            visible=mentor_visible_q(viewer=mentee, prefix="mentor_profile__")))
 
 
-def _candidates_in(mentor_ids) -> dict[int, User]:
-    # Features lag a profile change by up to a recompute cycle; who may be shown never does.
-    return (User.objects.filter(is_active=True, is_mentor=True, mentor_profile__is_listed=True,
+def _candidates_in(mentor_ids, *, visible: Q) -> dict[int, User]:
+    # Features lag a profile change by up to a recompute cycle; who may be shown never does
+    # (listed, taking bookings, and `visible`: internal mentors only to their colleagues).
+    return (User.objects.filter(visible, is_active=True, is_mentor=True, mentor_profile__is_listed=True,
                                 mentor_profile__accepting_bookings=True)
             .select_related("mentor_profile").in_bulk(list(mentor_ids)))
 
@@ -68,7 +73,13 @@ def matches_for_many(*, mentees: list[User], limit: int | None = None) -> dict[i
     rows = (MatchScore.objects.filter(mentee_id__in=ids, mentor__is_active=True, mentor__is_mentor=True,
                                       mentor__mentor_profile__is_listed=True)
             .select_related("mentor__mentor_profile").order_by("mentee_id", "rank"))
+    rows = list(rows)
+    # Who may see whom, for every mentee at once (internal mentors only for their colleagues).
+    visible = mentor_ids_visible_to_many(viewers=[m for m in mentees if m.pk in out],
+                                         mentor_ids={row.mentor_id for row in rows})
     for row in rows:
+        if row.mentor_id not in visible[row.mentee_id]:
+            continue
         found = out[row.mentee_id]
         if len(found) < limit:
             found.append(Match(mentor=row.mentor, score=row.score, rank=len(found) + 1, reasons=list(row.reasons),
@@ -76,10 +87,12 @@ def matches_for_many(*, mentees: list[User], limit: int | None = None) -> dict[i
     missing = [pk for pk, found in out.items() if not found]
     if missing:
         recs = recommend(mentee_ids=missing, limit=limit, pool=MentorPool.load(), persist=True)
-        users = _candidates_in({r.mentor_id for items in recs.values() for r in items})
+        users = _candidates_in({r.mentor_id for items in recs.values() for r in items}, visible=Q())
+        may_see = mentor_ids_visible_to_many(viewers=[m for m in mentees if m.pk in recs], mentor_ids=set(users))
         for pk, items in recs.items():
-            out[pk] = _on_the_fly(items, users)
+            out[pk] = _on_the_fly(items, {i: u for i, u in users.items() if i in may_see[pk]})
     return out
+
 
 
 def directory_match_scores(*, viewer, sort: str | None) -> dict[int, float] | None:

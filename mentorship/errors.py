@@ -108,6 +108,16 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "question_open": ErrorCode(409, "You already have an open question in this program."),
     "question_closed": ErrorCode(409, "This question is no longer open."),
     "flash_not_allowed": ErrorCode(409, "This program does not take flash questions."),
+    # Organisations: structure, members and joining (orgs.services.members, orgs-members area).
+    "in_use": ErrorCode(409, "It is still in use, so it cannot be deleted."),
+    "already_exists": ErrorCode(409, "That already exists in this organisation."),
+    "already_member": ErrorCode(409, "That person is already a member."),
+    "last_admin": ErrorCode(409, "An organisation keeps at least one active admin."),
+    "invitation_expired": ErrorCode(409, "This invitation has expired."),
+    "invitation_revoked": ErrorCode(409, "This invitation was withdrawn."),
+    "invitation_used": ErrorCode(409, "This invitation was already used."),
+    "membership_ended": ErrorCode(409, "Your membership of this organisation has ended."),
+    "wrong_address": ErrorCode(403, "This invitation was sent to another email address."),
 }
 
 

@@ -21,7 +21,7 @@ def favicon(request):
 
 
 def home(request):
-    return render(request, "home.html", {"mentors": featured_mentors(limit=6)})
+    return render(request, "home.html", {"mentors": featured_mentors(viewer=request.user, limit=6)})
 
 
 def _check_database() -> tuple[bool, str]:

@@ -42,6 +42,31 @@ def share_organisation(*, a_id: int, b_id: int) -> bool:
     ).exists()
 
 
+def colleague_ids(*, user_id: int) -> QuerySet:
+    """Ids of everyone with an active membership in an organisation where `user_id` has an active
+    membership (the user included): a lazy subquery, so a directory page filters by it inside its
+    own SQL instead of paying a query for it. The same rule as share_organisation, for many people."""
+    mine = Membership.objects.filter(user_id=user_id, is_active=True).values("organisation_id")
+    return Membership.objects.filter(is_active=True, organisation_id__in=mine).values("user_id")
+
+
+def member_ids(*, organisation_id: int) -> QuerySet:
+    """Ids of the organisation's active members, as a lazy subquery."""
+    return Membership.objects.filter(organisation_id=organisation_id, is_active=True).values("user_id")
+
+
+def colleague_pairs(*, user_ids) -> dict[int, set[int]]:
+    """{user id: ids of everyone sharing an active organisation with them (themselves included)}
+    for many people in one query: colleague_ids for batch jobs."""
+    pairs: dict[int, set[int]] = {}
+    rows = (Membership.objects.filter(is_active=True, user_id__in=list(user_ids),
+                                      organisation__memberships__is_active=True)
+            .values_list("user_id", "organisation__memberships__user_id"))
+    for user_id, other_id in rows:
+        pairs.setdefault(user_id, set()).add(other_id)
+    return pairs
+
+
 def membership_get(*, user, organisation: Organisation) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None

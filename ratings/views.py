@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import MentorProfile
+from accounts.selectors import mentor_visible_q
 from mentorship.errors import form_add_domain_error
 from ratings import selectors, services
 from ratings.errors import RatingError
@@ -144,7 +145,9 @@ def reply(request, rating_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, rating_id: int):
-    rating = get_object_or_404(Rating.objects.select_related("rater", "ratee"), pk=rating_id,
+    # A review of an internal mentor is reported only by someone who may see that mentor.
+    rating = get_object_or_404(Rating.objects.select_related("rater", "ratee").filter(
+        mentor_visible_q(viewer=request.user, prefix="ratee__mentor_profile__")), pk=rating_id,
                                state=State.PUBLISHED, direction=Rating.Direction.MENTEE_TO_MENTOR)
     fallback = _mentor_page(rating.ratee_id)
     status = 200
@@ -248,5 +251,6 @@ def moderation_audit(request):
 
 def mentor_reviews(request, mentor_id: int):
     """All of a mentor's public reviews on one page (the mentor page shows the recent ones)."""
-    profile = get_object_or_404(MentorProfile.objects.select_related("user"), pk=mentor_id, is_listed=True)
+    profile = get_object_or_404(MentorProfile.objects.select_related("user").filter(
+        mentor_visible_q(viewer=request.user)), pk=mentor_id, is_listed=True)
     return render(request, "ratings/mentor_reviews.html", {"profile": profile})

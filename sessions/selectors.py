@@ -202,28 +202,53 @@ _MENTOR_COLUMNS = ["id", "timezone", "mentor_profile__accepting_bookings",
                    *[f"mentor_profile__offers_{n}" for n in settings.SESSION_LENGTHS],
                    *[f"booking_policy__{name}" for name in _POLICY_FIELDS]]
 _NO_ID = -7_654_321  # stands for the mentor id while the query is compiled; never a real id
+_NO_VIEWER = -7_654_322  # stands for a signed-in viewer's id in the same way
+
+
+@dataclass(frozen=True)
+class _Viewer:
+    """What accounts.selectors.mentor_visible_q reads of a viewer, for compiling its SQL once."""
+
+    pk: int | None
+    is_authenticated: bool
+    is_staff: bool = False
+
+
+def _viewer_kind(viewer) -> str:
+    if not getattr(viewer, "is_authenticated", False):
+        return "anonymous"
+    return "staff" if viewer.is_staff else "member"
+
+
+_KIND_VIEWERS = {"anonymous": _Viewer(None, False), "staff": _Viewer(_NO_VIEWER, True, True),
+                 "member": _Viewer(_NO_VIEWER, True)}
 
 
 @cache
-def _slots_mentor_sql(using: str) -> tuple[str, tuple, int]:
-    """accounts.selectors.bookable_mentors (the one definition of "bookable") with profile and
-    policy columns, compiled by the ORM once per process and database: compiling it took a
-    millisecond of CPU per request. bookable_mentors is a fixed filter; were it ever to read the
-    clock or the request, this cache would have to go."""
-    query = bookable_mentors().filter(pk=_NO_ID).values_list(*_MENTOR_COLUMNS).query
+def _slots_mentor_sql(using: str, kind: str) -> tuple[str, tuple, int, tuple[int, ...]]:
+    """accounts.selectors.bookable_mentors (the one definition of "bookable", visibility to the
+    viewer included) with profile and policy columns, compiled by the ORM once per process,
+    database and kind of viewer (anonymous, member, staff): compiling it took a millisecond of CPU
+    per request. The mentor's and the viewer's ids are placeholders filled in per request;
+    bookable_mentors is otherwise a fixed filter. Were it ever to read the clock or the request,
+    this cache would have to go."""
+    query = bookable_mentors(viewer=_KIND_VIEWERS[kind]).filter(pk=_NO_ID).values_list(*_MENTOR_COLUMNS).query
     sql, params = query.get_compiler(using).as_sql()
     slots = [i for i, value in enumerate(params) if value == _NO_ID]
     if len(slots) != 1:
         raise ImproperlyConfigured("bookable_mentors() must take the mentor id once")
-    return sql, tuple(params), slots[0]
+    viewer_slots = tuple(i for i, value in enumerate(params) if value == _NO_VIEWER)
+    return sql, tuple(params), slots[0], viewer_slots
 
 
-def slots_mentor_get(*, mentor_id: int) -> SlotsMentor | None:
-    """A bookable mentor as SlotsMentor, or None (the caller answers 404): one query."""
+def slots_mentor_get(*, mentor_id: int, viewer) -> SlotsMentor | None:
+    """A mentor this viewer may book as SlotsMentor, or None (the caller answers 404): one query."""
     using = router.db_for_read(User)
-    sql, params, at = _slots_mentor_sql(using)
+    sql, params, at, viewer_at = _slots_mentor_sql(using, _viewer_kind(viewer))
     params = list(params)
     params[at] = mentor_id
+    for i in viewer_at:
+        params[i] = viewer.pk
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

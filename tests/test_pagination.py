@@ -27,7 +27,8 @@ def test_the_pager_is_written_once():
     users = sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.glob("**/*.html")
                    if '{% include "_pagination.html"' in p.read_text() and p.name != "_pagination.html")
     assert users == ["accounts/_directory_results.html", "booking/my_sessions.html", "conversations/inbox.html",
-                     "conversations/moderation.html", "orgs/programs/people.html", "ratings/moderation_audit.html",
+                     "conversations/moderation.html", "orgs/members/admin_members.html", "orgs/programs/people.html",
+                     "ratings/moderation_audit.html",
                      "ratings/moderation_queue.html", "staff/mail_list.html"]
 
 
@@ -70,4 +71,20 @@ def test_directory_pages_keep_the_search():
         MentorFactory(name=f"Mentor {n:02d}", email=f"m{n}@example.com")
     link, second = _follow_next(Client(), "/mentors/?q=&sort=experience")
     assert link == "?q=&amp;sort=experience&amp;page=2"
+    assert "Page 2 of 2" in second
+
+
+@pytest.mark.django_db
+def test_organisation_members_pages_keep_the_filters():
+    from tests.factories import MembershipFactory, UserFactory, org_with_ladder
+
+    org, depts, _ = org_with_ladder(name="Acme")
+    admin = UserFactory(name="Ada Admin")
+    MembershipFactory(organisation=org, user=admin, role="admin")
+    for n in range(26):
+        MembershipFactory(organisation=org, user=UserFactory(name=f"Person {n:02d}"), department=depts["Sales"])
+    client = Client()
+    client.force_login(admin)
+    link, second = _follow_next(client, "/orgs/acme/admin/members/?department=sales&active=yes")
+    assert link == "?department=sales&amp;active=yes&amp;page=2"
     assert "Page 2 of 2" in second

@@ -119,7 +119,10 @@ def _run_every_operation(app, world, role):
     assert len(operations) > 40
     for operation in operations:
         # Data that does not fit needs something to break: a parameter or a body.
-        has_input = bool(operation.path_parameters or operation.query or operation.body)
+        # A slug in the path cannot be made invalid in a way a URL still carries (every non-slug
+        # string is a 404 of the router), so only other inputs get a negative mode.
+        breakable_path = [p for p in operation.path_parameters if p.name != "slug"]
+        has_input = bool(breakable_path or operation.query or operation.body)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE) if has_input else (GenerationMode.POSITIVE,):
 
             @given(case=operation.as_strategy(generation_mode=mode), real_id=st.sampled_from([None, *world["ids"]]))

@@ -85,12 +85,17 @@ class MentorProfileSerializer(serializers.ModelSerializer):
     session_lengths = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     rating_average = serializers.FloatField(read_only=True, allow_null=True)
     photo = serializers.ImageField(read_only=True, allow_null=True)
+    visibility = serializers.ChoiceField(choices=MentorProfile._meta.get_field("visibility").choices, read_only=True,
+                                         help_text="internal: seen only by colleagues in the mentor's organisations")
+    colleague = serializers.BooleanField(source="is_colleague", read_only=True, default=False,
+                                         help_text="Whether the mentor works in one of your organisations")
 
     class Meta:
         model = MentorProfile
         fields = ["id", "slug", "url", "name", "timezone", "headline", "bio", "photo", "skills", "industries",
                   "languages", "years_experience", "session_lengths", "call_method", "accepting_bookings",
-                  "is_listed", "rating_count", "rating_average", "rating_bayes", "created_at"]
+                  "is_listed", "rating_count", "rating_average", "rating_bayes", "created_at", "visibility",
+                  "colleague"]
         read_only_fields = fields
 
     def to_representation(self, profile: MentorProfile) -> dict:
@@ -114,6 +119,7 @@ class MentorProfileSerializer(serializers.ModelSerializer):
             "is_listed": profile.is_listed, "rating_count": profile.rating_count,
             "rating_average": profile.rating_average, "rating_bayes": profile.rating_bayes,
             "created_at": _DATETIME.to_representation(profile.created_at),
+            "visibility": profile.visibility, "colleague": bool(getattr(profile, "is_colleague", False)),
         }
 
 
@@ -158,6 +164,9 @@ class MentorProfileWriteSerializer(serializers.Serializer):
     call_method = serializers.ChoiceField(choices=MentorProfile.CallMethod.choices)
     meeting_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
     accepting_bookings = serializers.BooleanField()
+    visibility = serializers.ChoiceField(
+        choices=MentorProfile._meta.get_field("visibility").choices, required=False,
+        help_text="internal: only colleagues in your organisations see and book you (members of an organisation only)")
 
 
 class MenteeProfileSerializer(serializers.ModelSerializer):

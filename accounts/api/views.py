@@ -133,6 +133,8 @@ DIRECTORY_PARAMETERS = [
                      description="Minimum Bayesian rating, 0-5"),
     OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS),
                      description="Default: relevance. `match` (signed-in mentees): your recommendations first"),
+    OpenApiParameter("colleagues", OpenApiTypes.BOOL,
+                     description="true: only mentors in your organisations (internal ones included)"),
 ]
 
 
@@ -149,7 +151,8 @@ class MentorListView(OneRoundTripThrottlesMixin, generics.ListAPIView):
                 {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()})
         data = form.cleaned_data
         scores = directory_match_scores(viewer=self.request.user, sort=data.get("sort"))
-        return mentors_search(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data, match_scores=scores))
+        return mentors_search(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data, match_scores=scores),
+                              viewer=self.request.user)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -173,7 +173,7 @@ def test_one_admin_cannot_apply_a_preview_to_another_organisation(org_admin, acm
 
 
 def test_an_admin_cannot_deactivate_themselves(org_admin):
-    response = _upload(_client(org_admin), csv_file("olga@acme.test,false", header="email,active"))
+    response = _upload(_client(org_admin), csv_file(f"{org_admin.email},false", header="email,active"))
     assert "You cannot deactivate yourself" in response.content.decode()
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import MentorProfile
+from accounts.selectors import mentor_visible_q
 from ratings import selectors, services
 from ratings.api import serializers as s
+from ratings.models import Rating
 
 
 class IsModerator(permissions.BasePermission):
@@ -62,7 +65,8 @@ class MentorReviewsView(generics.ListAPIView):
 
     def get_queryset(self):
         mentor_id = self.kwargs["mentor_id"]
-        get_object_or_404(MentorProfile.objects.only("pk"), pk=mentor_id)
+        get_object_or_404(MentorProfile.objects.filter(mentor_visible_q(viewer=self.request.user)).only("pk"),
+                          pk=mentor_id)
         return selectors.published_reviews(mentor_id=mentor_id)
 
 
@@ -84,6 +88,10 @@ class ReportCreateView(APIView):
 
     @extend_schema(request=s.ReportIn, responses={201: s.ReportOut})
     def post(self, request, rating_id: int):
+        # A review of an internal mentor is reported only by someone who may see that mentor.
+        if not Rating.objects.filter(mentor_visible_q(viewer=request.user, prefix="ratee__mentor_profile__"),
+                                     pk=rating_id).exists():
+            raise NotFound("No such review.")
         data = s.ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_create(rating_id=rating_id, reporter=request.user, **data.validated_data)

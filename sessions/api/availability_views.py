@@ -111,7 +111,7 @@ class MentorSlotsView(OneRoundTripThrottlesMixin, APIView):
 
     @extend_schema(parameters=[SlotQuerySerializer], responses=SlotsResponseSerializer)
     def get(self, request, mentor_id: int):
-        mentor = selectors.slots_mentor_get(mentor_id=mentor_id)
+        mentor = selectors.slots_mentor_get(mentor_id=mentor_id, viewer=request.user)
         # Someone the mentor blocked does not see their free times (nor learns why).
         if mentor is None or blocked_by(blocker_id=mentor.pk, user=request.user):
             raise Http404("No such mentor.")

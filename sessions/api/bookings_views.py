@@ -65,7 +65,7 @@ class BookingListCreate(generics.ListAPIView):
         data = s.BookingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        mentor = mentor_bookable_get(mentor_id=values["mentor"])
+        mentor = mentor_bookable_get(mentor_id=values["mentor"], viewer=request.user)
         if mentor is None:
             raise NotFound("No such mentor.")
         program = None

@@ -75,13 +75,14 @@ def _create_and_lock_policy(mentor) -> BookingPolicy:
     return BookingPolicy.objects.select_for_update().get(pk=mentor.pk)
 
 
-def _lock_bookable_policy(mentor) -> BookingPolicy:
-    """Lock the policy of a mentor who is bookable (accounts.selectors.bookable_mentors), asked in
-    the same statement: the rule is checked under the lock, and costs no query of its own."""
-    bookable = bookable_mentors().filter(pk=mentor.pk).values("pk")
+def _lock_bookable_policy(mentor, *, viewer) -> BookingPolicy:
+    """Lock the policy of a mentor whom `viewer` (the mentee) may book
+    (accounts.selectors.bookable_mentors), asked in the same statement: the rule is checked under
+    the lock, and costs no query of its own."""
+    bookable = bookable_mentors(viewer=viewer).filter(pk=mentor.pk).values("pk")
     policy = BookingPolicy.objects.select_for_update().filter(mentor__in=bookable).first()
     if policy is None:  # not bookable, or the mentor's first booking (no policy row yet)
-        if not bookable_mentors().filter(pk=mentor.pk).exists():
+        if not bookable_mentors(viewer=viewer).filter(pk=mentor.pk).exists():
             raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
         policy = _create_and_lock_policy(mentor)
     return policy
@@ -346,7 +347,7 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
     try:
         with transaction.atomic():
             _lock_mentee(mentee, mentor)
-            policy = _lock_bookable_policy(mentor)
+            policy = _lock_bookable_policy(mentor, viewer=mentee)
             in_program = _program_fields(program=program, mentee=mentee, mentor=mentor, start=start,
                                          duration=duration)
             counts = _mentee_counts(mentee=mentee, mentor=mentor, start=start, end=end, now=now)

@@ -140,7 +140,7 @@ def test_slots_mentor_carries_profile_and_policy_in_one_query(mentor, django_ass
 
     BookingPolicy.objects.create(mentor=mentor, min_notice_hours=3, max_per_week=4, slot_granularity_minutes=30)
     with django_assert_num_queries(1):
-        loaded_mentor = slots_mentor_get(mentor_id=mentor.pk)
+        loaded_mentor = slots_mentor_get(mentor_id=mentor.pk, viewer=None)
     assert (loaded_mentor.pk, loaded_mentor.timezone, loaded_mentor.session_lengths) == (mentor.pk, "Europe/Berlin", [30, 60])
     assert loaded_mentor.accepting_bookings is True
     policy = loaded_mentor.policy
@@ -153,11 +153,11 @@ def test_slots_mentor_without_a_policy_row_gets_the_defaults(mentor):
     mentor.mentor_profile.accepting_bookings = False
     mentor.mentor_profile.offers_15 = True
     mentor.mentor_profile.save()
-    loaded_mentor = slots_mentor_get(mentor_id=mentor.pk)
+    loaded_mentor = slots_mentor_get(mentor_id=mentor.pk, viewer=None)
     assert loaded_mentor.accepting_bookings is False and loaded_mentor.session_lengths == [15, 30, 60]
     assert loaded_mentor.policy.min_notice_hours == BookingPolicy().min_notice_hours
     assert not BookingPolicy.objects.exists()  # reads never create rows
-    assert slots_mentor_get(mentor_id=mentor.pk + 1000) is None
+    assert slots_mentor_get(mentor_id=mentor.pk + 1000, viewer=None) is None
 
 
 def test_calendar_loads_rules_overrides_and_live_bookings_near_the_range(mentor, mentee, weekday_mornings):

@@ -141,7 +141,7 @@ def override_delete(request, pk: int):
 @require_GET
 def slot_picker(request, mentor_id: int):
     """The picker's slot list: an htmx fragment inside the mentor page, a full page without JS."""
-    mentor = mentor_bookable_get(mentor_id=mentor_id)
+    mentor = mentor_bookable_get(mentor_id=mentor_id, viewer=request.user)
     if mentor is None or blocked_by(blocker_id=mentor.pk, user=request.user):
         raise Http404("No such mentor.")
     profile = mentor.mentor_profile

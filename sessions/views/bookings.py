@@ -67,8 +67,8 @@ def _program_param(raw: str | None) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
-def _bookable_mentor(mentor_id: int) -> User:
-    mentor = mentor_bookable_get(mentor_id=mentor_id)
+def _bookable_mentor(mentor_id: int, viewer) -> User:
+    mentor = mentor_bookable_get(mentor_id=mentor_id, viewer=viewer)
     if mentor is None:
         raise Http404("No such mentor.")
     return mentor
@@ -76,7 +76,7 @@ def _bookable_mentor(mentor_id: int) -> User:
 
 @login_required
 def book(request, mentor_id: int):
-    mentor = _bookable_mentor(mentor_id)
+    mentor = _bookable_mentor(mentor_id, request.user)
     profile = mentor.mentor_profile
     lengths = profile.session_lengths
     next_slots: list[datetime] = []
