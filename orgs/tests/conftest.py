@@ -5,7 +5,6 @@ verified domain is acme.test; `csv_file` writes a directory sync file as text.""
 from __future__ import annotations
 
 import pytest
-
 from django.utils import timezone
 
 from tests.factories import MembershipFactory, MentorFactory, UserFactory, org_with_ladder
