@@ -125,7 +125,9 @@ class ProgramHistory(History):
         for number, mentee in enumerate(mentees, start=1):
             if number % 25 == 0:
                 self.progress(f"  company history: {number}/{len(mentees)} mentees")
-            self.floor = self.joined[mentee.pk] + timedelta(days=2)
+            # Sessions are booked up to a week before they start and a few days around the drawn
+            # day: a floor ten days after joining keeps every booking after the mentee joined.
+            self.floor = self.joined[mentee.pk] + timedelta(days=10)
             for _ in range(int(self.rng.triangular(0, 12, 4))):
                 for mentor in self._mentors_for(mentee):
                     booking = self._past_one(mentor, mentee=mentee, day=self._random_day())
@@ -232,7 +234,7 @@ def company_seed(*, now: datetime, rng: random.Random, password_hash: str, progr
     mentors = [(User.objects.select_related("mentor_profile").get(pk=m.pk), f) for m, f in mentors]
     enrolled = list(User.objects.filter(pk__in=[u.pk for u in enrolled]).select_related("mentee_profile")
                     .prefetch_related("mentee_profile__interests"))
-    progress(f"Writing {NAME}'s program year ({len(enrolled)} mentees, {len(mentors)} mentors)...")
+    progress(f"Writing the program year of {NAME} ({len(enrolled)} mentees, {len(mentors)} mentors)...")
     story = ProgramHistory(program=program, ranks=ranks, joined=joined, mentors=mentors, mentees=enrolled,
                            demo_mentor=mentors[0][0], demo_mentee=enrolled[0], now=now,
                            rng=random.Random(f"{rng.random()}-northwind"), progress=progress)

@@ -109,19 +109,14 @@ def _colleague_flag(qs: QuerySet[MentorProfile], viewer) -> QuerySet[MentorProfi
         Q(user_id__in=colleague_ids(user_id=viewer.pk)) & ~Q(user_id=viewer.pk), output_field=BooleanField()))
 
 
-def listed_mentors_all() -> QuerySet[MentorProfile]:
-    """Every listed mentor, whoever may see them: for the worker's precomputations (matching's
-    features), whose results are filtered by mentor_visible_q when they are read."""
+def listed_mentors(*, viewer=None) -> QuerySet[MentorProfile]:
+    """Listed mentors this viewer may see (None: an anonymous visitor, so public ones only)."""
     return (
         MentorProfile.objects.filter(is_listed=True, user__is_active=True, user__is_mentor=True)
+        .filter(mentor_visible_q(viewer=viewer))
         .select_related("user")
         .prefetch_related("skills", "industries", "languages")
     )
-
-
-def listed_mentors(*, viewer=None) -> QuerySet[MentorProfile]:
-    """Listed mentors this viewer may see (None: an anonymous visitor, so public ones only)."""
-    return listed_mentors_all().filter(mentor_visible_q(viewer=viewer))
 
 
 def bookable_mentors(*, viewer=None) -> QuerySet[User]:

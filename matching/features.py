@@ -26,7 +26,7 @@ import numpy as np
 from django.utils import timezone
 
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
-from accounts.selectors import listed_mentors_all
+from accounts.selectors import listed_mentors
 from matching import semantic
 from matching.engine import Features, Vocab, concept_affinity
 from matching.lexicon import CONCEPTS, LEXICON_VERSION
@@ -181,7 +181,10 @@ def concept_matrix() -> np.ndarray:
 
 def candidate_mentors():
     """Mentors who can be recommended: listed, active and taking bookings (4 queries with prefetches)."""
-    return listed_mentors_all().filter(accepting_bookings=True).select_related("user__reliability").order_by("user_id")
+    # Public mentors only: the worker ranks every mentee against one pool, and internal mentors in
+    # it would fill the top-N lists of mentees who may not see them (hidden when read, leaving the
+    # lists short). A program ranks its own mentors, internal ones included (matching.programs).
+    return listed_mentors().filter(accepting_bookings=True).select_related("user__reliability").order_by("user_id")
 
 
 def mentee_profiles(mentee_ids: Iterable[int]):

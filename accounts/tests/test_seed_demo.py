@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import models
 from django.urls import reverse
 
 from accounts.demo_data import DEMO_PASSWORD
@@ -176,3 +177,41 @@ def test_seed_demo_exits_non_zero_under_production_settings(tmp_path):
     assert result.returncode == 1
     assert "refuses to run with PRODUCTION=1" in result.stderr
     assert "admin@" not in result.stdout and not (tmp_path / "prod.sqlite3").exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_seeded_company_runs_a_program_with_a_year_its_manager_can_read(client):
+    from orgs.models import Membership, Organisation, Program, ProgramEnrollment
+
+    out = _seed()
+    org = Organisation.objects.get(slug="northwind")
+    assert org.departments.count() == 5 and org.levels.count() == 4
+    members = Membership.objects.filter(organisation=org, is_active=True)
+    assert 140 <= members.count() <= 160
+    assert members.filter(manager__isnull=False).count() > 100  # the HR file's manager tree arrived
+    program = Program.objects.get(organisation=org, status="open")
+    sessions = Booking.objects.filter(program=program)
+    completed = sessions.filter(status="completed")
+    assert completed.count() >= 300
+    # Every program session keeps both sides' department and level, and honours the program's rule.
+    assert not sessions.filter(mentee_level__isnull=True).exists()
+    assert not sessions.filter(mentor_department__isnull=True).exists()
+    assert all(b.mentor_level.rank >= b.mentee_level.rank + 1
+               for b in completed.select_related("mentor_level", "mentee_level"))
+    crossed = completed.exclude(mentor_department=models.F("mentee_department")).count()
+    assert crossed > completed.count() / 2
+    joined = dict(ProgramEnrollment.objects.filter(program=program, side="mentee").values_list("user_id", "joined_at"))
+    assert all(joined[b.mentee_id] is not None and b.created_at >= joined[b.mentee_id] for b in sessions)
+    # Spread over the year, not bunched in the last weeks.
+    assert sessions.filter(start__lt=NOW - timedelta(days=180)).count() >= 50
+
+    # Internal mentors: colleagues see them, the public directory does not.
+    internal = MentorProfile.objects.filter(visibility="internal")
+    assert internal.count() == 40
+    public_page = client.get(reverse("accounts:mentor_detail", args=[internal.first().slug]))
+    assert public_page.status_code == 404
+
+    assert "priya.raman@northwind.mentorship.local" in out
+    assert client.login(email="priya.raman@northwind.mentorship.local", password=DEMO_PASSWORD)
+    page = client.get(reverse("insights:orgs-insights", args=["northwind"])).content.decode()
+    assert "Cross-team mentoring" in page and ">Reach<" in page and "No sessions in this period yet" not in page

@@ -1,6 +1,6 @@
 """Personas around one organisation (Acme): its admin, a member, an internal mentor, the admin of
-another organisation, a stranger; staff and anonymous visitors come from the root conftest. Acme's
-verified domain is acme.test; `csv_file` writes a directory sync file as text."""
+another organisation, a stranger; staff and anonymous visitors come from the root conftest.
+`csv_file` writes a directory sync file as text."""
 
 from __future__ import annotations
 
@@ -18,11 +18,16 @@ def csv_file(*lines: str, header: str = HEADER) -> bytes:
 
 @pytest.fixture
 def acme(db):
-    """Acme: Engineering, Finance, Sales; IC1..IC4; acme.test is a verified domain."""
+    """Acme: Engineering, Finance, Sales; IC1..IC4; no domains."""
     org, depts, levels = org_with_ladder(name="Acme")
     org.depts, org.ladder = depts, levels
-    org.domains.create(domain="acme.test", verified_at=timezone.now())
     return org
+
+
+@pytest.fixture
+def acme_domain(acme):
+    """acme.test as Acme's verified domain (the sync tests' people have addresses there)."""
+    return acme.domains.create(domain="acme.test", verified_at=timezone.now())
 
 
 @pytest.fixture

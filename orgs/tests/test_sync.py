@@ -15,7 +15,7 @@ from orgs.sync import directory_sync, sync_plan
 from orgs.tests.conftest import csv_file
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("acme_domain")]
 
 GOOD = csv_file(
     "ana@acme.test,Ana Lopez,Engineering,IC3,Staff engineer,Berlin,,E1,true",

@@ -12,7 +12,7 @@ from accounts.models import User
 from orgs.models import Membership
 from orgs.tests.conftest import csv_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("acme_domain")]
 
 
 def _run(*args, **options) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("acme_domain")]
 PASSWORD = "correct-horse-battery"
 HEADER = "email,name,department,active"
 

@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from tests.test_form_accessibility import check_form_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("acme_domain")]
 
 GOOD = csv_file("ana@acme.test,Ana Lopez,Engineering,IC3,,,,E1,true",
                 "bo@acme.test,Bo Chen,Finance,IC1,,,ana@acme.test,E2,true")

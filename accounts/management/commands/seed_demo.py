@@ -84,7 +84,7 @@ class Command(BaseCommand):
                             ("mentor", _email(SAMPLE_MENTOR)), ("mentee", _email(SAMPLE_MENTEE)),
                             ("program manager", demo_company.ADMIN[1])):
             self.stdout.write(f"  {role:<16} {email}")
-        self.stdout.write(f"  (the program manager runs {demo_company.NAME}'s program: /orgs/{demo_company.SLUG}/)")
+        self.stdout.write(f"  (the program manager runs the program of {demo_company.NAME}: /orgs/{demo_company.SLUG}/)")
 
     def _user(self, *, name: str, timezone: str, **extra) -> User:
         email = _email(name) if "email" not in extra else extra.pop("email")
