@@ -55,6 +55,7 @@ from mentorship.parsers import json_depth_exceeds
 from mentorship.text import single_line_error
 from orgs.errors import OrgError
 from orgs.models import Department, Level, Membership, Organisation
+from orgs.selectors_members import nav_organisations_forget
 from orgs.services import sync as writes
 from sessions.models import LIVE_STATUSES, Booking
 from sessions.services.bookings import bookings_cancel_for_departure
@@ -693,6 +694,8 @@ def _apply(plan: SyncPlan, *, progress: Callable[[int], None], now: datetime) ->
     cancelled = bookings_cancel_for_departure(reasons=plan._leavers_locked, now=now)
     cancelled += bookings_cancel_for_departure(reasons=plan._leavers_kept, only_programs_of=org.pk, now=now)
     plan.sessions_cancelled = len(cancelled)
+    # Whoever joined, came back or left sees the navigation's organisations change on their next page.
+    nav_organisations_forget(user_ids=[c.user_id for c in (*plan.creates, *plan.reactivations, *plan.deactivations)])
     progress(len(plan.deactivations))
     plan.applied = True
 

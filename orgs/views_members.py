@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -49,13 +48,11 @@ from orgs.selectors_members import (
     organisation_for_admin,
     organisation_home,
 )
+from orgs.selectors_programs import programs_visible
 from orgs.services import members as services
 from orgs.signals import PENDING_INVITATION_KEY
 
 MEMBERS_PAGE_SIZE = 25
-# The programs area fills the home page's programs block by providing this template (it gets
-# `organisation`, `membership` and `is_admin`); until then the placeholder explains what comes.
-PROGRAMS_BLOCK_TEMPLATES = ["orgs/programs/_org_home.html", "orgs/members/_programs_placeholder.html"]
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -81,6 +78,9 @@ def org_admin_view(view):
     return wrapped
 
 
+HOME_PROGRAMS = 10
+
+
 # --- the member's home -------------------------------------------------------------------------------
 
 @login_required
@@ -91,7 +91,7 @@ def home(request, slug: str):
     return render(request, "orgs/members/home.html", {
         "organisation": organisation, "membership": membership, "is_admin": is_admin,
         "mentors": mentors, "mentor_total": mentor_total, "counts": organisation_home(organisation=organisation),
-        "programs_template": select_template(PROGRAMS_BLOCK_TEMPLATES),
+        "programs": list(programs_visible(organisation=organisation, user=request.user, admin=is_admin)[:HOME_PROGRAMS]),
     })
 
 

@@ -92,6 +92,22 @@ def test_admin_home_links_every_admin_page(acme, org_admin):
     for name, url in _pages(acme).items():
         if name != "home":
             assert f'href="{url}' in page, name
+    for url in (reverse("orgs:program_create", args=[acme.slug]), reverse("orgs:sync", args=[acme.slug]),
+                reverse("insights:orgs-insights", args=[acme.slug])):
+        assert f'href="{url}"' in page, url
+
+
+def test_home_lists_the_programs_a_person_may_see_with_insights_for_admins(acme, member, org_admin):
+    from tests.factories import ProgramFactory
+
+    ProgramFactory(organisation=acme, name="Cross-team", slug="cross-team")
+    ProgramFactory(organisation=acme, name="Secret draft", slug="draft", status="draft")
+    insights = reverse("insights:program-insights", args=[acme.slug, "cross-team"])
+    page = _client(member).get(reverse("orgs:home", args=[acme.slug])).content.decode()
+    assert f'href="{reverse("orgs:program_detail", args=[acme.slug, "cross-team"])}"' in page
+    assert "Secret draft" not in page and insights not in page
+    page = _client(org_admin).get(reverse("orgs:home", args=[acme.slug])).content.decode()
+    assert "Secret draft" in page and f'href="{insights}"' in page
 
 
 def test_navigation_names_the_members_organisations(acme, member, outsider):

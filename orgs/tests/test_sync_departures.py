@@ -176,3 +176,13 @@ def test_a_person_who_leaves_cannot_use_an_open_browser_session(acme, people):
     assert client.get("/me/").status_code == 200
     directory_sync(organisation=acme, content=csv_file("dan@acme.test,Dan Brown,,false", header=HEADER))
     assert client.get("/me/").status_code == 302
+
+
+def test_a_departure_clears_the_navigation_entry_of_the_person_who_left(acme, member,
+                                                                        django_capture_on_commit_callbacks):
+    from orgs.selectors_members import nav_organisations
+
+    assert [e["slug"] for e in nav_organisations(user=member)] == ["acme"]  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_sync(organisation=acme, content=csv_file(f"{member.email},false", header="email,active"))
+    assert nav_organisations(user=member) == []
