@@ -1,7 +1,8 @@
 """In a real browser, at desktop and phone widths: an organisation admin creates a program (mentors
 from another department required), opens it and enrols a Finance mentor; an Engineering member
 joins as a mentee, finds the Finance mentor recommended with the rule named, picks a time from the
-program page and books it inside the program; the mentor sees the request with the program named.
+program page and books it inside the program; the mentor sees the request with the program named,
+and the admin's insights for the program count it.
 Fails on console errors (including anything the Content-Security-Policy refused)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from selenium.webdriver.common.by import By
 from orgs.models import Program, ProgramEnrollment
 from orgs.tests.programs_support import bookable, member
 from sessions.models import Booking
-from tests.factories import MenteeFactory, MentorFactory, UserFactory, org_with_ladder
+from tests.factories import BookingFactory, MenteeFactory, MentorFactory, UserFactory, org_with_ladder
 from tests.journey_support import DESKTOP, PHONE, click_and_wait_for_page, fill, log_in, set_value, submit_and_drain
 
 # serialized_rollback: the seeded languages (a data migration) survive the flush between tests.
@@ -60,6 +61,16 @@ def test_admin_creates_a_program_member_joins_and_books_across_departments(page)
     assert page.find_element(By.ID, "program-status").text == "Open"
     program = Program.objects.get(name="Cross-team coffee")
     assert (program.department_rule, program.mentee_quota_per_month) == ("require_other", 2)
+    # Five sessions other colleagues already requested in the program: enough people that the
+    # insights show the count instead of "<5".
+    for n in range(5):
+        other_mentee = MenteeFactory(email=f"mentee{n}@acme.example")
+        member(org, other_mentee, dept=depts["Sales"], level=levels["IC1"])
+        other_mentor = MentorFactory(email=f"mentor{n}@acme.example")
+        member(org, other_mentor, dept=depts["Engineering"], level=levels["IC3"])
+        BookingFactory(mentee=other_mentee, mentor=other_mentor, program=program, status="requested",
+                       mentee_department=depts["Sales"], mentee_level=levels["IC1"],
+                       mentor_department=depts["Engineering"], mentor_level=levels["IC3"])
 
     # The admin enrols the Finance mentor on the People page.
     page.go(f"/orgs/acme/programs/{program.slug}/people/")
@@ -92,7 +103,7 @@ def test_admin_creates_a_program_member_joins_and_books_across_departments(page)
     fill(page, "question", "How does Finance decide my team's budget, and when should I speak up?")
     submit_and_drain(page, page.find_element(By.CSS_SELECTOR, "main form.card"))
     assert "Cross-team coffee" in page.find_element(By.ID, "session-program").text
-    booking = Booking.objects.get()
+    booking = Booking.objects.get(mentee=mentee)
     assert booking.program == program
     assert (booking.mentee_department, booking.mentor_department) == (depts["Engineering"], depts["Finance"])
 
@@ -102,5 +113,14 @@ def test_admin_creates_a_program_member_joins_and_books_across_departments(page)
     assert "in Cross-team coffee" in page.find_element(By.CSS_SELECTOR, f"[data-booking='{booking.pk}']").text
     page.go(f"/sessions/{booking.pk}/")
     assert "In the program Cross-team coffee of Acme" in page.find_element(By.ID, "session-program").text
+
+    # The admin's insights for the program count it: six sessions requested, one crossing into Finance.
+    log_in(page, page.url, admin.email, PASSWORD)
+    page.go("/orgs/acme/")
+    _click(page, page.find_element(By.LINK_TEXT, "Insights for Cross-team coffee"))
+    first, last = program.starts_on, program.ends_on
+    page.go(f"/orgs/acme/programs/{program.slug}/insights/?from={first:%Y-%m-%d}&to={last:%Y-%m-%d}")
+    requested = page.find_element(By.XPATH, "//dl[dt='Sessions requested']/dd")
+    assert requested.text.startswith("6,"), requested.text
 
     assert not page.console.severe(), page.console.severe()
