@@ -28,9 +28,9 @@ from orgs.selectors_programs import (
     my_programs,
     program_eligibility_for,
     program_enrollments,
+    program_for_viewer,
     program_limits_in_words,
     program_mentors,
-    program_visible_get,
     programs_visible,
 )
 from orgs.services import programs as services
@@ -46,12 +46,12 @@ def _org(request, slug: str) -> tuple[Organisation, bool]:
     return org, is_org_admin(user=request.user, organisation=org)
 
 
-def _program(request, slug: str, program: str) -> tuple[Organisation, Program, bool]:
-    org, admin = _org(request, slug)
-    found = program_visible_get(organisation=org, slug=program, user=request.user, admin=admin)
+def load_program(request, slug: str, program: str) -> tuple[Organisation, Program, bool]:
+    """The program of a URL for this user, with its organisation and whether they manage it; 404 otherwise."""
+    found = program_for_viewer(org_slug=slug, program_slug=program, user=request.user)
     if found is None:
         raise Http404("No such program.")
-    return org, found, admin
+    return found
 
 
 def _require_admin(admin: bool) -> None:
@@ -71,7 +71,7 @@ def program_list(request, slug: str):
 
 @login_required
 def program_detail(request, slug: str, program: str):
-    org, prog, admin = _program(request, slug, program)
+    org, prog, admin = load_program(request, slug, program)
     eligibility = program_eligibility_for(program=prog, user=request.user)
     mentors = list(program_mentors(program=prog))
     members = memberships_by_user(organisation_id=org.pk, user_ids=[e.user_id for e in mentors])
@@ -119,7 +119,7 @@ def program_create(request, slug: str):
 
 @login_required
 def program_edit(request, slug: str, program: str):
-    org, prog, admin = _program(request, slug, program)
+    org, prog, admin = load_program(request, slug, program)
     _require_admin(admin)
     return _form_page(request, org, prog)
 
@@ -137,7 +137,7 @@ def _after(request, org, prog, call, success: str):
 @login_required
 @require_POST
 def program_open(request, slug: str, program: str):
-    org, prog, admin = _program(request, slug, program)
+    org, prog, admin = load_program(request, slug, program)
     _require_admin(admin)
     return _after(request, org, prog, lambda: services.program_open(program=prog, actor=request.user),
                   "The program is open: members see it and can join.")
@@ -146,7 +146,7 @@ def program_open(request, slug: str, program: str):
 @login_required
 @require_POST
 def program_close(request, slug: str, program: str):
-    org, prog, admin = _program(request, slug, program)
+    org, prog, admin = load_program(request, slug, program)
     _require_admin(admin)
     return _after(request, org, prog, lambda: services.program_close(program=prog, actor=request.user),
                   "The program is closed: no new bookings count against it.")
@@ -162,7 +162,7 @@ def _side(request) -> str:
 @login_required
 @require_POST
 def program_join(request, slug: str, program: str):
-    org, prog, _ = _program(request, slug, program)
+    org, prog, _ = load_program(request, slug, program)
     side = _side(request)
     return _after(request, org, prog, lambda: services.enrollment_join(program=prog, user=request.user, side=side),
                   f"You joined {prog.name} as a {side}.")
@@ -171,7 +171,7 @@ def program_join(request, slug: str, program: str):
 @login_required
 @require_POST
 def program_leave(request, slug: str, program: str):
-    org, prog, _ = _program(request, slug, program)
+    org, prog, _ = load_program(request, slug, program)
     side = _side(request)
     return _after(request, org, prog, lambda: services.enrollment_leave(program=prog, user=request.user, side=side),
                   f"You left {prog.name} as a {side}. Sessions already booked stay.")
@@ -179,7 +179,7 @@ def program_leave(request, slug: str, program: str):
 
 @login_required
 def program_people(request, slug: str, program: str):
-    org, prog, admin = _program(request, slug, program)
+    org, prog, admin = load_program(request, slug, program)
     _require_admin(admin)
     status = 200
     if request.method == "POST":

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentorship.errors import form_add_domain_error
-from orgs.views_programs import _program
+from orgs.views_programs import load_program
 from sessions.errors import BookingError
 from sessions.models import FlashOffer, FlashQuestion
 from sessions.selectors import mentor_slots
@@ -61,7 +61,7 @@ def _free_times(mentor, questions, now) -> dict[int, list]:
 
 @login_required
 def questions(request, slug: str, program: str):
-    org, prog, _ = _program(request, slug, program)
+    org, prog, _ = load_program(request, slug, program)
     if not prog.allows_flash_questions:
         raise Http404("This program takes no flash questions.")
     now = timezone.now()
@@ -115,7 +115,7 @@ def _back(request, org, prog, call, success: str):
 @login_required
 @require_POST
 def question_withdraw(request, slug: str, program: str, question: int):
-    org, prog, _ = _program(request, slug, program)
+    org, prog, _ = load_program(request, slug, program)
     q = _question(prog, question)
     if q.mentee_id != request.user.pk:
         raise Http404("No such question.")
@@ -126,7 +126,7 @@ def question_withdraw(request, slug: str, program: str, question: int):
 @login_required
 @require_POST
 def question_offer(request, slug: str, program: str, question: int):
-    org, prog, _ = _program(request, slug, program)
+    org, prog, _ = load_program(request, slug, program)
     q = _question(prog, question)
     form = OfferForm(request.POST)
     if not form.is_valid():
@@ -140,7 +140,7 @@ def question_offer(request, slug: str, program: str, question: int):
 @login_required
 @require_POST
 def offer_accept(request, slug: str, program: str, question: int, offer: int):
-    org, prog, _ = _program(request, slug, program)
+    org, prog, _ = load_program(request, slug, program)
     q = _question(prog, question)
     found = FlashOffer.objects.filter(question=q, pk=offer).first()
     if found is None or q.mentee_id != request.user.pk:

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mentorship.datetimes import validate_datetime_in_range
-from orgs.api.programs_views import _program
+from orgs.api.programs_views import load_program
 from sessions.api.bookings_serializers import BookingSerializer, UTCDateTimeField
 from sessions.models import FlashOffer, FlashQuestion
 from sessions.services import flash as services
@@ -76,7 +76,7 @@ class FlashQuestions(APIView):
 
     @extend_schema(responses=FlashBoardSerializer)
     def get(self, request, slug: str, program: str):
-        _, prog, _ = _program(request, slug, program)
+        _, prog, _ = load_program(request, slug, program)
         mine = (FlashQuestion.objects.filter(program=prog, mentee_id=request.user.pk, status=FlashQuestion.Status.OPEN)
                 .prefetch_related("offers__mentor").first())
         if mine is not None:
@@ -86,7 +86,7 @@ class FlashQuestions(APIView):
 
     @extend_schema(request=FlashQuestionInputSerializer, responses={201: FlashQuestionSerializer})
     def post(self, request, slug: str, program: str):
-        _, prog, _ = _program(request, slug, program)
+        _, prog, _ = load_program(request, slug, program)
         data = FlashQuestionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -103,7 +103,7 @@ class FlashOfferCreate(APIView):
 
     @extend_schema(request=FlashOfferInputSerializer, responses={201: FlashOfferSerializer})
     def post(self, request, slug: str, program: str, question: int):
-        _, prog, _ = _program(request, slug, program)
+        _, prog, _ = load_program(request, slug, program)
         q = _question(prog, question)
         data = FlashOfferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -119,7 +119,7 @@ class FlashOfferAccept(APIView):
 
     @extend_schema(request=None, responses={201: BookingSerializer})
     def post(self, request, slug: str, program: str, question: int, offer: int):
-        _, prog, _ = _program(request, slug, program)
+        _, prog, _ = load_program(request, slug, program)
         q = _question(prog, question)
         found = FlashOffer.objects.filter(question=q, pk=offer).first()
         if found is None or q.mentee_id != request.user.pk:
@@ -134,7 +134,7 @@ class FlashQuestionWithdraw(APIView):
 
     @extend_schema(request=None, responses=FlashQuestionSerializer)
     def post(self, request, slug: str, program: str, question: int):
-        _, prog, _ = _program(request, slug, program)
+        _, prog, _ = load_program(request, slug, program)
         q = _question(prog, question)
         if q.mentee_id != request.user.pk:
             raise NotFound("No such question.")

@@ -23,6 +23,7 @@ from orgs.selectors_programs import (
     my_programs,
     program_eligibility_for,
     program_enrollments,
+    program_for_viewer,
     program_mentors,
     program_visible_get,
     programs_visible,
@@ -40,12 +41,12 @@ def _org(request, slug: str) -> tuple[Organisation, bool]:
     return org, is_org_admin(user=request.user, organisation=org)
 
 
-def _program(request, slug: str, program: str) -> tuple[Organisation, Program, bool]:
-    org, admin = _org(request, slug)
-    found = program_visible_get(organisation=org, slug=program, user=request.user, admin=admin)
+def load_program(request, slug: str, program: str) -> tuple[Organisation, Program, bool]:
+    """The program of a URL for this user, with its organisation and whether they manage it; 404 otherwise."""
+    found = program_for_viewer(org_slug=slug, program_slug=program, user=request.user)
     if found is None:
         raise NotFound("No such program.")
-    return org, found, admin
+    return found
 
 
 def _admin_only(admin: bool) -> None:
@@ -104,12 +105,12 @@ class ProgramDetail(APIView):
 
     @extend_schema(responses=s.OrgProgramDetailSerializer)
     def get(self, request, slug: str, program: str):
-        org, prog, _ = _program(request, slug, program)
+        org, prog, _ = load_program(request, slug, program)
         return Response(_detail(request, org, prog))
 
     @extend_schema(request=s.ProgramInputSerializer(partial=True), responses=s.OrgProgramDetailSerializer)
     def patch(self, request, slug: str, program: str):
-        org, prog, admin = _program(request, slug, program)
+        org, prog, admin = load_program(request, slug, program)
         _admin_only(admin)
         data = s.ProgramInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -128,7 +129,7 @@ class _ProgramAction(APIView):
         raise NotImplementedError
 
     def post(self, request, slug: str, program: str):
-        org, prog, admin = _program(request, slug, program)
+        org, prog, admin = load_program(request, slug, program)
         side = None
         if self.side_input:
             data = s.ProgramSideSerializer(data=request.data)
@@ -187,7 +188,7 @@ class ProgramRecommendations(APIView):
 
     @extend_schema(responses=s.ProgramRecommendationListSerializer)
     def get(self, request, slug: str, program: str):
-        _, prog, _ = _program(request, slug, program)
+        _, prog, _ = load_program(request, slug, program)
         if not program_eligibility_for(program=prog, user=request.user)["mentee"].joined:
             raise OrgError("Join the program as a mentee to get recommendations.", code="not_in_program")
         matches = program_recommendations(program=prog, mentee=request.user, limit=RECOMMENDATIONS_LIMIT)
@@ -206,7 +207,7 @@ class ProgramEnrollments(APIView):
 
     @extend_schema(responses=s.ProgramEnrollmentSerializer(many=True))
     def get(self, request, slug: str, program: str):
-        _, prog, admin = _program(request, slug, program)
+        _, prog, admin = load_program(request, slug, program)
         _admin_only(admin)
         paginator = Pagination()
         page = paginator.paginate_queryset(program_enrollments(program=prog), request, view=self)
@@ -214,7 +215,7 @@ class ProgramEnrollments(APIView):
 
     @extend_schema(request=s.ProgramEnrollmentInputSerializer, responses={201: s.ProgramEnrollmentSerializer})
     def post(self, request, slug: str, program: str):
-        org, prog, admin = _program(request, slug, program)
+        org, prog, admin = load_program(request, slug, program)
         _admin_only(admin)
         data = s.ProgramEnrollmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
