@@ -181,12 +181,19 @@ def company_seed(*, now: datetime, rng: random.Random, password_hash: str, progr
                      key=lambda m: (-m.level.rank, m.employee_id))
     mentor_members = by_rank[:MENTORS]
     mentors: list[tuple[User, str]] = []
+    per_department: dict[str, int] = {}
+    headlines: set[str] = set()
     for index, member in enumerate(mentor_members):
         field = DEPARTMENTS[member.department.name]
-        headline, skills, bio = demo_data.FIELDS[field][1][index % len(demo_data.FIELDS[field][1])]
+        nth = per_department[field] = per_department.get(field, -1) + 1
+        headline, skills, bio = demo_data.FIELDS[field][1][nth % len(demo_data.FIELDS[field][1])]
+        headline = f"{member.title}: {headline[0].lower()}{headline[1:]}"
+        if headline in headlines:  # every profile reads as its own person
+            headline = f"{member.title} in {member.location}: {headline.split(': ', 1)[1]}"
+        headlines.add(headline)
         services.user_set_roles(user=member.user, is_mentor=True, is_mentee=True)
         services.mentor_profile_update(
-            user=member.user, headline=f"{member.title}: {headline[0].lower()}{headline[1:]}",
+            user=member.user, headline=headline,
             bio=demo_data.mentor_bio(bio, 6 + member.level.rank * 3), skills=skills,
             industries=demo_data.FIELDS[field][0][:1], languages=["en"], years_experience=4 + member.level.rank * 3,
             session_lengths=[15, 30] if index % 2 else [30], visibility="internal", accepting_bookings=True)
