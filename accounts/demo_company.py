@@ -191,11 +191,12 @@ def company_seed(*, now: datetime, rng: random.Random, password_hash: str, progr
         if headline in headlines:  # every profile reads as its own person
             headline = f"{member.title} in {member.location}: {headline.split(': ', 1)[1]}"
         headlines.add(headline)
+        years = 4 + member.level.rank * 3
         services.user_set_roles(user=member.user, is_mentor=True, is_mentee=True)
         services.mentor_profile_update(
             user=member.user, headline=headline,
-            bio=demo_data.mentor_bio(bio, 6 + member.level.rank * 3), skills=skills,
-            industries=demo_data.FIELDS[field][0][:1], languages=["en"], years_experience=4 + member.level.rank * 3,
+            bio=demo_data.mentor_bio(bio, years), skills=skills,
+            industries=demo_data.FIELDS[field][0][:1], languages=["en"], years_experience=years,
             session_lengths=[15, 30] if index % 2 else [30], visibility="internal", accepting_bookings=True)
         availability_seed_demo(mentor=member.user, rng=random.Random(f"northwind-{member.user.email}"))
         mentors.append((member.user, field))
