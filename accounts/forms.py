@@ -159,7 +159,9 @@ class MenteeProfileForm(forms.Form):
 class SelectWidget(forms.Select):
     """A single <select> (named so the field layout still calls it "select") whose options are written in one pass of Python rather than one template
     include each: the directory's skill, industry and language lists hold ~250 options, which
-    cost more than the rest of the page to render through Django's option template."""
+    cost more than the rest of the page to render through Django's option template. Its short
+    selects (length, rating, sort) use it too: even five options through that template took
+    about as long as the page's database query."""
 
     template_name = "accounts/widgets/term_select.html"
 
@@ -202,11 +204,11 @@ class DirectoryFilterForm(forms.Form):
     language = forms.ModelChoiceField(queryset=Language.objects.all(), required=False, empty_label="Any language",
                                       error_messages={"invalid_choice": "Unknown language code (use ISO 639-1, e.g. es)."})
     length = forms.TypedChoiceField(choices=[("", "Any length"), *LENGTH_CHOICES], coerce=int, empty_value=None,
-                                    required=False, label="Session length",
+                                    required=False, label="Session length", widget=SelectWidget,
                                     error_messages={"invalid_choice": "Session length must be 15, 30, 45 or 60."})
     min_rating = forms.FloatField(required=False, min_value=0, max_value=5, label="Minimum rating",
-                                  widget=forms.Select(choices=RATING_CHOICES))
-    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by",
+                                  widget=SelectWidget(choices=RATING_CHOICES))
+    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by", widget=SelectWidget,
                              error_messages={"invalid_choice": f"Sort by one of: {', '.join(SORTS)}."})
 
     def __init__(self, *args, viewer=None, **kwargs):
