@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache as once_per_process
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
@@ -19,6 +22,7 @@ from django.db.models.signals import post_delete, post_save
 from accounts.models import Block, Industry, Language, MentorProfile, Skill, User
 from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import NAME_CONFIG
+from mentorship.rows import instance_from_row, select_list
 
 MAX_QUERY_WORDS = 8
 
@@ -72,7 +76,55 @@ def bookable_mentors() -> QuerySet[User]:
 
 
 def mentor_bookable_get(*, mentor_id: int) -> User | None:
-    return bookable_mentors().filter(pk=mentor_id).first()
+    """A bookable mentor with their profile (search document left out), or None: one query,
+    written once per process (mentorship.rows); the booking API and pages ask it on every call."""
+    using = router.db_for_read(User)
+    sql, user_attnames, profile_attnames = _bookable_mentor_sql(using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [mentor_id, *bookable_mentor_ids_sql(using, mentor_id=mentor_id)[1]])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user = instance_from_row(User, using, user_attnames, row)
+    profile = instance_from_row(MentorProfile, using, profile_attnames, row, start=len(user_attnames))
+    user._state.fields_cache["mentor_profile"] = profile
+    profile._state.fields_cache["user"] = user
+    return user
+
+
+_NO_ID = -7_654_321  # stands for the mentor id while bookable_mentors() is compiled; never a real id
+
+
+@once_per_process
+def _bookable_ids_sql(using: str) -> tuple[str, tuple, int]:
+    sql, params = bookable_mentors().filter(pk=_NO_ID).order_by().values("pk").query.get_compiler(using).as_sql()
+    at = [i for i, value in enumerate(params) if value == _NO_ID]
+    if len(at) != 1:
+        raise ImproperlyConfigured("bookable_mentors() must take the mentor id once")
+    return sql, tuple(params), at[0]
+
+
+def bookable_mentor_ids_sql(using: str, *, mentor_id: int) -> tuple[str, list]:
+    """bookable_mentors() for one mentor id as `SELECT id ...` SQL and parameters, to embed in a
+    statement of one's own (booking_create locks the policy of a bookable mentor with it). Compiled
+    by the ORM once per process and database: bookable_mentors is a fixed filter; were it ever to
+    read the clock or the request, this cache would have to go."""
+    sql, params, at = _bookable_ids_sql(using)
+    params = list(params)
+    params[at] = mentor_id
+    return sql, params
+
+
+@once_per_process
+def _bookable_mentor_sql(using: str) -> tuple[str, list[str], list[str]]:
+    qn = connections[using].ops.quote_name
+    user_columns, user_attnames = select_list(User, "u", using)
+    profile_columns, profile_attnames = select_list(MentorProfile, "p", using, exclude=("search_vector",))
+    ids_sql, _, _ = _bookable_ids_sql(using)
+    sql = (f"SELECT {user_columns}, {profile_columns} FROM {qn(User._meta.db_table)} u "
+           f"JOIN {qn(MentorProfile._meta.db_table)} p ON p.{qn('user_id')} = u.{qn('id')} "
+           f"WHERE u.{qn('id')} = %s AND u.{qn('id')} IN ({ids_sql})")
+    return sql, user_attnames, profile_attnames
 
 
 def featured_mentors(*, limit: int = 6) -> list[MentorProfile]:
