@@ -509,7 +509,9 @@ def _insert_sql(model, fields, objs) -> tuple[str, list]:
     """Django's INSERT for `objs` (its compiler fills auto_now_add and adapts the values)."""
     query = InsertQuery(model)
     query.insert_values(fields, objs)
-    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    # using=, not connection=: django.db.connection is a proxy that looks the connection up in a
+    # thread-local on every attribute, and the compiler asks it for each value of each row.
+    [(sql, params)] = query.get_compiler(using=connection.alias).as_sql()
     return sql, list(params)
 
 

@@ -178,7 +178,9 @@ def _outbox_insert_sql(rows: list[Notification]) -> tuple[str, list]:
     # returns no ids and, on SQLite, turns into INSERT OR IGNORE, which also swallows CHECK failures.
     query = InsertQuery(Notification)
     query.insert_values(fields, rows)
-    [(insert_sql, params)] = query.get_compiler(connection=connection).as_sql()
+    # using=, not connection=: django.db.connection is a proxy that looks the connection up in a
+    # thread-local on every attribute, and the compiler asks it for each value of each row.
+    [(insert_sql, params)] = query.get_compiler(using=connection.alias).as_sql()
     qn = connection.ops.quote_name
     key = qn(meta.get_field("dedupe_key").column)
     return f"{insert_sql} ON CONFLICT ({key}) DO NOTHING RETURNING {qn(meta.pk.column)}, {key}", list(params)
