@@ -175,6 +175,11 @@ class SelectWidget(forms.Select):
         context["widget"]["options_html"] = mark_safe(html)  # noqa: S308 - built from format_html's escaped parts
         return context
 
+    def use_required_attribute(self, initial):
+        # Select's own check reads the first option, which normalises the whole (callable) list of
+        # choices; the attribute only matters for a required field, so ask that first.
+        return self.is_required and super().use_required_attribute(initial)
+
 
 @lru_cache(maxsize=16)
 def _options_html(choices: tuple[tuple[str, str], ...]) -> str:
