@@ -23,7 +23,7 @@ from django.db.models.signals import post_delete, post_save
 from accounts.models import Block, Industry, Language, MentorProfile, Skill, User
 from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import NAME_CONFIG
-from mentorship.rows import instance_from_row, select_list
+from mentorship.rows import Columns, select_list
 
 MAX_QUERY_WORDS = 8
 
@@ -80,14 +80,14 @@ def mentor_bookable_get(*, mentor_id: int) -> User | None:
     """A bookable mentor with their profile (search document left out), or None: one query,
     written once per process (mentorship.rows); the booking API and pages ask it on every call."""
     using = router.db_for_read(User)
-    sql, user_attnames, profile_attnames = _bookable_mentor_sql(using)
+    sql, user_columns, profile_columns = _bookable_mentor_sql(using)
     with connections[using].cursor() as cursor:
         cursor.execute(sql, [mentor_id, *bookable_mentor_ids_sql(using, mentor_id=mentor_id)[1]])
         row = cursor.fetchone()
     if row is None:
         return None
-    user = instance_from_row(User, using, user_attnames, row)
-    profile = instance_from_row(MentorProfile, using, profile_attnames, row, start=len(user_attnames))
+    user = user_columns.instance(using, row)
+    profile = profile_columns.instance(using, row, start=len(user_columns.attnames))
     user._state.fields_cache["mentor_profile"] = profile
     profile._state.fields_cache["user"] = user
     return user
@@ -117,15 +117,15 @@ def bookable_mentor_ids_sql(using: str, *, mentor_id: int) -> tuple[str, list]:
 
 
 @once_per_process
-def _bookable_mentor_sql(using: str) -> tuple[str, list[str], list[str]]:
+def _bookable_mentor_sql(using: str) -> tuple[str, Columns, Columns]:
     qn = connections[using].ops.quote_name
-    user_columns, user_attnames = select_list(User, "u", using)
-    profile_columns, profile_attnames = select_list(MentorProfile, "p", using, exclude=("search_vector",))
+    user_columns = select_list(User, "u", using)
+    profile_columns = select_list(MentorProfile, "p", using, exclude=("search_vector",))
     ids_sql, _, _ = _bookable_ids_sql(using)
-    sql = (f"SELECT {user_columns}, {profile_columns} FROM {qn(User._meta.db_table)} u "
+    sql = (f"SELECT {user_columns.sql}, {profile_columns.sql} FROM {qn(User._meta.db_table)} u "
            f"JOIN {qn(MentorProfile._meta.db_table)} p ON p.{qn('user_id')} = u.{qn('id')} "
            f"WHERE u.{qn('id')} = %s AND u.{qn('id')} IN ({ids_sql})")
-    return sql, user_attnames, profile_attnames
+    return sql, user_columns, profile_columns
 
 
 def featured_mentors(*, limit: int = 6) -> list[MentorProfile]:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.errors import AccountError
 from accounts.models import ApiToken, User
-from mentorship.rows import instance_from_row, select_list
+from mentorship.rows import Columns, select_list
 from mentorship.text import text_errors
 
 # Writing last_used_at on every request would turn each API read into a write.
@@ -69,27 +69,27 @@ def api_token_authenticate(*, key: str, now: datetime | None = None) -> User | N
 
 
 @once_per_process
-def _token_sql(using: str) -> tuple[str, list[str], list[str]]:
+def _token_sql(using: str) -> tuple[str, Columns, Columns]:
     qn = connections[using].ops.quote_name
-    token_columns, token_attnames = select_list(ApiToken, "t", using)
-    user_columns, user_attnames = select_list(User, "u", using)
-    sql = (f"SELECT {token_columns}, {user_columns} FROM {qn(ApiToken._meta.db_table)} t "
+    token_columns = select_list(ApiToken, "t", using)
+    user_columns = select_list(User, "u", using)
+    sql = (f"SELECT {token_columns.sql}, {user_columns.sql} FROM {qn(ApiToken._meta.db_table)} t "
            f"JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = t.{qn('user_id')} WHERE t.{qn('key_hash')} = %s")
-    return sql, token_attnames, user_attnames
+    return sql, token_columns, user_columns
 
 
 def _token_with_owner(*, key_hash: str) -> ApiToken | None:
     """The token with this hash and its owner (select_related's result): one query, written once
     per process (mentorship.rows), as every token-authenticated API request asks it."""
     using = router.db_for_read(ApiToken)
-    sql, token_attnames, user_attnames = _token_sql(using)
+    sql, token_columns, user_columns = _token_sql(using)
     with connections[using].cursor() as cursor:
         cursor.execute(sql, [key_hash])
         row = cursor.fetchone()  # key_hash is unique
     if row is None:
         return None
-    token = instance_from_row(ApiToken, using, token_attnames, row)
-    token.user = instance_from_row(User, using, user_attnames, row, start=len(token_attnames))
+    token = token_columns.instance(using, row)
+    token.user = user_columns.instance(using, row, start=len(token_columns.attnames))
     return token
 
 

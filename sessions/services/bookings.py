@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -39,6 +40,7 @@ from django.utils import timezone
 from accounts.models import Block, MentorProfile, User
 from accounts.selectors import bookable_mentor_ids_sql, bookable_mentors
 from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
+from mentorship.rows import Columns, select_list
 from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
@@ -397,7 +399,9 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
 
 # The steps of booking_create. ---------------------------------------------------------------------
 
-_POLICY_ATTNAMES = [f.attname for f in BookingPolicy._meta.concrete_fields]
+@cache
+def _policy_columns(using: str) -> Columns:
+    return select_list(BookingPolicy, "p", using)
 
 
 def _lock_for_booking(*, mentee, mentor) -> tuple[BookingPolicy, int | None]:
@@ -418,11 +422,11 @@ def _lock_for_booking(*, mentee, mentor) -> tuple[BookingPolicy, int | None]:
     bookable, bookable_params = bookable_mentor_ids_sql(using, mentor_id=mentor.pk)
     block = qn(Block._meta.db_table)
     postgres = connection.vendor == "postgresql"
-    columns = ", ".join(f"p.{qn(f.column)}" for f in BookingPolicy._meta.concrete_fields)
+    policy_columns = _policy_columns(using)
     next_id = (f", nextval(pg_get_serial_sequence('{Booking._meta.db_table}', '{Booking._meta.pk.column}'))"
                if postgres else "")
     locks = " FOR NO KEY UPDATE OF me FOR UPDATE OF p" if connection.features.has_select_for_update else ""
-    sql = (f"SELECT {columns}, "
+    sql = (f"SELECT {policy_columns.sql}, "
            f"EXISTS (SELECT 1 FROM {block} b WHERE b.blocker_id = %s AND b.blocked_id = me.id), "
            f"EXISTS (SELECT 1 FROM {block} b WHERE b.blocker_id = me.id AND b.blocked_id = %s){next_id} "
            f"FROM {qn(User._meta.db_table)} me, {qn(BookingPolicy._meta.db_table)} p "
@@ -435,9 +439,9 @@ def _lock_for_booking(*, mentee, mentor) -> tuple[BookingPolicy, int | None]:
         if not bookable_mentors().filter(pk=mentor.pk).exists():
             raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
         return _create_and_lock_policy(mentor), None
-    width = len(_POLICY_ATTNAMES)
-    _refuse_blocked(blocked_by_mentor=row[width], blocking_mentor=row[width + 1])
-    policy = BookingPolicy.from_db(using, _POLICY_ATTNAMES, row[:width])
+    width = len(policy_columns.attnames)
+    _refuse_blocked(blocked_by_mentor=bool(row[width]), blocking_mentor=bool(row[width + 1]))
+    policy = policy_columns.instance(using, row)
     return policy, (row[width + 2] if postgres else None)
 
 
