@@ -86,18 +86,6 @@ def _create_and_lock_policy(mentor) -> BookingPolicy:
     return BookingPolicy.objects.select_for_update().get(pk=mentor.pk)
 
 
-def _lock_bookable_policy(mentor) -> BookingPolicy:
-    """Lock the policy of a mentor who is bookable (accounts.selectors.bookable_mentors), asked in
-    the same statement: the rule is checked under the lock, and costs no query of its own."""
-    bookable = bookable_mentors().filter(pk=mentor.pk).values("pk")
-    policy = BookingPolicy.objects.select_for_update().filter(mentor__in=bookable).first()
-    if policy is None:  # not bookable, or the mentor's first booking (no policy row yet)
-        if not bookable_mentors().filter(pk=mentor.pk).exists():
-            raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
-        policy = _create_and_lock_policy(mentor)
-    return policy
-
-
 def _lock_mentee(mentee, mentor) -> None:
     """Lock the mentee's row and, in the same statement, refuse a pair with a block either way."""
     # NO KEY UPDATE: other transactions inserting bookings that name this user take KEY SHARE
