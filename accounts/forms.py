@@ -169,7 +169,9 @@ class MenteeProfileForm(forms.Form):
 class SelectWidget(forms.Select):
     """A single <select> (named so the field layout still calls it "select") whose options are written in one pass of Python rather than one template
     include each: the directory's skill, industry and language lists hold ~250 options, which
-    cost more than the rest of the page to render through Django's option template."""
+    cost more than the rest of the page to render through Django's option template. Its short
+    selects (length, rating, sort) use it too: even five options through that template took
+    about as long as the page's database query."""
 
     template_name = "accounts/widgets/term_select.html"
 
@@ -182,6 +184,11 @@ class SelectWidget(forms.Select):
             html = html.replace(option, f"{option[:-1]} selected>", 1)
         context["widget"]["options_html"] = mark_safe(html)  # noqa: S308 - built from format_html's escaped parts
         return context
+
+    def use_required_attribute(self, initial):
+        # Select's own check reads the first option, which normalises the whole (callable) list of
+        # choices; the attribute only matters for a required field, so ask that first.
+        return self.is_required and super().use_required_attribute(initial)
 
 
 @lru_cache(maxsize=16)
@@ -212,11 +219,11 @@ class DirectoryFilterForm(forms.Form):
     language = forms.ModelChoiceField(queryset=Language.objects.all(), required=False, empty_label="Any language",
                                       error_messages={"invalid_choice": "Unknown language code (use ISO 639-1, e.g. es)."})
     length = forms.TypedChoiceField(choices=[("", "Any length"), *LENGTH_CHOICES], coerce=int, empty_value=None,
-                                    required=False, label="Session length",
+                                    required=False, label="Session length", widget=SelectWidget,
                                     error_messages={"invalid_choice": "Session length must be 15, 30, 45 or 60."})
     min_rating = forms.FloatField(required=False, min_value=0, max_value=5, label="Minimum rating",
-                                  widget=forms.Select(choices=RATING_CHOICES))
-    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by",
+                                  widget=SelectWidget(choices=RATING_CHOICES))
+    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by", widget=SelectWidget,
                              error_messages={"invalid_choice": f"Sort by one of: {', '.join(SORTS)}."})
     colleagues = forms.BooleanField(required=False, label="Only colleagues in my organisation",
                                     help_text="Mentors who work where you work, internal ones included.")

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache as once_per_process
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,6 +35,7 @@ from django.db.models.signals import post_delete, post_save
 from accounts.models import Block, Industry, Language, MentorProfile, Skill, User, Visibility
 from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import NAME_CONFIG
+from mentorship.rows import Columns, select_list
 from orgs.selectors import colleague_ids, colleague_pairs, member_ids
 
 MAX_QUERY_WORDS = 8
@@ -136,7 +141,82 @@ def bookable_mentors(*, viewer=None) -> QuerySet[User]:
 
 
 def mentor_bookable_get(*, mentor_id: int, viewer) -> User | None:
-    return bookable_mentors(viewer=viewer).filter(pk=mentor_id).first()
+    """A mentor this viewer may book, with their profile (search document left out), or None: one
+    query, written once per process and kind of viewer (mentorship.rows); the booking API and pages
+    ask it on every call."""
+    using = router.db_for_read(User)
+    kind = viewer_kind(viewer)
+    sql, user_columns, profile_columns = _bookable_mentor_sql(using, kind)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [mentor_id, *bookable_mentor_ids_sql(using, mentor_id=mentor_id, viewer=viewer)[1]])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user = user_columns.instance(using, row)
+    profile = profile_columns.instance(using, row, start=len(user_columns.attnames))
+    user._state.fields_cache["mentor_profile"] = profile
+    profile._state.fields_cache["user"] = user
+    return user
+
+
+# Compiling bookable_mentors() for every request cost a millisecond of CPU, so its SQL is compiled
+# once per process, database and kind of viewer, with placeholders for the ids filled in per request.
+NO_ID = -7_654_321  # stands for the mentor id while bookable_mentors() is compiled; never a real id
+NO_VIEWER = -7_654_322  # stands for a signed-in viewer's id in the same way
+
+
+@dataclass(frozen=True)
+class CompiledViewer:
+    """What mentor_visible_q reads of a viewer, for compiling its SQL once per kind of viewer."""
+
+    pk: int | None
+    is_authenticated: bool
+    is_staff: bool = False
+
+
+def viewer_kind(viewer) -> str:
+    if not getattr(viewer, "is_authenticated", False):
+        return "anonymous"
+    return "staff" if viewer.is_staff else "member"
+
+
+KIND_VIEWERS = {"anonymous": CompiledViewer(None, False), "staff": CompiledViewer(NO_VIEWER, True, True),
+                "member": CompiledViewer(NO_VIEWER, True)}
+
+
+@once_per_process
+def _bookable_ids_sql(using: str, kind: str) -> tuple[str, tuple, int, tuple[int, ...]]:
+    query = bookable_mentors(viewer=KIND_VIEWERS[kind]).filter(pk=NO_ID).order_by().values("pk").query
+    sql, params = query.get_compiler(using).as_sql()
+    at = [i for i, value in enumerate(params) if value == NO_ID]
+    if len(at) != 1:
+        raise ImproperlyConfigured("bookable_mentors() must take the mentor id once")
+    return sql, tuple(params), at[0], tuple(i for i, value in enumerate(params) if value == NO_VIEWER)
+
+
+def bookable_mentor_ids_sql(using: str, *, mentor_id: int, viewer) -> tuple[str, list]:
+    """bookable_mentors(viewer=) for one mentor id as `SELECT id ...` SQL and parameters, to embed in
+    a statement of one's own (booking_create locks the policy of a bookable mentor with it).
+    bookable_mentors is a fixed filter of the viewer's kind and ids; were it ever to read the clock
+    or the request, this cache would have to go."""
+    sql, params, at, viewer_at = _bookable_ids_sql(using, viewer_kind(viewer))
+    params = list(params)
+    params[at] = mentor_id
+    for i in viewer_at:
+        params[i] = viewer.pk
+    return sql, params
+
+
+@once_per_process
+def _bookable_mentor_sql(using: str, kind: str) -> tuple[str, Columns, Columns]:
+    qn = connections[using].ops.quote_name
+    user_columns = select_list(User, "u", using)
+    profile_columns = select_list(MentorProfile, "p", using, exclude=("search_vector",))
+    ids_sql, _, _, _ = _bookable_ids_sql(using, kind)
+    sql = (f"SELECT {user_columns.sql}, {profile_columns.sql} FROM {qn(User._meta.db_table)} u "
+           f"JOIN {qn(MentorProfile._meta.db_table)} p ON p.{qn('user_id')} = u.{qn('id')} "
+           f"WHERE u.{qn('id')} = %s AND u.{qn('id')} IN ({ids_sql})")
+    return sql, user_columns, profile_columns
 
 
 def featured_mentors(*, viewer=None, limit: int = 6) -> list[MentorProfile]:
@@ -165,21 +245,14 @@ def mentor_cards(profiles: list[MentorProfile], *, industries: bool = True) -> l
     which was most of a directory page's Python time.
     """
     ids = [p.pk for p in profiles]
-    parts = {
-        "skill": MentorProfile.skills.through.objects.filter(mentorprofile_id__in=ids).values_list(
-            "mentorprofile_id", Value("skill"), "skill__name", "skill__slug", "skill__synonyms", "skill_id"),
-        "language": MentorProfile.languages.through.objects.filter(mentorprofile_id__in=ids).values_list(
-            "mentorprofile_id", Value("language"), "language__name", "language_id", Value(""), Value(0)),
-    }
-    if industries:
-        parts["industry"] = MentorProfile.industries.through.objects.filter(mentorprofile_id__in=ids).values_list(
-            "mentorprofile_id", Value("industry"), "industry__name", "industry__slug", "industry__synonyms",
-            "industry_id")
     tags: dict[tuple[int, str], list[dict]] = {}
     if ids:
-        first, *rest = parts.values()
-        # By name (the terms' Meta.ordering), in the database's collation like any other list of them.
-        rows = first.union(*rest, all=True).order_by("skill__name", "skill_id", "skill__slug")
+        using = router.db_for_read(MentorProfile)
+        sql, params, slots = _cards_sql(using, len(ids), industries)
+        params = [param if slot is None else ids[slot] for param, slot in zip(params, slots, strict=True)]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         for mentor_id, kind, name, key, synonyms, _ in rows:
             tag = ({"code": key, "name": name} if kind == "language"
                    else {"name": name, "slug": key, "synonyms": synonyms})
@@ -190,6 +263,38 @@ def mentor_cards(profiles: list[MentorProfile], *, industries: bool = True) -> l
         if industries:
             profile.industry_list = tags.get((profile.pk, "industry"), [])
     return profiles
+
+
+def _cards_query(ids: list[int], industries: bool) -> QuerySet:
+    parts = {
+        "skill": MentorProfile.skills.through.objects.filter(mentorprofile_id__in=ids).values_list(
+            "mentorprofile_id", Value("skill"), "skill__name", "skill__slug", "skill__synonyms", "skill_id"),
+        "language": MentorProfile.languages.through.objects.filter(mentorprofile_id__in=ids).values_list(
+            "mentorprofile_id", Value("language"), "language__name", "language_id", Value(""), Value(0)),
+    }
+    if industries:
+        parts["industry"] = MentorProfile.industries.through.objects.filter(mentorprofile_id__in=ids).values_list(
+            "mentorprofile_id", Value("industry"), "industry__name", "industry__slug", "industry__synonyms",
+            "industry_id")
+    first, *rest = parts.values()
+    # By name (the terms' Meta.ordering), in the database's collation like any other list of them.
+    return first.union(*rest, all=True).order_by("skill__name", "skill_id", "skill__slug")
+
+
+_CARD_ID_BASE = -(10**15)  # stands for the i-th mentor id (BASE - i) while _cards_query is compiled
+
+
+@lru_cache(maxsize=128)
+def _cards_sql(using: str, count: int, industries: bool) -> tuple[str, tuple, tuple[int | None, ...]]:
+    """_cards_query for `count` mentor ids, compiled by the ORM once per process, database and page
+    size (compiling the three-part UNION took longer than running it): the SQL, its parameters, and
+    for each parameter the index of the mentor id that goes there (None: keep the parameter)."""
+    stand_ins = [_CARD_ID_BASE - i for i in range(count)]
+    sql, params = _cards_query(stand_ins, industries).query.get_compiler(using).as_sql()
+    slots = tuple(_CARD_ID_BASE - p if isinstance(p, int) and p <= _CARD_ID_BASE else None for p in params)
+    if sorted(slot for slot in slots if slot is not None) != sorted(list(range(count)) * (3 if industries else 2)):
+        raise ImproperlyConfigured("mentor_cards' query must take each mentor id once per part")
+    return sql, tuple(params), slots
 
 
 def mentor_for_page(*, slug: str, viewer=None) -> MentorProfile | None:

@@ -11,13 +11,16 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
+from functools import cache as once_per_process
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.errors import AccountError
 from accounts.models import ApiToken, User
+from mentorship.rows import Columns, select_list
 from mentorship.text import text_errors
 
 # Writing last_used_at on every request would turn each API read into a write.
@@ -52,7 +55,7 @@ def api_token_authenticate(*, key: str, now: datetime | None = None) -> User | N
     """The live token's owner, or None (unknown, idle too long, or issued under old credentials;
     dead tokens are deleted so they stop appearing in the owner's list)."""
     now = now or timezone.now()
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key)).first()
+    token = _token_with_owner(key_hash=_hash(key))
     if token is None:
         return None
     user = token.user
@@ -63,6 +66,31 @@ def api_token_authenticate(*, key: str, now: datetime | None = None) -> User | N
     if now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return user
+
+
+@once_per_process
+def _token_sql(using: str) -> tuple[str, Columns, Columns]:
+    qn = connections[using].ops.quote_name
+    token_columns = select_list(ApiToken, "t", using)
+    user_columns = select_list(User, "u", using)
+    sql = (f"SELECT {token_columns.sql}, {user_columns.sql} FROM {qn(ApiToken._meta.db_table)} t "
+           f"JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = t.{qn('user_id')} WHERE t.{qn('key_hash')} = %s")
+    return sql, token_columns, user_columns
+
+
+def _token_with_owner(*, key_hash: str) -> ApiToken | None:
+    """The token with this hash and its owner (select_related's result): one query, written once
+    per process (mentorship.rows), as every token-authenticated API request asks it."""
+    using = router.db_for_read(ApiToken)
+    sql, token_columns, user_columns = _token_sql(using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [key_hash])
+        row = cursor.fetchone()  # key_hash is unique
+    if row is None:
+        return None
+    token = token_columns.instance(using, row)
+    token.user = user_columns.instance(using, row, start=len(token_columns.attnames))
+    return token
 
 
 def api_tokens_of(*, user: User, now: datetime | None = None) -> QuerySet[ApiToken]:

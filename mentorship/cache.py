@@ -16,7 +16,7 @@ import time
 import redis
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +56,33 @@ def incr_windows(cache, items: list[tuple[str, int]]) -> list[int]:
     return counts
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client, but one redis.Redis per connection pool instead of a new one per operation.
+
+    Django builds a redis.Redis around the pool for every get/add/incr; its constructor fills a
+    table of ~170 response callbacks, which took ~0.2 ms of CPU per throttled API request (more
+    than the Redis round trip itself). A redis.Redis only holds the pool and is safe to share
+    between threads; the pool checks the process id, so a forked worker opens its own sockets.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailoverRedisCache(RedisCache):
     _last_warning = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     def _fallback(self, exc: Exception):
         now = time.monotonic()

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from accounts.models import MenteeProfile, MentorProfile, User
-from accounts.selectors import bookable_mentors
+from accounts.selectors import KIND_VIEWERS, NO_ID, NO_VIEWER, bookable_mentors, viewer_kind
 from sessions import slots as engine
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, AvailabilityOverride, AvailabilityRule, Booking, BookingPolicy
@@ -145,15 +145,12 @@ def _as_utc(value):
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def load_calendar(*, mentor, start: datetime, end: datetime, exclude_booking_id: int | None = None,
-                  policy: BookingPolicy | None = None) -> MentorCalendar:
-    """Two queries (one when `policy` is given): the policy, then the rules, the overrides touching
-    the range and the live bookings near the range in one UNION ALL. `mentor`: a User or a
-    SlotsMentor (anything with pk, timezone and tzinfo)."""
-    zone = mentor.tzinfo
-    first, last = _local_dates(zone, start, end)
-    policy = policy if policy is not None else policy_for(mentor=mentor)
-    using = router.db_for_read(Booking)
+def calendar_query(*, mentor, start: datetime, end: datetime, exclude_booking_id: int | None = None,
+                   using: str) -> tuple[str, list]:
+    """The calendar's UNION ALL (rules, overrides touching the range, live bookings near it) as
+    SQL and parameters for database `using`, for a caller that runs it inside a statement of its
+    own (booking_create reads it with the mentee's counts); read its rows with calendar_from_rows."""
+    first, last = _local_dates(mentor.tzinfo, start, end)
     ops = connections[using].ops
     sql = _CALENDAR_SQL.format(statuses=", ".join(["%s"] * len(LIVE_STATUSES)))
     params = [mentor.pk, mentor.pk, ops.adapt_datefield_value(last), ops.adapt_datefield_value(first),
@@ -161,9 +158,11 @@ def load_calendar(*, mentor, start: datetime, end: datetime, exclude_booking_id:
               ops.adapt_datetimefield_value(start - _BOOKING_MARGIN),
               ops.adapt_datetimefield_value(end + _BOOKING_MARGIN),
               exclude_booking_id if exclude_booking_id is not None else 0]
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    return sql, params
+
+
+def calendar_from_rows(*, mentor, policy: BookingPolicy, rows, using: str) -> MentorCalendar:
+    """A MentorCalendar from the rows of calendar_query (each row: its ten columns, in order)."""
     native = connections[using].vendor == "postgresql"
     rules: list[Rule] = []
     overrides: list[Override] = []
@@ -171,7 +170,7 @@ def load_calendar(*, mentor, start: datetime, end: datetime, exclude_booking_id:
     for kind, weekday, first_day, last_day, from_time, to_time, start_at, end_at, blocked_from, blocked_to in rows:
         if kind == _RULE:
             rules.append(Rule(weekday, from_time, to_time) if native else
-                          Rule(weekday, _as_time(from_time), _as_time(to_time)))
+                         Rule(weekday, _as_time(from_time), _as_time(to_time)))
         elif kind == _OVERRIDE:
             overrides.append(Override(first_day, last_day, from_time, to_time) if native else
                              Override(_as_date(first_day), _as_date(last_day), _as_time(from_time), _as_time(to_time)))
@@ -179,6 +178,21 @@ def load_calendar(*, mentor, start: datetime, end: datetime, exclude_booking_id:
             busy.append(Busy(start_at, end_at, blocked_from, blocked_to) if native else
                         Busy(_as_utc(start_at), _as_utc(end_at), _as_utc(blocked_from), _as_utc(blocked_to)))
     return MentorCalendar(zone=mentor.timezone or "UTC", policy=policy, rules=rules, overrides=overrides, bookings=busy)
+
+
+def load_calendar(*, mentor, start: datetime, end: datetime, exclude_booking_id: int | None = None,
+                  policy: BookingPolicy | None = None) -> MentorCalendar:
+    """Two queries (one when `policy` is given): the policy, then the rules, the overrides touching
+    the range and the live bookings near the range in one UNION ALL. `mentor`: a User or a
+    SlotsMentor (anything with pk, timezone and tzinfo)."""
+    policy = policy if policy is not None else policy_for(mentor=mentor)
+    using = router.db_for_read(Booking)
+    sql, params = calendar_query(mentor=mentor, start=start, end=end, exclude_booking_id=exclude_booking_id,
+                                 using=using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return calendar_from_rows(mentor=mentor, policy=policy, rows=rows, using=using)
 
 
 @dataclass(frozen=True)
@@ -201,27 +215,7 @@ _POLICY_FIELDS = [f.attname for f in BookingPolicy._meta.concrete_fields if f.na
 _MENTOR_COLUMNS = ["id", "timezone", "mentor_profile__accepting_bookings",
                    *[f"mentor_profile__offers_{n}" for n in settings.SESSION_LENGTHS],
                    *[f"booking_policy__{name}" for name in _POLICY_FIELDS]]
-_NO_ID = -7_654_321  # stands for the mentor id while the query is compiled; never a real id
-_NO_VIEWER = -7_654_322  # stands for a signed-in viewer's id in the same way
-
-
-@dataclass(frozen=True)
-class _Viewer:
-    """What accounts.selectors.mentor_visible_q reads of a viewer, for compiling its SQL once."""
-
-    pk: int | None
-    is_authenticated: bool
-    is_staff: bool = False
-
-
-def _viewer_kind(viewer) -> str:
-    if not getattr(viewer, "is_authenticated", False):
-        return "anonymous"
-    return "staff" if viewer.is_staff else "member"
-
-
-_KIND_VIEWERS = {"anonymous": _Viewer(None, False), "staff": _Viewer(_NO_VIEWER, True, True),
-                 "member": _Viewer(_NO_VIEWER, True)}
+_NO_ID, _NO_VIEWER = NO_ID, NO_VIEWER
 
 
 @cache
@@ -232,7 +226,7 @@ def _slots_mentor_sql(using: str, kind: str) -> tuple[str, tuple, int, tuple[int
     per request. The mentor's and the viewer's ids are placeholders filled in per request;
     bookable_mentors is otherwise a fixed filter. Were it ever to read the clock or the request,
     this cache would have to go."""
-    query = bookable_mentors(viewer=_KIND_VIEWERS[kind]).filter(pk=_NO_ID).values_list(*_MENTOR_COLUMNS).query
+    query = bookable_mentors(viewer=KIND_VIEWERS[kind]).filter(pk=_NO_ID).values_list(*_MENTOR_COLUMNS).query
     sql, params = query.get_compiler(using).as_sql()
     slots = [i for i, value in enumerate(params) if value == _NO_ID]
     if len(slots) != 1:
@@ -244,7 +238,7 @@ def _slots_mentor_sql(using: str, kind: str) -> tuple[str, tuple, int, tuple[int
 def slots_mentor_get(*, mentor_id: int, viewer) -> SlotsMentor | None:
     """A mentor this viewer may book as SlotsMentor, or None (the caller answers 404): one query."""
     using = router.db_for_read(User)
-    sql, params, at, viewer_at = _slots_mentor_sql(using, _viewer_kind(viewer))
+    sql, params, at, viewer_at = _slots_mentor_sql(using, viewer_kind(viewer))
     params = list(params)
     params[at] = mentor_id
     for i in viewer_at:
@@ -339,15 +333,23 @@ def mentor_slots_payload(*, mentor: SlotsMentor, query: dict, iso: bool = False)
     }
 
 
+def slot_check_window(start: datetime) -> tuple[datetime, datetime]:
+    """The range whose calendar slot_check needs to judge a start (caps count the whole local
+    week; the calendar's margins widen this range to it)."""
+    return start - timedelta(days=1), start + timedelta(days=1)
+
+
 def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | None = None,
-               exclude_booking_id: int | None = None, policy: BookingPolicy | None = None) -> None:
+               exclude_booking_id: int | None = None, policy: BookingPolicy | None = None,
+               calendar: MentorCalendar | None = None) -> None:
     """Raise BookingError unless `start` is a free slot of `duration` minutes for `mentor`.
 
     The booking service calls this inside its transaction, after locking the mentor's policy
     row; for a reschedule it passes the booking being moved as exclude_booking_id so that the
     booking does not collide with itself or count against its own caps. It passes the locked
     policy too, so the row is not read again. 400 for a start that is
-    not bookable at all, 409 when it is bookable in principle but taken.
+    not bookable at all, 409 when it is bookable in principle but taken. `calendar`: the mentor's
+    calendar for slot_check_window(start), when the caller has read it already (no query then).
     """
     if start.tzinfo is None:
         raise BookingError("Start must include a time zone.", field_errors={"start": ["Give the time zone, e.g. 2027-03-01T09:00:00Z."]})
@@ -365,8 +367,10 @@ def slot_check(*, mentor: User, start: datetime, duration: int, now: datetime | 
         raise BookingError("Duration not offered.", code="duration_not_offered", field_errors={
             "duration": [f"This mentor offers sessions of {offered} minutes."]})
     now = now or timezone.now()
-    calendar = load_calendar(mentor=mentor, start=start - timedelta(days=1), end=start + timedelta(days=1),
-                             exclude_booking_id=exclude_booking_id, policy=policy)
+    if calendar is None:
+        first, last = slot_check_window(start)
+        calendar = load_calendar(mentor=mentor, start=first, end=last, exclude_booking_id=exclude_booking_id,
+                                 policy=policy)
     reason = engine.diagnose_slot(**calendar.engine_kwargs(), duration=duration, start=start, now=now)
     if reason is None:
         return

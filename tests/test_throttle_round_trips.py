@@ -88,3 +88,14 @@ def test_counters_live_in_the_database_while_redis_is_down(db, monkeypatch):
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM cache_fallback")
             assert cursor.fetchone()[0] == 1
+
+
+@needs_redis
+def test_one_redis_client_serves_every_cache_operation(db):
+    """Django builds a redis.Redis per operation, whose constructor cost more CPU than the round
+    trip; ours keeps one per connection pool (and still works after the counters are used)."""
+    client = cache._cache.get_client(write=True)
+    cache.incr_windows([("t:d", 60)])
+    cache.set("t:e", 1)
+    assert cache._cache.get_client(write=True) is client
+    assert cache._cache.get_client() is client  # one server: reads use the same pool

@@ -191,3 +191,21 @@ def test_a_mentor_written_around_the_services_is_listed_and_found_once_refreshed
     assert _names(mentors_search(query="seismology")) == []
     mentor_search_refresh()
     assert _names(mentors_search(query="seismology")) == ["Rowena Raw"]
+
+
+def test_mentor_cards_give_each_page_size_its_own_mentors_tags(directory):
+    """mentor_cards' SQL is compiled once per page size and reused with other ids: each call still
+    gets exactly its own mentors' skills, industries and languages, on either database."""
+    from accounts.selectors import mentor_cards
+
+    ana, ben, cleo = (MentorProfile.objects.get(pk=directory[k].pk) for k in ("ana", "ben", "cleo"))
+    expected = {p.pk: (sorted(t.slug for t in p.skills.all()), sorted(t.slug for t in p.industries.all()),
+                       [lang.code for lang in p.languages.order_by("name")]) for p in (ana, ben, cleo)}
+    assert expected[ana.pk][:2] == (["python"], ["fintech"]) and "es" in expected[ana.pk][2]
+    assert expected[ben.pk][0] == ["javascript"] and expected[cleo.pk][0] == []
+    for page in ([ana], [ben], [ana, ben, cleo], [cleo, ben, ana], [ben]):
+        for card in mentor_cards([MentorProfile.objects.get(pk=p.pk) for p in page]):
+            got = ([s["slug"] for s in card.skill_list], [i["slug"] for i in card.industry_list],
+                   [lang["code"] for lang in card.language_list])
+            assert got == expected[card.pk], card.user.name
+    assert mentor_cards([]) == []

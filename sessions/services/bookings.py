@@ -10,9 +10,11 @@ Every service runs in one transaction and follows the same steps:
 3. write the booking and a BookingEvent;
 4. tell the outbox (booking_notify / reminders_*), which sends only after commit.
 
-booking_create is the hot path and is kept to a fixed, small number of statements: the policy row
-is read once (locked, with the "bookable mentor" rule in the same statement) and handed to the
-slot check; the mentee's caps and overlap are one aggregate; the outbox rows are one INSERT.
+booking_create is the hot path and is kept to three statements between BEGIN and COMMIT on
+PostgreSQL: one locks the mentee's and the mentor's policy row (blocks and the "bookable mentor"
+rule asked in it, the policy read once and handed on), one reads the mentee's counts with the
+mentor's calendar, one writes the booking, its event and every mail and reminder. Each round trip
+and each ORM compilation was a measurable share of a booking's time (issue 11).
 
 On PostgreSQL the exclusion constraints on Booking are the last word: two mentees booking two
 different mentors lock different policy rows, so only the mentee constraint stops the second one.
@@ -27,19 +29,29 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from accounts.models import Block, MentorProfile, User
-from accounts.selectors import bookable_mentors
+from accounts.selectors import bookable_mentor_ids_sql, bookable_mentors
 from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
+from mentorship.rows import Columns, select_list
 from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
-from sessions.selectors import mentor_slots, slot_check
+from sessions.selectors import (
+    MentorCalendar,
+    calendar_from_rows,
+    calendar_query,
+    mentor_slots,
+    slot_check,
+    slot_check_window,
+)
 from sessions.services import notifications
 from sessions.services.program_quota import program_check_and_lock
 
@@ -75,19 +87,6 @@ def _create_and_lock_policy(mentor) -> BookingPolicy:
     return BookingPolicy.objects.select_for_update().get(pk=mentor.pk)
 
 
-def _lock_bookable_policy(mentor, *, viewer) -> BookingPolicy:
-    """Lock the policy of a mentor whom `viewer` (the mentee) may book
-    (accounts.selectors.bookable_mentors), asked in the same statement: the rule is checked under
-    the lock, and costs no query of its own."""
-    bookable = bookable_mentors(viewer=viewer).filter(pk=mentor.pk).values("pk")
-    policy = BookingPolicy.objects.select_for_update().filter(mentor__in=bookable).first()
-    if policy is None:  # not bookable, or the mentor's first booking (no policy row yet)
-        if not bookable_mentors(viewer=viewer).filter(pk=mentor.pk).exists():
-            raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
-        policy = _create_and_lock_policy(mentor)
-    return policy
-
-
 def _lock_mentee(mentee, mentor) -> None:
     """Lock the mentee's row and, in the same statement, refuse a pair with a block either way."""
     # NO KEY UPDATE: other transactions inserting bookings that name this user take KEY SHARE
@@ -97,6 +96,10 @@ def _lock_mentee(mentee, mentor) -> None:
         .annotate(by_mentor=Exists(Block.objects.filter(blocker_id=mentor.pk, blocked_id=OuterRef("pk"))),
                   of_mentor=Exists(Block.objects.filter(blocker_id=OuterRef("pk"), blocked_id=mentor.pk)))
         .values_list("by_mentor", "of_mentor").get())
+    _refuse_blocked(blocked_by_mentor=blocked_by_mentor, blocking_mentor=blocking_mentor)
+
+
+def _refuse_blocked(*, blocked_by_mentor: bool, blocking_mentor: bool) -> None:
     if blocked_by_mentor:  # the blocked person learns nothing: as for a mentor who is not listed
         raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
     if blocking_mentor:
@@ -113,10 +116,10 @@ def _lock_booking(booking: Booking) -> Booking:
         raise BookingError("Booking not found.", code="not_found")
 
 
-def _slot_check(*, mentor, start, duration, now, policy, exclude_booking_id=None) -> None:
+def _slot_check(*, mentor, start, duration, now, policy, exclude_booking_id=None, calendar=None) -> None:
     try:
         slot_check(mentor=mentor, start=start, duration=duration, now=now, policy=policy,
-                   exclude_booking_id=exclude_booking_id)
+                   exclude_booking_id=exclude_booking_id, calendar=calendar)
     except BookingError as exc:
         if exc.status == 409:
             raise _SlotTaken(exc.message)
@@ -241,21 +244,32 @@ def _mentor_week(mentor, start: datetime) -> tuple[datetime, datetime]:
             datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC))
 
 
-def _mentee_counts(*, mentee, mentor, start: datetime, end: datetime, now: datetime) -> dict[str, int]:
-    """Everything booking_create asks about the mentee's own bookings, in one query: unanswered
-    requests (not yet started, not yet expired) overall and with this mentor, sessions with this
-    mentor in the mentor's week of `start`, and live sessions overlapping [start, end)."""
+def _mentee_counts_sql(*, mentee, mentor, start: datetime, end: datetime, now: datetime) -> tuple[str, list]:
+    """Everything booking_create asks about the mentee's own bookings, as one row of four counts:
+    unanswered requests (not yet started, not yet expired) overall and with this mentor, sessions
+    with this mentor in the mentor's week of `start`, and live sessions overlapping [start, end).
+    SQL, not the ORM: booking_create reads it in the same statement as the mentor's calendar, and
+    compiling the aggregate took longer than running it. Portable (COUNT(CASE ...), no FILTER)."""
     week_start, week_end = _mentor_week(mentor, start)
-    open_request = Q(Q(expires_at__isnull=True) | Q(expires_at__gt=now), status=Booking.Status.REQUESTED,
-                     start__gt=now)
-    same_week = Q(mentor=mentor, status__in=_SESSION_STATUSES, start__gte=week_start, start__lt=week_end)
-    overlapping = Q(status__in=LIVE_STATUSES, start__lt=end, end__gt=start)
-    return Booking.objects.filter(open_request | same_week | overlapping, mentee=mentee).aggregate(
-        open_total=Count("pk", filter=open_request),
-        open_with_mentor=Count("pk", filter=open_request & Q(mentor=mentor)),
-        same_week=Count("pk", filter=same_week),
-        overlapping=Count("pk", filter=overlapping),
-    )
+    dt = connection.ops.adapt_datetimefield_value
+    marks = lambda values: ", ".join(["%s"] * len(values))  # noqa: E731
+    open_request = ('"status" = %s AND "start" > %s AND ("expires_at" IS NULL OR "expires_at" > %s)',
+                    [str(Booking.Status.REQUESTED), dt(now), dt(now)])
+    same_week = (f'"mentor_id" = %s AND "status" IN ({marks(_SESSION_STATUSES)}) AND "start" >= %s AND "start" < %s',
+                 [mentor.pk, *map(str, _SESSION_STATUSES), dt(week_start), dt(week_end)])
+    overlapping = (f'"status" IN ({marks(LIVE_STATUSES)}) AND "start" < %s AND "end" > %s',
+                   [*map(str, LIVE_STATUSES), dt(end), dt(start)])
+    sql = (f'SELECT COUNT(CASE WHEN {open_request[0]} THEN 1 END), '
+           f'COUNT(CASE WHEN {open_request[0]} AND "mentor_id" = %s THEN 1 END), '
+           f'COUNT(CASE WHEN {same_week[0]} THEN 1 END), COUNT(CASE WHEN {overlapping[0]} THEN 1 END) '
+           f'FROM {connection.ops.quote_name(Booking._meta.db_table)} WHERE "mentee_id" = %s '
+           f'AND (({open_request[0]}) OR ({same_week[0]}) OR ({overlapping[0]}))')
+    params = [*open_request[1], *open_request[1], mentor.pk, *same_week[1], *overlapping[1], mentee.pk,
+              *open_request[1], *same_week[1], *overlapping[1]]
+    return sql, params
+
+
+_COUNTS = ("open_total", "open_with_mentor", "same_week", "overlapping")
 
 
 def _check_open_requests(*, counts: dict[str, int], mentor) -> None:
@@ -341,26 +355,32 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
     start = _utc(start)
     end = start + timedelta(minutes=duration)
 
-    # Eleven statements with BEGIN and COMMIT (pinned in test_booking_queries): two locks, one
-    # count of the mentee's bookings, three for the mentor's calendar, and four inserts (booking,
-    # event, every mail and reminder in one).
+    # Five statements with BEGIN and COMMIT on PostgreSQL (pinned in test_booking_queries): lock,
+    # read, write. Each step is one statement; the checks between them cost none. A program
+    # booking adds its enrollment lock and count (step 1b); a marketplace booking runs none.
     try:
         with transaction.atomic():
-            _lock_mentee(mentee, mentor)
-            policy = _lock_bookable_policy(mentor, viewer=mentee)
+            # 1. Lock the mentee's row and the mentor's policy row (the blocks between them and
+            #    "bookable" for this mentee asked in the same statement).
+            policy, booking_id = _lock_for_booking(mentee=mentee, mentor=mentor)
+            # 1b. Inside a program: lock its enrollment rows (mentor's, then mentee's) and check
+            #     its dates, rules, quota and capacity (sessions.services.program_quota).
             in_program = _program_fields(program=program, mentee=mentee, mentor=mentor, start=start,
                                          duration=duration)
-            counts = _mentee_counts(mentee=mentee, mentor=mentor, start=start, end=end, now=now)
+            # 2. Read what the locks protect: the mentee's bookings that count against the caps,
+            #    and the mentor's calendar around the start (also the mentor-overlap probe: it
+            #    holds the mentor's live bookings, read under the policy lock every writer holds).
+            counts, calendar = _read_for_booking(mentee=mentee, mentor=mentor, policy=policy, start=start,
+                                                 end=end, now=now)
+            # 3. Check, in Python.
             if policy.requires_approval:
                 _check_open_requests(counts=counts, mentor=mentor)
             _check_week_count(counts["same_week"], mentor=mentor)
-            # Also the mentor-overlap probe: the calendar it reads is the mentor's live bookings,
-            # read under the policy lock that every writer of them holds.
-            _slot_check(mentor=mentor, start=start, duration=duration, now=now, policy=policy)
+            _slot_check(mentor=mentor, start=start, duration=duration, now=now, policy=policy, calendar=calendar)
             if counts["overlapping"]:
                 raise _SlotTaken("You already have another session at that time.")
             booking = Booking(
-                mentee=mentee, mentor=mentor, start=start, end=end, duration_minutes=duration,
+                pk=booking_id, mentee=mentee, mentor=mentor, start=start, end=end, duration_minutes=duration,
                 blocked_start=start - timedelta(minutes=policy.buffer_before_minutes),
                 blocked_end=end + timedelta(minutes=policy.buffer_after_minutes),
                 topic=topic, question=question, context_url=context_url or "", **in_program,
@@ -374,18 +394,135 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
                 booking.status = Booking.Status.CONFIRMED
                 booking.confirmed_at = now
                 booking.call_url = _call_url(mentor)
-            try:
-                # No savepoint: a constraint that fires ends this whole transaction anyway.
-                booking.save()
-            except IntegrityError as exc:
-                raise _overlap_or_raise(exc)
+            # 4. Write the booking, its event, and the mails and (confirmed) reminders it causes.
             kind = BookingEvent.Kind.REQUESTED if policy.requires_approval else BookingEvent.Kind.CONFIRMED
-            BookingEvent.objects.create(booking=booking, kind=kind, actor=mentee, to_start=start, to_end=end)
-            # The mails of the event and, for a confirmed booking, its reminders: one INSERT.
-            notifications.booking_notify_and_arm(booking=booking, event=str(kind), actor=mentee)
+            _insert_new_booking(booking, event=BookingEvent(booking=booking, kind=kind, actor=mentee, to_start=start,
+                                                            to_end=end))
     except _SlotTaken as exc:
         raise _taken_error(mentor=mentor, duration=duration, start=start, now=now, message=str(exc))
     return booking
+
+
+# The steps of booking_create. ---------------------------------------------------------------------
+
+@cache
+def _policy_columns(using: str) -> Columns:
+    return select_list(BookingPolicy, "p", using)
+
+
+def _lock_for_booking(*, mentee, mentor) -> tuple[BookingPolicy, int | None]:
+    """Step 1, one statement: lock the mentee's row (the caps on open requests count bookings with
+    every mentor, which no single policy lock serialises) and the mentor's policy row (which every
+    writer of the mentor's calendar locks), refuse a pair with a block either way, and ask whether
+    the mentor is bookable. Returns the locked policy and, on PostgreSQL, the id the new booking
+    will get (from its sequence), so that the booking, its event and its mails can be written by
+    one statement that names it.
+
+    Rows are locked in FROM order (PostgreSQL's LockRows takes them as listed): the mentee, then the
+    policy, the order the per-lock fallback below takes too. Found nothing (a mentor's first booking
+    has no policy row; or the mentor is not bookable): the locks one by one, which tell the cases
+    apart and create the policy row.
+    """
+    using = connection.alias
+    qn = connection.ops.quote_name
+    bookable, bookable_params = bookable_mentor_ids_sql(using, mentor_id=mentor.pk, viewer=mentee)
+    block = qn(Block._meta.db_table)
+    postgres = connection.vendor == "postgresql"
+    policy_columns = _policy_columns(using)
+    next_id = (f", nextval(pg_get_serial_sequence('{Booking._meta.db_table}', '{Booking._meta.pk.column}'))"
+               if postgres else "")
+    locks = " FOR NO KEY UPDATE OF me FOR UPDATE OF p" if connection.features.has_select_for_update else ""
+    sql = (f"SELECT {policy_columns.sql}, "
+           f"EXISTS (SELECT 1 FROM {block} b WHERE b.blocker_id = %s AND b.blocked_id = me.id), "
+           f"EXISTS (SELECT 1 FROM {block} b WHERE b.blocker_id = me.id AND b.blocked_id = %s){next_id} "
+           f"FROM {qn(User._meta.db_table)} me, {qn(BookingPolicy._meta.db_table)} p "
+           f"WHERE me.id = %s AND p.mentor_id = %s AND p.mentor_id IN ({bookable}){locks}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [mentor.pk, mentor.pk, mentee.pk, mentor.pk, *bookable_params])
+        row = cursor.fetchone()
+    if row is None:
+        _lock_mentee(mentee, mentor)
+        if not bookable_mentors(viewer=mentee).filter(pk=mentor.pk).exists():
+            raise BookingError("Mentor not found.", code="not_found", field_errors={"mentor": ["Unknown mentor."]})
+        return _create_and_lock_policy(mentor), None
+    width = len(policy_columns.attnames)
+    _refuse_blocked(blocked_by_mentor=bool(row[width]), blocking_mentor=bool(row[width + 1]))
+    policy = policy_columns.instance(using, row)
+    return policy, (row[width + 2] if postgres else None)
+
+
+def _read_for_booking(*, mentee, mentor, policy: BookingPolicy, start: datetime, end: datetime,
+                      now: datetime) -> tuple[dict[str, int], MentorCalendar]:
+    """Step 2, one statement, after the locks (a statement sees what was committed when it began,
+    so it must begin after the locks are ours): the mentee's counts (_mentee_counts_sql), with the
+    mentor's calendar for the slot check riding along on the same row (a LEFT JOIN: one row even
+    when the calendar is empty)."""
+    counts_sql, counts_params = _mentee_counts_sql(mentee=mentee, mentor=mentor, start=start, end=end, now=now)
+    first, last = slot_check_window(start)
+    calendar_sql, calendar_params = calendar_query(mentor=mentor, start=first, end=last, using=connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT k.*, c.* FROM ({counts_sql}) k LEFT JOIN ({calendar_sql}) c ON 1 = 1",
+                       [*counts_params, *calendar_params])
+        rows = cursor.fetchall()
+    counts = dict(zip(_COUNTS, rows[0][:len(_COUNTS)], strict=True))
+    entries = [r[len(_COUNTS):] for r in rows if r[len(_COUNTS)] is not None]
+    return counts, calendar_from_rows(mentor=mentor, policy=policy, rows=entries, using=connection.alias)
+
+
+def _insert_new_booking(booking: Booking, *, event: BookingEvent) -> None:
+    """Step 4: the booking, its event, and the mails and reminders it causes (notifications'
+    booking_notify_and_arm). One statement when the booking's id is known beforehand (PostgreSQL:
+    step 1 took it from the sequence): the three INSERTs as WITH queries; the foreign keys are
+    deferred to the commit, and the exclusion constraints still fire on the booking's INSERT.
+    Otherwise (SQLite, or a mentor's first booking) one INSERT each.
+    The new booking's history is its one event: the instance gets it, so no one reads it back."""
+    actor = event.actor
+    if booking.pk is None:
+        try:
+            booking.save()  # no savepoint: a constraint that fires ends this whole transaction anyway
+        except IntegrityError as exc:
+            raise _overlap_or_raise(exc)
+        event.booking = booking
+        event.save()
+        notifications.booking_notify_and_arm(booking=booking, event=str(event.kind), actor=actor)
+    else:
+        booking_sql, booking_params = _insert_sql(Booking, Booking._meta.concrete_fields, [booking])
+        event_fields = [f for f in BookingEvent._meta.concrete_fields if not f.primary_key]
+        event_sql, event_params = _insert_sql(BookingEvent, event_fields, [event])
+        outbox = notifications.booking_notify_and_arm_insert(booking=booking, event=str(event.kind), actor=actor)
+        qn = connection.ops.quote_name
+        sql = (f"WITH new_booking AS ({booking_sql}), "
+               f"new_event AS ({event_sql} RETURNING {qn(BookingEvent._meta.pk.column)})")
+        params = [*booking_params, *event_params]
+        tail = "SELECT new_event.*, CAST(NULL AS varchar) FROM new_event"
+        if outbox is not None:
+            sql += f", new_mail AS ({outbox.sql})"
+            params += outbox.params
+            tail += " UNION ALL SELECT * FROM new_mail"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{sql} {tail}", params)
+                returned = cursor.fetchall()
+        except IntegrityError as exc:
+            raise _overlap_or_raise(exc)
+        booking._state.adding, booking._state.db = False, connection.alias
+        [event.pk] = [pk for pk, key in returned if key is None]
+        event._state.adding, event._state.db = False, connection.alias
+        if outbox is not None:
+            outbox.finish([(pk, key) for pk, key in returned if key is not None])
+    history = booking.events.all()
+    history._result_cache, history._prefetch_done = [event], True
+    booking._prefetched_objects_cache = {"events": history}
+
+
+def _insert_sql(model, fields, objs) -> tuple[str, list]:
+    """Django's INSERT for `objs` (its compiler fills auto_now_add and adapts the values)."""
+    query = InsertQuery(model)
+    query.insert_values(fields, objs)
+    # using=, not connection=: django.db.connection is a proxy that looks the connection up in a
+    # thread-local on every attribute, and the compiler asks it for each value of each row.
+    [(sql, params)] = query.get_compiler(using=connection.alias).as_sql()
+    return sql, list(params)
 
 
 # --- confirm / decline ---------------------------------------------------------------------------

@@ -5,6 +5,8 @@ Interface used by the booking services (keep these signatures):
     noshow_notify(*, report, event)                -> rows for one step of a no-show report
     reminders_arm(*, booking)                      -> reminder rows for a confirmed booking
     booking_notify_and_arm(*, booking, event, actor=None) -> both of the above in one statement
+    booking_notify_and_arm_insert(*, booking, event, actor=None) -> the same INSERT, for the caller to
+                                                   run inside its own statement (booking_create)
     reminders_cancel(*, booking)                   -> cancel pending reminders (cancel/reschedule)
 All of them must be called inside the booking's transaction; sending happens after commit.
 Each write is one INSERT ... ON CONFLICT (dedupe_key) DO NOTHING, however many rows.
@@ -34,6 +36,7 @@ import smtplib
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -166,17 +169,8 @@ def _enqueue_send(ids: list[int]) -> None:
         publisher.submit(ids)
 
 
-def _outbox_insert(rows: Iterable[Notification]) -> tuple[list[Notification], list[int]]:
-    """Write the rows whose dedupe_key is new, in ONE statement; return all of them, old rows as stored.
-
-    INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING: the unique dedupe key keeps each mail
-    once (two racing writers: one inserts, the other gets the stored row), without a savepoint and
-    a SELECT per row. Rows that already existed are read back only when there are any.
-    Returns every row in the order given, and the ids of those this call inserted.
-    """
-    rows = list(rows)
-    if not rows:
-        return [], []
+def _outbox_insert_sql(rows: list[Notification]) -> tuple[str, list]:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key for `rows` (not empty)."""
     meta = Notification._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     # Django's own INSERT compiler prepares the values (auto_now_add, JSON adaptation, placeholders);
@@ -184,12 +178,17 @@ def _outbox_insert(rows: Iterable[Notification]) -> tuple[list[Notification], li
     # returns no ids and, on SQLite, turns into INSERT OR IGNORE, which also swallows CHECK failures.
     query = InsertQuery(Notification)
     query.insert_values(fields, rows)
-    [(insert_sql, params)] = query.get_compiler(connection=connection).as_sql()
+    # using=, not connection=: django.db.connection is a proxy that looks the connection up in a
+    # thread-local on every attribute, and the compiler asks it for each value of each row.
+    [(insert_sql, params)] = query.get_compiler(using=connection.alias).as_sql()
     qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"{insert_sql} ON CONFLICT ({qn(meta.get_field('dedupe_key').column)}) DO NOTHING "
-                       f"RETURNING {qn(meta.pk.column)}, {qn(meta.get_field('dedupe_key').column)}", params)
-        created = {key: pk for pk, key in cursor.fetchall()}
+    key = qn(meta.get_field("dedupe_key").column)
+    return f"{insert_sql} ON CONFLICT ({key}) DO NOTHING RETURNING {qn(meta.pk.column)}, {key}", list(params)
+
+
+def _outbox_stored(rows: list[Notification], created: dict[str, int]) -> tuple[list[Notification], list[int]]:
+    """Every row of an outbox INSERT in the order given, the ones that existed already as stored
+    (read back only when there are any), and the ids the INSERT created (`created`: key -> id)."""
     stored = {}
     if len(created) < len(rows):
         stored = Notification.objects.in_bulk([r.dedupe_key for r in rows if r.dedupe_key not in created],
@@ -203,6 +202,24 @@ def _outbox_insert(rows: Iterable[Notification]) -> tuple[list[Notification], li
         else:
             result.append(stored[row.dedupe_key])
     return result, list(created.values())
+
+
+def _outbox_insert(rows: Iterable[Notification]) -> tuple[list[Notification], list[int]]:
+    """Write the rows whose dedupe_key is new, in ONE statement; return all of them, old rows as stored.
+
+    INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING: the unique dedupe key keeps each mail
+    once (two racing writers: one inserts, the other gets the stored row), without a savepoint and
+    a SELECT per row. Rows that already existed are read back only when there are any.
+    Returns every row in the order given, and the ids of those this call inserted.
+    """
+    rows = list(rows)
+    if not rows:
+        return [], []
+    sql, params = _outbox_insert_sql(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created = {key: pk for pk, key in cursor.fetchall()}
+    return _outbox_stored(rows, created)
 
 
 def _booking_rows(*, booking: Booking, event: str, actor, now: datetime, departure: bool = False
@@ -238,6 +255,11 @@ def _write(rows: list[Notification], *, send_now: int) -> list[Notification]:
     """Insert `rows` (the first `send_now` are mails due at once, the rest reminders) in one statement;
     enqueue the new mails after commit and re-arm reminders that were cancelled."""
     stored, created_ids = _outbox_insert(rows)
+    return _written(rows, stored, created_ids, send_now=send_now)
+
+
+def _written(rows: list[Notification], stored: list[Notification], created_ids: list[int], *,
+             send_now: int) -> list[Notification]:
     created = set(created_ids)
     to_send = [row.pk for row in stored[:send_now] if row.pk in created]
     if to_send:
@@ -262,6 +284,35 @@ def booking_notify_and_arm(*, booking: Booking, event: str, actor=None) -> list[
     now = timezone.now()
     rows = _booking_rows(booking=booking, event=event, actor=actor, now=now)
     return _write(rows + _reminder_rows(booking=booking, now=now), send_now=len(rows))
+
+
+@dataclass
+class OutboxInsert:
+    """One outbox INSERT for a caller to run inside a statement of its own (booking_create writes a
+    booking, its event and its mails in one), then to finish() with the (id, dedupe_key) rows the
+    INSERT returned: that enqueues the new mails after commit, exactly as booking_notify does.
+    `sql` ends with RETURNING, so it can stand as a data-modifying WITH query."""
+
+    rows: list[Notification]
+    send_now: int
+    sql: str
+    params: list
+
+    def finish(self, returned: Iterable[tuple[int, str]]) -> list[Notification]:
+        stored, created_ids = _outbox_stored(self.rows, {key: pk for pk, key in returned})
+        return _written(self.rows, stored, created_ids, send_now=self.send_now)
+
+
+def booking_notify_and_arm_insert(*, booking: Booking, event: str, actor=None) -> OutboxInsert | None:
+    """booking_notify_and_arm, as an INSERT the caller runs (None when nobody is to be told).
+    The booking must have its id already: the rows name it."""
+    now = timezone.now()
+    mails = _booking_rows(booking=booking, event=event, actor=actor, now=now)
+    rows = mails + _reminder_rows(booking=booking, now=now)
+    if not rows:
+        return None
+    sql, params = _outbox_insert_sql(rows)
+    return OutboxInsert(rows=rows, send_now=len(mails), sql=sql, params=params)
 
 
 # No-show reports: who is told about each step. Every one of these is essential (it is about a

@@ -193,6 +193,30 @@ def test_slots_bad_input_is_400_per_field(api_client, open_mentor, params, field
     assert field in response.json()["errors"], response.json()
 
 
+@pytest.mark.parametrize("params", [
+    {"start": " {monday} ", "end": "{monday}", "duration": "60", "tz": " Europe/Berlin "},  # read directly
+    {"start": "{monday}", "end": "{monday}", "duration": "60.0", "tz": "UTC"},  # the serializer's integer
+    {"start": "{monday}", "duration": "45", "tz": "UTC"},  # refused: the serializer's message
+    {"start": "{monday}", "tz": "Mars/Olympus"},
+])
+def test_slots_query_read_directly_answers_as_the_serializer_does(api_client, open_mentor, params, monkeypatch):
+    """The view reads a well-formed query with slot_query_parse and leaves the rest to
+    SlotQuerySerializer: both ways give the same answer, byte for byte."""
+    from sessions.api import availability_views
+
+    query = {k: v.format(monday=future_monday()) for k, v in params.items()}
+    direct = api_client.get(slots_url(open_mentor.pk), query)
+    monkeypatch.setattr(availability_views, "slot_query_parse", _refuse_everything)
+    through_serializer = api_client.get(slots_url(open_mentor.pk), query)
+    assert (direct.status_code, direct.content) == (through_serializer.status_code, through_serializer.content)
+
+
+def _refuse_everything(**kwargs):
+    from sessions.errors import BookingError
+
+    raise BookingError("refused", field_errors={})
+
+
 def test_slots_for_unknown_or_non_mentor_are_404(api_client, mentee, db):
     assert api_client.get(slots_url(mentee.pk)).status_code == 404
     assert api_client.get(slots_url(987654)).status_code == 404
