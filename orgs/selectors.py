@@ -93,6 +93,15 @@ def organisation_visible_get(*, slug: str, user) -> Organisation | None:
     return None
 
 
+def organisation_for_admin(*, slug: str, user) -> tuple[Organisation | None, bool]:
+    """(organisation, may manage it): None for anyone who may not see it (a 404), False for a
+    member who is not an admin (a 403: they know it exists)."""
+    organisation = organisation_visible_get(slug=slug, user=user)
+    if organisation is None:
+        return None, False
+    return organisation, is_org_admin(user=user, organisation=organisation)
+
+
 def enrollment_get(*, program: Program, user, side: str) -> ProgramEnrollment | None:
     if not getattr(user, "is_authenticated", False):
         return None

@@ -13,7 +13,6 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from orgs.models import Department, Invitation, Level, Membership, Organisation, OrganisationDomain
-from orgs.selectors import is_org_admin, organisation_visible_get
 from orgs.services.members import token_hash
 
 # The navigation's "My company" entry is on every page a member opens: read from the cache, not
@@ -53,15 +52,6 @@ def my_memberships(*, user) -> QuerySet[Membership]:
         return Membership.objects.none()
     return (Membership.objects.filter(user_id=user.pk, is_active=True)
             .select_related("organisation", "department", "level").order_by("organisation__name", "organisation_id"))
-
-
-def organisation_for_admin(*, slug: str, user) -> tuple[Organisation | None, bool]:
-    """(organisation, may manage it): None for anyone who may not see it (a 404), False for a
-    member who is not an admin (a 403: they know it exists)."""
-    organisation = organisation_visible_get(slug=slug, user=user)
-    if organisation is None:
-        return None, False
-    return organisation, is_org_admin(user=user, organisation=organisation)
 
 
 def organisation_home(*, organisation: Organisation) -> dict:

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from orgs.models import Membership, Organisation, Program, ProgramEnrollment
-from orgs.selectors import active_org_ids, is_org_admin, organisation_visible_get
+from orgs.selectors import active_org_ids, is_org_admin, organisation_for_admin
 
 SIDES = (ProgramEnrollment.Side.MENTEE, ProgramEnrollment.Side.MENTOR)
 _ELIGIBILITY_PREFETCH = ("mentee_departments", "mentee_levels", "mentor_departments", "mentor_levels")
@@ -218,9 +218,8 @@ def program_limits_in_words(program: Program) -> list[str]:
 def program_for_viewer(*, org_slug: str, program_slug: str, user) -> tuple[Organisation, Program, bool] | None:
     """(organisation, program, whether the user manages it) for a page or endpoint, or None (a 404)
     when the organisation or the program is not visible to this user."""
-    org = organisation_visible_get(slug=org_slug, user=user)
+    org, admin = organisation_for_admin(slug=org_slug, user=user)
     if org is None:
         return None
-    admin = is_org_admin(user=user, organisation=org)
     program = program_visible_get(organisation=org, slug=program_slug, user=user, admin=admin)
     return None if program is None else (org, program, admin)

@@ -1,6 +1,6 @@
 """Organisation pages for members and admins, and the two joining links.
 
-Thin: load with the permission rule (orgs.selectors_members.organisation_for_admin: anyone who may
+Thin: load with the permission rule (orgs.selectors.organisation_for_admin: anyone who may
 not see the organisation gets 404; a member who is not an admin gets 403 on admin pages), parse
 with a form, call a service, render. Domain errors land on the form that caused them.
 """
@@ -34,7 +34,7 @@ from orgs.forms_members import (
 )
 from orgs.mail import invitation_send
 from orgs.models import Department, Invitation, Level, OrganisationDomain
-from orgs.selectors import membership_get
+from orgs.selectors import membership_get, organisation_for_admin
 from orgs.selectors_members import (
     departments_of,
     domains_of,
@@ -45,7 +45,6 @@ from orgs.selectors_members import (
     membership_of,
     nav_organisations_forget,
     organisation_by_invite_token,
-    organisation_for_admin,
     organisation_home,
 )
 from orgs.selectors_programs import programs_visible

@@ -21,7 +21,7 @@ from orgs.errors import OrgError
 from orgs.forms_programs import EnrolForm, ProgramForm, SideForm
 from orgs.models import Organisation, Program, ProgramEnrollment
 from orgs.rules import rules_in_words
-from orgs.selectors import is_org_admin, organisation_visible_get
+from orgs.selectors import organisation_for_admin
 from orgs.selectors_programs import (
     member_by_email,
     memberships_by_user,
@@ -40,10 +40,10 @@ PEOPLE_PAGE_SIZE = 50
 
 
 def _org(request, slug: str) -> tuple[Organisation, bool]:
-    org = organisation_visible_get(slug=slug, user=request.user)
+    org, admin = organisation_for_admin(slug=slug, user=request.user)
     if org is None:
         raise Http404("No such organisation.")
-    return org, is_org_admin(user=request.user, organisation=org)
+    return org, admin
 
 
 def load_program(request, slug: str, program: str) -> tuple[Organisation, Program, bool]:

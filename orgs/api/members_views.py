@@ -20,7 +20,7 @@ from mentorship.parsers import BoundedJSONParser
 from orgs.api import members_serializers as s
 from orgs.mail import invitation_send
 from orgs.models import Department, Invitation, Level, Membership, Organisation, OrganisationDomain
-from orgs.selectors import membership_get
+from orgs.selectors import membership_get, organisation_for_admin
 from orgs.selectors_members import (
     departments_of,
     domains_of,
@@ -30,7 +30,6 @@ from orgs.selectors_members import (
     membership_of,
     my_memberships,
     nav_organisations_forget,
-    organisation_for_admin,
 )
 from orgs.services import members as services
 

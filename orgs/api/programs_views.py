@@ -16,7 +16,7 @@ from mentorship.api import Pagination
 from orgs.api import programs_serializers as s
 from orgs.errors import OrgError
 from orgs.models import Organisation, Program
-from orgs.selectors import is_org_admin, organisation_visible_get
+from orgs.selectors import organisation_for_admin
 from orgs.selectors_programs import (
     member_by_email,
     memberships_by_user,
@@ -35,10 +35,10 @@ RECOMMENDATIONS_LIMIT = 20
 
 
 def _org(request, slug: str) -> tuple[Organisation, bool]:
-    org = organisation_visible_get(slug=slug, user=request.user)
+    org, admin = organisation_for_admin(slug=slug, user=request.user)
     if org is None:
         raise NotFound("No such organisation.")
-    return org, is_org_admin(user=request.user, organisation=org)
+    return org, admin
 
 
 def load_program(request, slug: str, program: str) -> tuple[Organisation, Program, bool]:
