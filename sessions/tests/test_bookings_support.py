@@ -3,11 +3,14 @@ belongs to the availability work). Collected by pytest but holds no tests."""
 
 from __future__ import annotations
 
+import threading
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db import connection
 from django.utils import timezone
 
+from sessions.errors import BookingError
 from sessions.models import AvailabilityRule, BookingPolicy
 
 
@@ -43,3 +46,28 @@ def book(mentee, mentor, start, *, duration: int = 30, now=None, **kwargs):
     values = {"topic": "Staff interview", "question": "How do I show staff-level impact in an interview?"}
     values.update(kwargs)
     return booking_create(mentee=mentee, mentor=mentor, start=start, duration=duration, now=now, **values)
+
+
+def run_concurrently(work, n: int) -> list:
+    """Run work(i) for i in range(n) on n threads released together by a barrier, each closing its
+    own database connection: [("ok", result) | ("error", BookingError) | ("crash", exception)]."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def runner(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = ("ok", work(i))
+        except BookingError as exc:
+            results[i] = ("error", exc)
+        except Exception as exc:  # noqa: BLE001 - the test reports anything unexpected
+            results[i] = ("crash", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results

@@ -7,17 +7,14 @@ other thread gets a 409 with the program's code, never a 500.
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 
 from orgs.models import Program
 from orgs.tests.programs_support import enrol, program_world
-from sessions.errors import BookingError
 from sessions.models import Booking
-from sessions.tests.test_bookings_support import book, local_slot
+from sessions.tests.test_bookings_support import book, local_slot, run_concurrently
 from tests.factories import MembershipFactory, MenteeFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -29,29 +26,6 @@ THREADS = 8
 def _no_pair_cap(settings):
     settings.BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK = 50
     settings.BOOKING_MAX_OPEN_REQUESTS = 50
-
-
-def _run_concurrently(work, n=THREADS):
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def runner(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", work(i))
-        except BookingError as exc:
-            results[i] = ("error", exc)
-        except Exception as exc:  # noqa: BLE001 - the test reports anything unexpected
-            results[i] = ("crash", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def _slots(world, n):
@@ -66,9 +40,9 @@ def test_one_mentee_racing_for_many_slots_gets_exactly_the_quota():
     mentors = [world.mentor, world.same_dept_mentor]
     starts = _slots(world, THREADS)
 
-    results = _run_concurrently(
+    results = run_concurrently(
         lambda i: book(world.mentee, mentors[i % 2], starts[i] + timedelta(minutes=30 * (i % 2)),
-                       program=world.program).pk)
+                       program=world.program).pk, THREADS)
 
     crashes = [r for r in results if r is None or r[0] == "crash"]
     assert not crashes, crashes
@@ -91,7 +65,7 @@ def test_many_mentees_racing_for_one_mentor_get_exactly_the_capacity():
         mentees.append(person)
     starts = _slots(world, THREADS)
 
-    results = _run_concurrently(lambda i: book(mentees[i], world.mentor, starts[i], program=world.program).pk)
+    results = run_concurrently(lambda i: book(mentees[i], world.mentor, starts[i], program=world.program).pk, THREADS)
 
     crashes = [r for r in results if r is None or r[0] == "crash"]
     assert not crashes, crashes

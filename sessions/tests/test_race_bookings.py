@@ -7,45 +7,20 @@ second row), and a self-join over the table must find no two live bookings that 
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from sessions.errors import BookingError
 from sessions.models import Booking
-from sessions.tests.test_bookings_support import book, iso, local_slot, open_every_day
+from sessions.tests.test_bookings_support import book, iso, local_slot, open_every_day, run_concurrently
 from tests.factories import MenteeFactory, MentorFactory
 
 # serialized_rollback: the seeded languages (a data migration) survive the flush between tests.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREADS = 24
-
-
-def _run_concurrently(work, n=THREADS):
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def runner(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", work(i))
-        except BookingError as exc:
-            results[i] = ("error", exc)
-        except Exception as exc:  # noqa: BLE001 - the test reports anything unexpected
-            results[i] = ("crash", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def _overlapping_live_pairs(column: str, start: str, end: str) -> int:
@@ -69,7 +44,7 @@ def test_many_mentees_racing_for_overlapping_slots_of_one_mentor():
     # 60-minute sessions starting 0, 15 or 30 minutes apart: every pair overlaps.
     starts = [base + timedelta(minutes=15 * (i % 3)) for i in range(THREADS)]
 
-    results = _run_concurrently(lambda i: book(mentees[i], mentor, starts[i], duration=60).pk)
+    results = run_concurrently(lambda i: book(mentees[i], mentor, starts[i], duration=60).pk, THREADS)
 
     crashes = [r for r in results if r is None or r[0] == "crash"]
     assert not crashes, crashes
@@ -91,7 +66,7 @@ def test_one_mentee_racing_to_book_many_mentors_at_the_same_time():
 
     # Different mentors lock different policy rows, so only the mentee exclusion constraint
     # can stop this one: it must turn into a 409, not an IntegrityError.
-    results = _run_concurrently(lambda i: book(mentee, mentors[i], start).pk)
+    results = run_concurrently(lambda i: book(mentee, mentors[i], start).pk, THREADS)
 
     crashes = [r for r in results if r is None or r[0] == "crash"]
     assert not crashes, crashes
@@ -116,7 +91,7 @@ def test_racing_through_the_api_gives_one_201_and_409_bodies():
         response = client.post("/api/v1/bookings/", payload, format="json")
         return response.status_code, response.json()
 
-    results = _run_concurrently(post)
+    results = run_concurrently(post, THREADS)
     assert all(r is not None and r[0] == "ok" for r in results), results
     statuses = sorted(r[1][0] for r in results)
     assert statuses == [201] + [409] * (THREADS - 1)
@@ -138,8 +113,8 @@ def test_two_reschedules_racing_into_the_same_free_slot():
     from sessions.services.bookings import booking_reschedule
 
     pair = [a, b]
-    results = _run_concurrently(
-        lambda i: booking_reschedule(booking=pair[i], actor=pair[i].mentee, new_start=target).pk, n=2)
+    results = run_concurrently(
+        lambda i: booking_reschedule(booking=pair[i], actor=pair[i].mentee, new_start=target).pk, 2)
     assert sorted(r[0] for r in results) == ["error", "ok"]
     assert [r[1].status for r in results if r[0] == "error"] == [409]
     assert Booking.objects.filter(start=target).count() == 1
