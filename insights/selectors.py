@@ -22,6 +22,7 @@ from insights.models import BookingSkill
 from insights.privacy import Cell, count_cell, derived_cell, min_cell, protect_groups, session_cell
 from insights.scope import Scope, scope_bookings, scope_enrollments
 from orgs.models import Department, Organisation, Program, ProgramEnrollment
+from orgs.selectors import organisation_managed_get
 from ratings.models import Direction, Rating, State
 from sessions.models import Booking
 
@@ -352,12 +353,8 @@ def insights_target_get(*, user, org_slug: str, program_slug: str | None = None
                         ) -> tuple[Organisation, Program | None] | None:
     """The organisation (and program) whose insights `user` may see: its organisation admins and
     staff only. None (a 404) for everyone else, members and the program's own mentors included."""
-    from orgs.selectors import is_org_admin
-
-    if not getattr(user, "is_authenticated", False):
-        return None
-    organisation = Organisation.objects.filter(slug=org_slug).first()
-    if organisation is None or not is_org_admin(user=user, organisation=organisation):
+    organisation = organisation_managed_get(slug=org_slug, user=user)
+    if organisation is None:
         return None
     if program_slug is None:
         return organisation, None

@@ -102,6 +102,15 @@ def organisation_for_admin(*, slug: str, user) -> tuple[Organisation | None, boo
     return organisation, is_org_admin(user=user, organisation=organisation)
 
 
+def organisation_managed_get(*, slug: str, user) -> Organisation | None:
+    """An organisation this user manages (its active admins, and staff); None (a 404) for everyone
+    else, members included: the directory sync and the insights are for managers only."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not is_org_admin(user=user, organisation=organisation):
+        return None
+    return organisation
+
+
 def enrollment_get(*, program: Program, user, side: str) -> ProgramEnrollment | None:
     if not getattr(user, "is_authenticated", False):
         return None

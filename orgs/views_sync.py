@@ -18,15 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from orgs.errors import OrgError
 from orgs.forms_sync import SyncApplyForm, SyncUploadForm
 from orgs.models import Organisation
-from orgs.selectors import is_org_admin
+from orgs.selectors import organisation_managed_get
 from orgs.sync import SyncPlan, directory_sync, sync_upload_discard, sync_upload_get, sync_upload_keep
 
 PREVIEW_LIMIT = 200  # changes listed per kind; the counts say how many more
 
 
 def admin_organisation_get(request, slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None or not is_org_admin(user=request.user, organisation=organisation):
+    organisation = organisation_managed_get(slug=slug, user=request.user)
+    if organisation is None:
         raise Http404("Organisation not found.")
     return organisation
 

@@ -12,8 +12,7 @@ from rest_framework.views import APIView
 
 from orgs.api import sync_serializers as s
 from orgs.errors import OrgError
-from orgs.models import Organisation
-from orgs.selectors import is_org_admin
+from orgs.selectors import organisation_managed_get
 from orgs.sync import directory_sync
 
 
@@ -28,8 +27,8 @@ class OrgSyncView(APIView):
 
     @extend_schema(request={"multipart/form-data": s.OrgSyncInput}, responses=s.OrgSyncResult)
     def post(self, request, slug: str):
-        organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is None or not is_org_admin(user=request.user, organisation=organisation):
+        organisation = organisation_managed_get(slug=slug, user=request.user)
+        if organisation is None:
             raise NotFound("Organisation not found.")
         data = s.OrgSyncInput(data=request.data)
         data.is_valid(raise_exception=True)
