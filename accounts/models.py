@@ -209,6 +209,13 @@ class MentorProfile(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
     rating_sum = models.PositiveIntegerField(default=0)
     rating_bayes = models.FloatField(default=0.0, db_index=True)
+    # Recognition read by cards, profiles and the slot picker without a query of their own; kept
+    # from the booking and rating record by the mentor-stats job (never edited by hand).
+    response_median_minutes = models.PositiveIntegerField(
+        null=True, blank=True, editable=False,
+        help_text="Median minutes from a request to the mentor's answer over recent requests (None: too few).")
+    badges = models.JSONField(default=list, blank=True, editable=False,
+                              help_text="Recognition earned from the record, e.g. ['quick_responder', 'top_mentor'].")
     # Full-text search document (PostgreSQL only; see accounts/search.py), kept by the services.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
