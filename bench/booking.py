@@ -28,7 +28,11 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, bench/ comes first on sys.path and bench/http.py would shadow the standard
+# library's `http` (which Django imports): the project root goes there instead.
+_BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _BENCH_DIR]
+sys.path.insert(0, os.path.dirname(_BENCH_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 os.environ.setdefault("API_THROTTLE_USER", "1000000/min")
 os.environ.setdefault("API_THROTTLE_ANON", "1000000/min")

@@ -1,4 +1,8 @@
-"""Ranking quality on our evaluation set (matching/eval_data.py): engine vs a plain TF-IDF baseline.
+"""Ranking quality on an evaluation set: the engine against a plain TF-IDF baseline.
+
+Two sets: "own" (matching/eval_data.py, the set the lexicon and constants were tuned on, with a
+held-out half) and "independent" (matching/evalsets/independent.py, written apart from the lexicon,
+split into dev and test halves by position).
 
 Metrics, per mentee then averaged: top-1 = the first recommendation is a grade-2 mentor ("the one
 to book"); top-3 = a grade-2 mentor is among the first three; NDCG@5 with gains 2^grade - 1.
@@ -16,6 +20,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from matching import engine, eval_data, semantic
+from matching.evalsets import independent
 from matching.features import (
     MenteeRecord,
     MentorRecord,
@@ -39,7 +44,7 @@ class Scores:
     n: int
 
 
-def _metrics(rankings: list[list[int]], judgements: list[dict[int, int]]) -> Scores:
+def metrics(rankings: list[list[int]], judgements: list[dict[int, int]]) -> Scores:
     top1 = top3 = ndcg = 0.0
     for ranked, rel in zip(rankings, judgements, strict=True):
         best = {m for m, g in rel.items() if g == 2}
@@ -53,17 +58,51 @@ def _metrics(rankings: list[list[int]], judgements: list[dict[int, int]]) -> Sco
     return Scores(top1 / n, top3 / n, ndcg / n, n)
 
 
-def _records():
-    tax = build_taxonomy(skills=eval_data.SKILLS, industries=eval_data.INDUSTRIES, languages=eval_data.LANGUAGES)
+@dataclass(frozen=True)
+class EvalSet:
+    """One evaluation set as plain data: the taxonomy, mentors, and mentees with their judgements."""
+
+    name: str
+    skills: list
+    industries: list
+    languages: list
+    mentors: dict  # id: (headline, bio, skill ids, language codes)
+    goals: list  # per mentee: (goal text, interest skill ids, language codes)
+    judgements: list  # per mentee: {mentor id: grade}
+    splits: list  # per mentee: the split's name
+
+
+def _own() -> EvalSet:
+    rows = eval_data.MENTEES
+    return EvalSet("own", eval_data.SKILLS, eval_data.INDUSTRIES, eval_data.LANGUAGES, eval_data.MENTORS,
+                   [(g, s, langs) for g, s, langs, _, _ in rows], [r[3] for r in rows], [r[4] for r in rows])
+
+
+def _independent() -> EvalSet:
+    rows = independent.MENTEES
+    return EvalSet("independent", independent.SKILLS, independent.INDUSTRIES, independent.LANGUAGES,
+                   independent.MENTORS, [(g, s, langs) for g, s, langs, _ in rows], [r[3] for r in rows],
+                   [independent.split_of(i) for i in range(len(rows))])
+
+
+SETS = {"own": _own, "independent": _independent}
+
+
+def eval_set(name: str = "own") -> EvalSet:
+    return SETS[name]()
+
+
+def _records(data: EvalSet):
+    tax = build_taxonomy(skills=data.skills, industries=data.industries, languages=data.languages)
     mentors = [MentorRecord(id=mid, headline=h, bio=b, skill_ids=s, language_codes=langs)
-               for mid, (h, b, s, langs) in eval_data.MENTORS.items()]
-    mentees = [MenteeRecord(id=1000 + i, goals=g, interest_ids=s, language_codes=langs)
-               for i, (g, s, langs, _, _) in enumerate(eval_data.MENTEES)]
+               for mid, (h, b, s, langs) in data.mentors.items()]
+    mentees = [MenteeRecord(id=100_000 + i, goals=g, interest_ids=s, language_codes=langs)
+               for i, (g, s, langs) in enumerate(data.goals)]
     return tax, mentors, mentees
 
 
-def engine_rankings(k: int = 5) -> list[list[int]]:
-    tax, mentors, mentees = _records()
+def engine_rankings(k: int = 5, data: EvalSet | None = None) -> list[list[int]]:
+    tax, mentors, mentees = _records(data or eval_set())
     m_emb = semantic.encode([mentor_text(r, tax) for r in mentors])
     e_emb = semantic.encode([mentee_text(r, tax) for r in mentees])
     mf = mentor_features(mentors, tax, embeddings=m_emb, now=EVAL_DAY)
@@ -78,9 +117,9 @@ def engine_rankings(k: int = 5) -> list[list[int]]:
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def tfidf_rankings(k: int = 5) -> list[list[int]]:
+def tfidf_rankings(k: int = 5, data: EvalSet | None = None) -> list[list[int]]:
     """Plain word TF-IDF cosine between goals and mentor headline+bio+skills (no languages, no taxonomy)."""
-    tax, mentors, mentees = _records()
+    tax, mentors, mentees = _records(data or eval_set())
     docs = [mentor_text(r, tax) for r in mentors]
     queries = [mentee_text(r, tax) for r in mentees]
     tokenised = [_TOKEN.findall(t.lower()) for t in docs + queries]
@@ -97,10 +136,11 @@ def tfidf_rankings(k: int = 5) -> list[list[int]]:
     return [[ids[j] for j in np.argsort(-row, kind="stable")[:k]] for row in sims]
 
 
-def evaluate(split: str | None = None) -> dict[str, Scores]:
-    """{"engine": Scores, "tfidf": Scores} over all mentees, or only one split ("dev" / "heldout")."""
-    keep = [i for i, m in enumerate(eval_data.MENTEES) if split in (None, m[4])]
-    judgements = [eval_data.MENTEES[i][3] for i in keep]
-    eng, base = engine_rankings(), tfidf_rankings()
-    return {"engine": _metrics([eng[i] for i in keep], judgements),
-            "tfidf": _metrics([base[i] for i in keep], judgements)}
+def evaluate(split: str | None = None, set_name: str = "own") -> dict[str, Scores]:
+    """{"engine": Scores, "tfidf": Scores} over a set's mentees, or only one split of it."""
+    data = eval_set(set_name)
+    keep = [i for i, name in enumerate(data.splits) if split in (None, name)]
+    judgements = [data.judgements[i] for i in keep]
+    eng, base = engine_rankings(data=data), tfidf_rankings(data=data)
+    return {"engine": metrics([eng[i] for i in keep], judgements),
+            "tfidf": metrics([base[i] for i in keep], judgements)}

@@ -35,3 +35,19 @@ def test_engine_is_clearly_above_plain_tfidf(scores):
 def test_held_out_half_holds_up():
     held = evaluate("heldout")
     assert held["engine"].top3 >= 0.90 and held["engine"].ndcg5 >= 0.85
+
+
+@pytest.fixture(scope="module")
+def independent_scores():
+    return {split: evaluate(split, "independent") for split in (None, "dev")}
+
+
+def test_the_independent_set_does_not_fall_below_where_it_stood(independent_scores):
+    # The independent set (matching/evalsets/independent.py) was written apart from the lexicon. Its
+    # figures when it was written (2026-12-03): all top-3 0.604, NDCG@5 0.528 (TF-IDF 0.308 / 0.298);
+    # dev top-3 0.615, NDCG@5 0.512. These floors guard against a regression; issue 16 raises them.
+    # Only the dev half is asserted on separately: the test half is read to report, never to tune.
+    everyone, dev = independent_scores[None], independent_scores["dev"]
+    assert everyone["engine"].top3 >= 0.58 and everyone["engine"].ndcg5 >= 0.50
+    assert dev["engine"].top3 >= 0.58 and dev["engine"].ndcg5 >= 0.48
+    assert everyone["engine"].ndcg5 - everyone["tfidf"].ndcg5 >= 0.2
