@@ -54,6 +54,7 @@ class Features:
     quality: np.ndarray | None = None        # mentors: (n,) float32 in [0, 1]
     rating_avg: np.ndarray | None = None     # mentors: (n,) float32 for reasons (NaN: no ratings)
     rating_count: np.ndarray | None = None   # mentors: (n,) int
+    interests: np.ndarray | None = None      # mentees: (n, S) 0/1, the skills the mentee picked (`skills` adds those the goals name)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -68,6 +69,7 @@ class Features:
             goal_language=pick(self.goal_language), profile_language=pick(self.profile_language),
             free_slots=pick(self.free_slots), quality=pick(self.quality),
             rating_avg=pick(self.rating_avg), rating_count=pick(self.rating_count),
+            interests=pick(self.interests),
         )
 
 
@@ -211,10 +213,15 @@ def explain(mentees: Features, i: int, mentors: Features, j: int, vocab: Vocab, 
     elif parts.get("semantic", 0.0) >= 0.45:
         reasons.append("Their experience is close to what you want help with")
 
-    common = np.flatnonzero(mentees.skills[i] * mentors.skills[j])
-    if common.size:
-        names = sorted(vocab.skills[s] for s in common)[:3]
-        reasons.append(f"Knows {_join(names)}, from your interests")
+    # A skill is "from your interests" only if the mentee picked it; one found in the goals' words
+    # says so instead. A reason must be true of the data it names.
+    common = mentees.skills[i] * mentors.skills[j]
+    picked = common * mentees.interests[i] if mentees.interests is not None else np.zeros_like(common)
+    for columns, why in ((np.flatnonzero(picked), "from your interests"),
+                         (np.flatnonzero(common - picked), "which your goal mentions")):
+        if columns.size:
+            names = sorted(vocab.skills[s] for s in columns)[:3]
+            reasons.append(f"Knows {_join(names)}, {why}")
 
     spoken = np.flatnonzero(mentees.languages[i] * mentors.languages[j])
     goal = np.flatnonzero(mentees.goal_language[i]) if mentees.goal_language is not None else np.array([], int)

@@ -357,18 +357,19 @@ def mentee_features(records: list[MenteeRecord], tax: Taxonomy, *, embeddings: n
     now = now or timezone.now()
     if goal_languages is None:
         goal_languages = [detect_language(r.goals) for r in records]
-    goal_cols, lang_rows, skills = [], [], []
+    goal_cols, lang_rows, skills, picked = [], [], [], []
     for r, code in zip(records, goal_languages, strict=True):
         goal = [tax.language_index[code]] if code in tax.language_index else []
         goal_cols.append(goal)
         lang_rows.append(sorted(set(_languages(r.language_codes, tax)) | set(goal)))
-        skills.append({tax.skill_index[s] for s in r.interest_ids if s in tax.skill_index} | tax.skills_in(r.goals))
+        picked.append({tax.skill_index[s] for s in r.interest_ids if s in tax.skill_index})
+        skills.append(picked[-1] | tax.skills_in(r.goals))
     width = len(tax.vocab.languages)
     concepts = semantic.concept_matrix() if concepts is None else concepts
     return Features(
         ids=np.array([r.id for r in records], dtype=np.int64), emb=embeddings,
         concepts=concept_affinity(embeddings, concepts),
-        skills=_multi_hot(skills, len(tax.vocab.skills)),
+        skills=_multi_hot(skills, len(tax.vocab.skills)), interests=_multi_hot(picked, len(tax.vocab.skills)),
         industries=_multi_hot([[tax.industry_index[i] for i in r.industry_ids if i in tax.industry_index]
                                for r in records], len(tax.vocab.industries)),
         languages=_multi_hot(lang_rows, width), goal_language=_multi_hot(goal_cols, width),
