@@ -19,6 +19,7 @@ from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -26,6 +27,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -223,6 +225,15 @@ def featured_mentors(*, viewer=None, limit: int = 6) -> list[MentorProfile]:
     mentors = listed_mentors(viewer=viewer).prefetch_related(None).filter(accepting_bookings=True)
     return mentor_cards(list(mentors.order_by("-rating_bayes", "-years_experience", "user_id")[:limit]),
                         industries=False)
+
+
+def directory_summary(*, viewer=None) -> dict[str, int | float | None]:
+    """The visitor home's proof line, from the record rather than marketing copy: how many mentors
+    this viewer may see, how many published reviews they hold and their plain average. One query."""
+    totals = listed_mentors(viewer=viewer).prefetch_related(None).aggregate(
+        mentors=Count("pk"), reviews=Coalesce(Sum("rating_count"), 0), stars=Coalesce(Sum("rating_sum"), 0))
+    average = round(totals["stars"] / totals["reviews"], 1) if totals["reviews"] else None
+    return {"mentors": totals["mentors"], "reviews": totals["reviews"], "average": average}
 
 
 def organisation_mentors(*, organisation_id: int, viewer, limit: int = 12) -> tuple[list[MentorProfile], int]:

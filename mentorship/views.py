@@ -9,7 +9,7 @@ from django.utils.crypto import constant_time_compare
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from accounts.selectors import featured_mentors
+from accounts.selectors import directory_summary, featured_mentors
 from mentorship.celery import app
 from mentorship.errors import error_body
 
@@ -21,7 +21,9 @@ def favicon(request):
 
 
 def home(request):
-    return render(request, "home.html", {"mentors": featured_mentors(viewer=request.user, limit=6)})
+    viewer = request.user
+    return render(request, "home.html", {"mentors": featured_mentors(viewer=viewer, limit=6),
+                                         "summary": directory_summary(viewer=viewer)})
 
 
 def _check_database() -> tuple[bool, str]:

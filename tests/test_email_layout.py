@@ -215,3 +215,27 @@ def test_security_notice_names_the_owners_zone(client, mentor, settings):
     assert "password has been reset" in message.body
     assert_one_layout(message, zone="Europe/Berlin")
     assert "(Europe/Berlin)" in message.body and "Hi Maya Mentor," in message.body
+
+
+# --- the look: the product's name, mark and colours -----------------------------------------------
+
+# The light theme's tokens (static/css/tokens.css) that mail may use: text, small print, page and
+# card, lines, the brand teal (links, buttons) and the coral quarter of the mark.
+EMAIL_PALETTE = {"#1c2321", "#56605c", "#f3f1ec", "#ffffff", "#e2ded5", "#0f6b63", "#e0603a"}
+
+
+def test_mail_uses_the_colours_of_the_pages():
+    off_palette = []
+    for template in sorted(TEMPLATES.glob("**/email/*.html")):
+        for colour in re.findall(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b", template.read_text()):
+            if colour.lower() not in EMAIL_PALETTE:
+                off_palette.append(f"{template.relative_to(TEMPLATES)}: {colour}")
+    assert not off_palette, "colours outside the mail palette (see EMAIL_PALETTE):\n" + "\n".join(off_palette)
+
+
+def test_mail_carries_the_name_and_the_mark_without_remote_images(mentor, mentee):
+    booking = BookingFactory(mentor=mentor, mentee=mentee)
+    message = notification_email(Notification(booking=booking, kind="booking_requested", recipient=mentor))
+    [(html, _)] = message.alternatives
+    assert "Micro&#8209;mentorship" in html and "#e0603a" in html  # the wordmark and the mark's coral quarter
+    assert "<img" not in html and "<svg" not in html  # mail clients block remote images and drop inline SVG
