@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts import services
+from accounts.directory import DirectoryPaginator, DirectoryRows
 from accounts.errors import AccountError
 from accounts.forms import (
     DirectoryFilterForm,
@@ -17,7 +17,7 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import MenteeProfile, MentorProfile, Visibility
-from accounts.selectors import MentorFilters, mentor_cards, mentor_for_page, mentors_search
+from accounts.selectors import MentorFilters, mentor_cards, mentor_for_page
 from matching.selectors import directory_match_scores
 from mentorship.errors import form_add_domain_error
 from orgs.selectors import active_org_ids
@@ -99,9 +99,9 @@ def directory(request):
     form = DirectoryFilterForm(request.GET or None, viewer=request.user)
     data = form.valid_data() if form.is_bound else {}
     scores = directory_match_scores(viewer=request.user, sort=data.get("sort"))
-    mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores),
-                             viewer=request.user)
-    page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    mentors = DirectoryRows(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores),
+                            viewer=request.user)
+    page = DirectoryPaginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's queries run here, not lazily inside the template; a card shows no industries.
     page.object_list = mentor_cards(list(page.object_list), industries=False)
     context = {
