@@ -162,3 +162,19 @@ def test_mentor_card_shows_rating_experience_lengths_skills_and_languages(people
     assert "★ 4.0 (1 review)" in html and "· 1 yr experience" in html and "· 30/60 min" in html
     assert "Not taking bookings" in html and '<li class="badge">Python</li>' in html
     assert "Speaks French, German &amp; &lt;Swiss&gt;" in html
+
+
+def test_kept_filter_fields_follow_the_viewer_the_values_and_a_new_term(people, client):
+    from django.test import Client
+
+    mentee = Client()
+    mentee.force_login(people["acme"])  # a mentee and a member of Acme: match sort and colleagues
+    anonymous = client.get("/mentors/?q=python&sort=rating").content.decode()
+    member = mentee.get("/mentors/?q=python&sort=rating").content.decode()
+    assert '<option value="match">' not in anonymous and 'name="colleagues"' not in anonymous
+    assert '<option value="match">' in member and 'name="colleagues"' in member
+    assert '<option value="rating" selected>' in anonymous and 'value="python"' in anonymous
+    refused = client.get("/mentors/?q=python&sort=random").content.decode()
+    assert "Sort by one of" in refused and "Sort by one of" not in client.get("/mentors/?q=python").content.decode()
+    SkillFactory(name="Oceanography")  # saving a term gives the options a new version
+    assert 'value="oceanography"' in client.get("/mentors/?q=python&sort=rating").content.decode()
