@@ -170,7 +170,7 @@ def _new_instance(model):
     def make(using: str, attnames: tuple, values) -> object:
         # What Model.from_db ends with, without __init__'s walk over every field.
         obj = model.__new__(model)
-        obj.__dict__.update(zip(attnames, values))
+        obj.__dict__.update(zip(attnames, values, strict=True))
         state = obj._state = ModelState()
         state.adding, state.db = False, using
         return obj
