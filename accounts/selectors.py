@@ -7,6 +7,7 @@ so the two can never disagree about who is listed, what matches or in which orde
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from functools import cache as once_per_process
 from functools import lru_cache
@@ -465,8 +466,21 @@ def directory_filter_choices() -> dict[str, list[tuple[str, str]]]:
     return choices
 
 
+_FILTER_CHOICES_VERSION_KEY = "accounts:directory-filter-choices:version"
+
+
+def directory_filter_choices_version() -> str:
+    """A token that changes whenever the options do (with the same backstop): the directory page
+    keys its rendered filter fields on it, so a new term shows up on the next page everywhere."""
+    version = cache.get(_FILTER_CHOICES_VERSION_KEY)
+    if version is None:
+        cache.add(_FILTER_CHOICES_VERSION_KEY, uuid.uuid4().hex, _FILTER_CHOICES_SECONDS)
+        version = cache.get(_FILTER_CHOICES_VERSION_KEY) or "uncached"
+    return version
+
+
 def directory_filter_choices_changed(**kwargs) -> None:
-    cache.delete(_FILTER_CHOICES_KEY)
+    cache.delete_many([_FILTER_CHOICES_KEY, _FILTER_CHOICES_VERSION_KEY])
 
 
 def connect_signals() -> None:

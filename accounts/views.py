@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from accounts import services
+from accounts.directory import DirectoryPaginator, DirectoryRows
 from accounts.errors import AccountError
 from accounts.forms import (
     DirectoryFilterForm,
@@ -17,10 +19,11 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import MenteeProfile, MentorProfile, Visibility
-from accounts.selectors import MentorFilters, mentor_cards, mentor_for_page, mentors_search
+from accounts.selectors import MentorFilters, directory_filter_choices_version, mentor_cards, mentor_for_page
 from matching.selectors import directory_match_scores
 from mentorship.errors import form_add_domain_error
 from orgs.selectors import active_org_ids
+from orgs.selectors_members import nav_organisations
 
 DIRECTORY_PAGE_SIZE = 12
 
@@ -95,13 +98,37 @@ def mentee_profile_edit(request):
     return render(request, "accounts/mentee_profile_form.html", {"form": form, "profile": profile}, status=status)
 
 
+_FILTER_FIELDS_HTML: dict[tuple, SafeString] = {}
+_FILTER_FIELDS_KEPT = 512  # per process: the common searches; the rest are rendered each time
+
+
+def directory_filter_fields_html(form, *, show_colleagues: bool) -> SafeString:
+    """The filter form's fields as HTML, kept per process for each set of submitted values, kind of
+    viewer and version of the options: rendering the seven fields through the field template was
+    ~1.6 ms of every directory page, and they differ only by these (their errors included)."""
+    version = directory_filter_choices_version()
+    data = form.data if form.is_bound else {}
+    values = tuple((name, tuple(data.getlist(name)) if hasattr(data, "getlist") else data.get(name))
+                   for name in form.fields)
+    key = (version, form.is_bound, values, form._can_sort_by_match(), show_colleagues)
+    html = _FILTER_FIELDS_HTML.get(key)
+    if html is None:
+        html = render_to_string("accounts/_directory_filter_fields.html",
+                                {"form": form, "show_colleagues": show_colleagues})
+        if version != "uncached":
+            if len(_FILTER_FIELDS_HTML) >= _FILTER_FIELDS_KEPT:
+                _FILTER_FIELDS_HTML.clear()
+            _FILTER_FIELDS_HTML[key] = html
+    return html
+
+
 def directory(request):
     form = DirectoryFilterForm(request.GET or None, viewer=request.user)
     data = form.valid_data() if form.is_bound else {}
     scores = directory_match_scores(viewer=request.user, sort=data.get("sort"))
-    mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores),
-                             viewer=request.user)
-    page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    mentors = DirectoryRows(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores),
+                            viewer=request.user)
+    page = DirectoryPaginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's queries run here, not lazily inside the template; a card shows no industries.
     page.object_list = mentor_cards(list(page.object_list), industries=False)
     context = {
@@ -109,8 +136,12 @@ def directory(request):
         "has_filters": form.is_bound and form.has_filters(),
         "query": data.get("q", ""),
     }
-    template = "accounts/_directory_results.html" if request.headers.get("HX-Request") else "accounts/directory.html"
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        return render(request, "accounts/_directory_results.html", context)
+    organisations = nav_organisations(user=request.user)  # the navigation's too (a cache read once)
+    context["my_organisations"] = organisations
+    context["filter_fields"] = directory_filter_fields_html(form, show_colleagues=bool(organisations))
+    return render(request, "accounts/directory.html", context)
 
 
 def mentor_detail(request, slug: str):

@@ -23,11 +23,13 @@ from accounts.api.serializers import (
     MyMentorProfileSerializer,
     SkillSerializer,
 )
+from accounts.directory import DirectoryPaginator, DirectoryRows
 from accounts.errors import AccountError
 from accounts.forms import DirectoryFilterForm
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
-from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentor_cards, mentors_search
+from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentor_cards
 from matching.selectors import directory_match_scores
+from mentorship.api import Pagination
 from mentorship.parsers import BoundedJSONParser
 from mentorship.throttling import OneRoundTripThrottlesMixin
 
@@ -138,11 +140,18 @@ DIRECTORY_PARAMETERS = [
 ]
 
 
+class DirectoryPagination(Pagination):
+    # Reads a search's count with its page (accounts.directory); same links, same 404 for a bad page.
+    django_paginator_class = DirectoryPaginator
+
+
 @extend_schema(parameters=DIRECTORY_PARAMETERS, summary="Search the mentor directory")
 class MentorListView(OneRoundTripThrottlesMixin, generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = MentorProfileSerializer
+    pagination_class = DirectoryPagination
     filter_backends: list = []
+    queryset = MentorProfile.objects.none()  # for the schema; get_queryset answers the requests
 
     def get_queryset(self):
         form = DirectoryFilterForm(self.request.query_params, viewer=self.request.user)
@@ -151,8 +160,8 @@ class MentorListView(OneRoundTripThrottlesMixin, generics.ListAPIView):
                 {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()})
         data = form.cleaned_data
         scores = directory_match_scores(viewer=self.request.user, sort=data.get("sort"))
-        return mentors_search(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data, match_scores=scores),
-                              viewer=self.request.user)
+        return DirectoryRows(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data, match_scores=scores),
+                             viewer=self.request.user)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
