@@ -91,4 +91,6 @@ def booking_terms(*, mentor_name: str, requires_approval: bool, response_median_
         cancel.append("Withdrawing a request that has not been answered yet costs nothing.")
     response = (f"{mentor_name} usually answers within {_duration_words(response_median_minutes)}."
                 if response_median_minutes is not None else "")
-    return {"requires_approval": requires_approval, "mode": mode, "response": response, "cancel": cancel}
+    summary = f"cancel up to {late} hour{'s' if late != 1 else ''} before the start without a late mark"
+    return {"requires_approval": requires_approval, "mode": mode, "response": response, "cancel": cancel,
+            "cancel_summary": summary}
