@@ -198,14 +198,18 @@ def test_on_a_phone_the_mentor_page_is_short_with_reviews_near_the_top_and_a_boo
     assert browser.find_element(By.CSS_SELECTOR, "#reviews .review").is_displayed()
     assert browser.find_element(By.CSS_SELECTOR, ".page-links a[href='#reviews']").is_displayed()
 
-    # The Book bar stays at the bottom of the screen while scrolling, and leads to the picker.
+    # The Book bar waits while the booking panel is on screen (it would cover the times), stays
+    # at the bottom of the screen further down, and leads back to the picker.
     bar = browser.find_element(By.CSS_SELECTOR, ".sticky-bar")
+    assert not bar.is_displayed()
     browser.execute_script("window.scrollTo(0, document.documentElement.scrollHeight)")
+    wait(browser, lambda b: bar.is_displayed())
     rect = browser.execute_script("return arguments[0].getBoundingClientRect().toJSON()", bar)
     assert bar.is_displayed() and abs(rect["bottom"] - browser.execute_script("return window.innerHeight")) < 2
     bar.find_element(By.LINK_TEXT, "Book").click()
     wait(browser, lambda b: b.execute_script(
         "var r = document.getElementById('booking-panel').getBoundingClientRect(); return r.top >= -1 && r.top < 200"))
+    wait(browser, lambda b: not bar.is_displayed())
     assert not severe(browser)
 
     # On a wide screen the bar is not needed: the picker is in view beside the profile.

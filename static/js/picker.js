@@ -105,7 +105,18 @@
     root.querySelectorAll("[data-picker]").forEach(enhance);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhanceWithin(document); });
+  // Phones: the mentor page's Book bar leads to the booking panel, so it steps aside while the
+  // panel is on screen (and never covers the times); without the observer it simply stays.
+  function setUpBookBar() {
+    var bar = document.getElementById("book-bar");
+    var panel = document.getElementById("booking-panel");
+    if (!bar || !panel || !("IntersectionObserver" in window)) return;
+    new IntersectionObserver(function (entries) {
+      bar.classList.toggle("is-hidden", entries[entries.length - 1].isIntersecting);
+    }).observe(panel);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhanceWithin(document); setUpBookBar(); });
   // htmx announces every piece of content it puts into the page (the picker loaded into the
   // mentor page, a month swapped in).
   document.addEventListener("htmx:load", function (event) { enhanceWithin(event.detail.elt); });
