@@ -115,8 +115,6 @@ class SlotPickerForm(forms.Form):
 
     duration = forms.TypedChoiceField(coerce=int, choices=())
     tz = forms.ChoiceField(label="Show times in", choices=())
-    days = forms.TypedChoiceField(label="Look ahead", coerce=int, initial=14,
-                                  choices=[(7, "7 days"), (14, "14 days"), (30, "30 days"), (60, "60 days")])
 
     def __init__(self, *args, lengths: list[int], zones: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

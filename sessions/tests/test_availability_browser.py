@@ -37,7 +37,7 @@ def test_mentee_sees_slots_in_their_zone_and_can_switch_zone(browser, mentor, me
     zone_note = browser.find_element(By.ID, "slot-zone").text
     assert "America/New_York" in zone_note
     first = browser.find_element(By.CSS_SELECTOR, "#slot-picker a.slot")
-    assert "E" in first.text and "(09:00 CE" in first.text  # EST/EDT, with Berlin time beside it
+    assert "E" in first.text and "(09:00 for Maya Mentor, Europe/Berlin)" in first.text  # EST/EDT, Berlin beside it
     Select(browser.find_element(By.ID, "slot-tz")).select_by_value("Europe/Berlin")
     WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda b: "Times in Europe/Berlin." in b.find_element(By.ID, "slot-zone").text)

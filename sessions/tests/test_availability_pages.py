@@ -146,8 +146,8 @@ def test_picker_is_public_and_groups_by_the_viewers_day(request, client, open_me
     assert response.status_code == 200
     html = response.content.decode()
     assert "America/New_York" in html
-    assert "<h3>" in html and "slot" in html
-    assert "(09:00 CE" in html  # the mentor's own time beside the viewer's
+    assert 'class="slot-day"' in html and 'role="grid"' in html
+    assert "(09:00 for Maya Mentor, Europe/Berlin)" in html  # the mentor's own time beside the viewer's
     assert "duration=60" in html and reverse("booking:book", args=[open_mentor.pk]) in html
 
 
@@ -171,8 +171,8 @@ def test_picker_without_js_is_a_full_page(open_mentor, client):
 
 def test_picker_empty_state_suggests_alternatives(mentor, client):
     html = client.get(picker(mentor), {"duration": 30}, **HTMX).content.decode()
-    assert "No free 30-minute slots in the next 14 days" in html
-    assert "days=30" in html and "60 minutes" in html
+    assert "No free 30-minute times in November 2026" in html
+    assert "month=2026-12" in html and "60 minutes" in html
 
 
 def test_picker_bad_input_shows_messages(open_mentor, client):
@@ -215,7 +215,9 @@ def test_overrides_show_in_picker(open_mentor, client):
     today = timezone.now().astimezone(open_mentor.tzinfo).date()
     AvailabilityOverride.objects.create(mentor=open_mentor, start_date=today, end_date=today + timedelta(days=20))
     html = client.get(picker(open_mentor), {"duration": 30}, **HTMX).content.decode()
-    assert "No free 30-minute slots" in html
+    marked = re.findall(r'data-date="([\d-]+)" data-free', html)
+    # The first day after the override is Monday 23 November (today is Monday 2 November).
+    assert marked and min(marked) == str(today + timedelta(days=21)) == "2026-11-23"
 
 
 def test_editor_query_count_does_not_grow_with_rules_and_overrides(mentor, django_assert_max_num_queries):

@@ -1,4 +1,5 @@
-"""Availability pages (mentors edit their week, policy and overrides) and the public slot picker.
+"""Availability pages: mentors edit their week, policy and overrides (the public slot picker is
+sessions.views.picker).
 
 Thin: parse, call a service or selector, render. Forms with errors re-render with 400, except
 for htmx requests, which get 200 because htmx does not swap error responses by default.
@@ -6,26 +7,18 @@ for htmx requests, which get 200 because htmx does not swap error responses by d
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from datetime import UTC, timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from accounts.selectors import blocked_by, mentor_bookable_get
-from accounts.timezones import canonical_timezone, timezone_choices
 from mentorship.errors import form_add_domain_error
 from sessions import selectors
 from sessions.errors import BookingError
-from sessions.forms_availability import OverrideForm, PolicyForm, SlotPickerForm, WeeklyGridForm
+from sessions.forms_availability import OverrideForm, PolicyForm, WeeklyGridForm
 from sessions.services import availability as services
-from sessions.slot_query import slot_query_parse, viewer_zone
-
-PICKER_DAYS = (7, 14, 30, 60)
 
 
 def _is_htmx(request) -> bool:
@@ -136,49 +129,3 @@ def override_delete(request, pk: int):
         raise
     messages.success(request, "Override removed.")
     return redirect("booking:availability")
-
-
-@require_GET
-def slot_picker(request, mentor_id: int):
-    """The picker's slot list: an htmx fragment inside the mentor page, a full page without JS."""
-    mentor = mentor_bookable_get(mentor_id=mentor_id, viewer=request.user)
-    if mentor is None or blocked_by(blocker_id=mentor.pk, user=request.user):
-        raise Http404("No such mentor.")
-    profile = mentor.mentor_profile
-    lengths = profile.session_lengths
-    days = _int(request.GET.get("days"), 14)
-    days = days if days in PICKER_DAYS else 14
-    errors = {}
-    payload = None
-    try:
-        query = slot_query_parse(start=request.GET.get("start", ""), duration=request.GET.get("duration"),
-                                 tz=request.GET.get("tz", ""), lengths=lengths, default_tz=viewer_zone(request))
-    except BookingError as exc:
-        errors = exc.field_errors
-    else:
-        # Whole local days in the viewer's zone, from the start of today (or of ?start=).
-        query["end"] = query["start"] + timedelta(days=days)
-        payload = selectors.mentor_slots_payload(mentor=selectors.slots_mentor_of(mentor), query=query)
-    tz_name = payload["timezone"] if payload else viewer_zone(request)
-    form = SlotPickerForm(
-        initial={"duration": payload["duration"] if payload else (lengths[0] if lengths else 30),
-                 "tz": canonical_timezone(tz_name), "days": days},
-        lengths=lengths, zones=timezone_choices(),
-    )
-    by_day: OrderedDict = OrderedDict()
-    if payload:
-        for slot in payload["slots"]:
-            slot["iso"] = slot["start"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            by_day.setdefault(slot["local_start"].date(), []).append(slot)
-    context = {
-        "profile": profile, "mentor": mentor, "form": form, "errors": errors, "payload": payload,
-        "by_day": list(by_day.items()), "tz_name": tz_name, "days": days,
-        "zones_differ": payload is not None and payload["timezone"] != mentor.timezone,
-        "longer_days": next((d for d in PICKER_DAYS if d > days), None),
-        "other_lengths": [n for n in lengths if payload and n != payload["duration"]],
-        # Picking a time from a program's page: the booking page preselects that program.
-        "program_id": _int(request.GET.get("program"), None),
-    }
-    status = 400 if errors and not _is_htmx(request) else 200
-    template = "booking/_slot_picker.html" if _is_htmx(request) else "booking/_slot_picker_page.html"
-    return render(request, template, context, status=status)

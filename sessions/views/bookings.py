@@ -29,6 +29,7 @@ from orgs.selectors_programs import programs_shared
 from sessions.errors import BookingError
 from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
 from sessions.models import Booking, BookingPolicy
+from sessions.picker import booking_terms
 from sessions.selectors import (
     BOOKING_ROLES,
     BOOKING_WHENS,
@@ -139,11 +140,14 @@ def book(request, mentor_id: int):
             end = start + timedelta(minutes=int(form["duration"].value() or 0))
         except (TypeError, ValueError):
             end = None
+    requires_approval = BookingPolicy.objects.filter(pk=mentor.pk, requires_approval=True).exists()
     context = {
         "mentor": mentor, "profile": profile, "form": form, "start": start, "end": end, "error": error,
         "next_slots": [s for s in next_slots if s is not None], "zones_differ": mentor.timezone != request.tz_name,
         "duration": form["duration"].value(),
-        "requires_approval": BookingPolicy.objects.filter(pk=mentor.pk, requires_approval=True).exists(),
+        "requires_approval": requires_approval,
+        "terms": booking_terms(mentor_name=mentor.display_name, requires_approval=requires_approval,
+                               response_median_minutes=profile.response_median_minutes),
     }
     return render(request, "booking/book.html", context, status=status)
 
