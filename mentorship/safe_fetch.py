@@ -59,7 +59,7 @@ def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | 
         return None
     for attr, words in (("is_unspecified", "an unspecified"), ("is_loopback", "a loopback"),
                         ("is_link_local", "a link-local"), ("is_multicast", "a multicast"),
-                        ("is_private", "a private"), ("is_reserved", "a reserved")):
+                        ("is_reserved", "a reserved"), ("is_private", "a private")):
         if getattr(ip, attr):
             return f"The address points to {words} network address, which the server does not fetch."
     if not ip.is_global:
