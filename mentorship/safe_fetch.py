@@ -16,6 +16,9 @@ Any app may use it (calendar feeds are the first). What it guarantees:
   included) must finish within settings.SAFE_FETCH_TOTAL_TIMEOUT seconds, each connect within
   SAFE_FETCH_CONNECT_TIMEOUT: a server that dribbles a byte a second is cut off too.
 
+Error reports (Django's) show none of the local variables of these functions (sensitive_variables):
+the address, and the host and path taken from it, are secrets of the person who typed them.
+
 settings.SAFE_FETCH_ALLOW_NETWORKS lets listed internal networks through; only the tests set it
 (for their local HTTP server). FetchError messages never contain the address: for calendar feeds
 the address is itself the secret.
@@ -31,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 USER_AGENT = "MentorshipPlatform-CalendarFetcher/1.0"
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -67,6 +71,7 @@ def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | 
     return None
 
 
+@sensitive_variables()
 def _resolve(host: str, port: int) -> str:
     """The one checked IP to connect to: every address the name resolves to must be allowed (a
     name that also resolves to 10.0.0.1 is refused whichever one a connect would pick)."""
@@ -91,6 +96,7 @@ def _resolve(host: str, port: int) -> str:
     return str(addresses[0])
 
 
+@sensitive_variables()
 def _check_url(url: str) -> tuple[str, str, int, str]:
     try:
         parts = urlsplit(url)
@@ -110,6 +116,7 @@ def _check_url(url: str) -> tuple[str, str, int, str]:
     return parts.scheme, parts.hostname, port, target
 
 
+@sensitive_variables()
 def safe_fetch(url: str, *, headers: dict[str, str] | None = None, max_bytes: int | None = None,
                total_timeout: float | None = None) -> FetchResult:
     """GET `url` under the rules above. 200 and 304 are results; any other status is a FetchError."""
@@ -148,6 +155,7 @@ def _remaining(deadline: float) -> float:
     return left
 
 
+@sensitive_variables()
 def _request(scheme, host, ip, port, target, extra, deadline):
     timeout = urllib3.Timeout(connect=min(settings.SAFE_FETCH_CONNECT_TIMEOUT, _remaining(deadline)),
                               read=_remaining(deadline))

@@ -58,6 +58,9 @@ class ExternalCalendar(models.Model):
     etag = models.CharField(max_length=200, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    # The busy intervals cover up to here; once the booking horizon runs past it, the next refresh
+    # fetches in full (no conditional headers), or the far days would never be read.
+    expanded_until = models.DateTimeField(null=True, blank=True)
     next_refresh_at = models.DateTimeField()
     consecutive_failures = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
