@@ -199,7 +199,7 @@ def _read_capped(response, max_bytes: int, deadline: float) -> bytes:
             if size > max_bytes:
                 raise FetchError(f"The calendar is larger than {max_bytes // (1024 * 1024) or 1} MB.")
             chunks.append(chunk)
-    except (urllib3.exceptions.TimeoutError, socket.timeout):
+    except (TimeoutError, urllib3.exceptions.TimeoutError):
         raise FetchError("The server took too long to answer.") from None
     except urllib3.exceptions.HTTPError:
         raise FetchError("The connection broke while reading the calendar.") from None

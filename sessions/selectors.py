@@ -36,7 +36,6 @@ from sessions.models import (
     Booking,
     BookingPolicy,
     BusyInterval,
-    ExternalCalendar,
 )
 from sessions.slots import Busy, ExternalBusy, Override, Policy, Rule
 

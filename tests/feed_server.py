@@ -88,8 +88,8 @@ class FeedServer:
         return [h for p, h in self.requests if p == path]
 
 
-@pytest.fixture
-def feed_server(settings):
+@pytest.fixture(name="feed_server")
+def feed_server_fixture(settings):
     server = FeedServer()
     server.thread.start()
     settings.SAFE_FETCH_ALLOW_NETWORKS = ["127.0.0.1/32"]

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from mentorship.safe_fetch import FetchError, safe_fetch
-from tests.feed_server import feed_server  # noqa: F401 (fixture)
+from tests.feed_server import feed_server_fixture  # noqa: F401 (the feed_server fixture)
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 
