@@ -286,7 +286,7 @@ def test_error_reports_do_not_show_the_address(work):
     try:
         safe_fetch(work.url + "?x=", max_bytes=10)
     except Exception:
-        report = ExceptionReporter(None, *sys.exc_info()).get_traceback_text()
+        report = ExceptionReporter(None, *sys.exc_info()).get_traceback_html()
     assert "safe_fetch" in report and SECRET_PART not in report
 
 
