@@ -233,8 +233,8 @@ def _mail_failing(calendar: ExternalCalendar, now: datetime) -> None:
     # calendar and the moment the threshold was reached.
     mail_enqueue(recipient=mentor, kind=FAILING_MAIL_KIND, now=now,
                  subject=f'Your calendar "{calendar.name}" cannot be read',
-                 text=render_to_string("booking/email/calendar_failing.txt", context),
-                 html=render_to_string("booking/email/calendar_failing.html", context),
+                 text=render_to_string("booking/calendars/email/calendar_failing.txt", context),
+                 html=render_to_string("booking/calendars/email/calendar_failing.html", context),
                  dedupe_key=f"calendar:{calendar.pk}:failing:{now:%Y%m%dT%H%M%S}")
 
 
