@@ -57,6 +57,9 @@ class ExternalCalendar(models.Model):
     # Conditional requests: the validators of the last successful answer.
     etag = models.CharField(max_length=200, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    # Feeds without validators (or that change them on every answer) send the same bytes again:
+    # their hash spares re-reading them (parsing a 5,000-event feed takes seconds).
+    content_sha256 = models.CharField(max_length=64, blank=True)
     last_refreshed_at = models.DateTimeField(null=True, blank=True)
     # The busy intervals cover up to here; once the booking horizon runs past it, the next refresh
     # fetches in full (no conditional headers), or the far days would never be read.

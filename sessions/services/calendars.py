@@ -18,6 +18,7 @@ safe_fetch's and the parser's own words, which name no address.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -106,12 +107,15 @@ class _Fetched:
     etag: str
     last_modified: str
     window_end: datetime
+    content_sha256: str = ""
 
 
 @sensitive_variables()
 def _fetch(*, url: str, mentor: User, all_day_blocks: bool, tentative_busy: bool, now: datetime,
-           etag: str = "", last_modified: str = "") -> _Fetched:
-    """Fetch and read a feed (no database writes). Raises FetchError or FeedError."""
+           etag: str = "", last_modified: str = "", content_sha256: str = "") -> _Fetched:
+    """Fetch and read a feed (no database writes). Raises FetchError or FeedError. With the
+    previous answer's validators and hash (a conditional refresh), an unchanged feed is not read
+    again (status 304, whether the server said so or sent the same bytes)."""
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -120,10 +124,14 @@ def _fetch(*, url: str, mentor: User, all_day_blocks: bool, tentative_busy: bool
     result = safe_fetch(url, headers=headers)
     start, end = _window(mentor, now)
     if result.status == 304:
-        return _Fetched(304, None, etag, last_modified, end)
+        return _Fetched(304, None, etag, last_modified, end, content_sha256)
+    digest = hashlib.sha256(result.body).hexdigest()
+    if content_sha256 and digest == content_sha256:
+        return _Fetched(304, None, etag, last_modified, end, content_sha256)
     busy = busy_intervals(result.body, zone=mentor.timezone or "UTC", start=start, end=end,
                           all_day_blocks=all_day_blocks, tentative_busy=tentative_busy)
-    return _Fetched(200, busy, result.headers.get("etag", "")[:200], result.headers.get("last-modified", "")[:100], end)
+    return _Fetched(200, busy, result.headers.get("etag", "")[:200], result.headers.get("last-modified", "")[:100], end,
+                    digest)
 
 
 def _store(calendar: ExternalCalendar, fetched: _Fetched, now: datetime) -> None:
@@ -141,6 +149,7 @@ def _store(calendar: ExternalCalendar, fetched: _Fetched, now: datetime) -> None
         calendar.event_count = fetched.busy.events
         calendar.busy_count = len(fetched.busy.intervals)
         calendar.etag, calendar.last_modified = fetched.etag, fetched.last_modified
+        calendar.content_sha256 = fetched.content_sha256
         calendar.expanded_until = fetched.window_end
     calendar.save()
     triggers.mentors_changed(mentor_ids=[calendar.mentor_id])
@@ -194,7 +203,7 @@ def calendar_update(*, mentor: User, calendar_id: int, name: str | None = None, 
             changed = True
     if changed:
         calendar.next_refresh_at = now
-        calendar.etag = calendar.last_modified = ""
+        calendar.etag = calendar.last_modified = calendar.content_sha256 = ""
     calendar.save()
     return calendar
 
@@ -251,7 +260,8 @@ def calendar_refresh(*, calendar_id: int, now: datetime | None = None) -> str:
         fetched = _fetch(url=calendar.url, mentor=calendar.mentor, all_day_blocks=calendar.all_day_blocks,
                          tentative_busy=calendar.tentative_busy, now=now,
                          etag=calendar.etag if conditional else "",
-                         last_modified=calendar.last_modified if conditional else "")
+                         last_modified=calendar.last_modified if conditional else "",
+                         content_sha256=calendar.content_sha256 if conditional else "")
     except (FetchError, FeedError) as exc:
         _record_failure(calendar.pk, str(exc), now)
         return "failed"

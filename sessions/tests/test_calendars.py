@@ -205,6 +205,16 @@ def test_refresh_sends_the_etag_and_keeps_intervals_when_not_modified(work, feed
     assert BusyInterval.objects.filter(calendar=work).count() == count
 
 
+def test_a_feed_without_validators_sending_the_same_bytes_is_not_read_again(open_mentor, feed_server):
+    url = feed_server.serve("/no-etag.ics", body=GOOGLE)
+    calendar = services.calendar_add(mentor=open_mentor, name="Work", url=url)
+    ids = set(BusyInterval.objects.filter(calendar=calendar).values_list("pk", flat=True))
+    assert services.calendar_refresh(calendar_id=calendar.pk) == "unchanged"
+    assert set(BusyInterval.objects.filter(calendar=calendar).values_list("pk", flat=True)) == ids
+    feed_server.serve("/no-etag.ics", body=GOOGLE.replace(b"20261005T090000", b"20261005T100000"))
+    assert services.calendar_refresh(calendar_id=calendar.pk) == "updated"
+
+
 def test_refresh_reads_a_changed_feed(work, feed_server, open_mentor):
     feed_server.serve(SECRET_PATH, body=OUTLOOK, etag='"g2"')
     assert services.calendar_refresh(calendar_id=work.pk) == "updated"
