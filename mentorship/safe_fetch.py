@@ -98,6 +98,8 @@ def _resolve(host: str, port: int) -> str:
 
 @sensitive_variables()
 def _check_url(url: str) -> tuple[str, str, int, str]:
+    if any(ord(c) <= 32 or ord(c) == 127 for c in url):
+        raise FetchError("A web address has no spaces or control characters.")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -177,7 +179,8 @@ def _request(scheme, host, ip, port, target, extra, deadline):
         raise FetchError("The server took too long to answer.") from None
     except urllib3.exceptions.SSLError:
         raise FetchError("The server's secure connection (TLS certificate) could not be verified.") from None
-    except urllib3.exceptions.HTTPError:
+    except (urllib3.exceptions.HTTPError, ValueError, OSError):
+        # ValueError: http.client refuses a request target it cannot send (InvalidURL).
         raise FetchError("The server could not be reached.") from None
 
 

@@ -60,7 +60,8 @@ def test_internal_addresses_are_refused(url, words):
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/feed.ics", "file:///etc/passwd", "gopher://example.com/",
-                                 "webcal://example.com/feed.ics", "http://user:pw@example.com/feed.ics"])
+                                 "webcal://example.com/feed.ics", "http://user:pw@example.com/feed.ics",
+                                 "http://example.com/a\x00b.ics", "http://example.com/a b.ics", "http://exa\nmple.com/"])
 def test_only_plain_http_and_https_addresses(url):
     with pytest.raises(FetchError):
         safe_fetch(url)

@@ -68,6 +68,8 @@ def _normalise_url(url: str) -> SecretURL:
         errors.append("Paste your calendar's iCalendar (.ics) address.")
     elif len(url) > URL_MAX:
         errors.append(f"Addresses are at most {URL_MAX} characters.")
+    elif any(ord(c) <= 32 or ord(c) == 127 for c in url):
+        errors.append("An address has no spaces or control characters: paste it again as it was given.")
     else:
         try:
             parts = urlsplit(url)

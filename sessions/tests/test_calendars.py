@@ -97,6 +97,17 @@ def test_webcal_addresses_are_read_as_https_and_other_schemes_refused(open_mento
     assert info.value.code == "calendar_unreachable" and "loopback" in info.value.field_errors["url"][0]
 
 
+@pytest.mark.parametrize("url", ["https://calendar.example.com/a\x00b.ics", "https://calendar.example.com/a b.ics",
+                                 "https://calendar.example.com/a\r\nHost: evil.example/x.ics"])
+def test_control_characters_in_the_address_are_a_400(open_mentor, client_for, url):
+    response = client_for(open_mentor).post(CALENDARS, {"name": "Work", "url": url}, format="json")
+    # A NUL byte is refused by the API's parser before the view ("invalid"); the rest by the service.
+    assert response.status_code == 400 and response.json()["code"] in ("invalid", "invalid_calendar")
+    assert "url" in response.json()["errors"] or "\x00" in url
+    with pytest.raises(BookingError):
+        services.calendar_add(mentor=open_mentor, name="Work", url=url)
+
+
 def test_an_address_that_is_not_a_calendar_is_refused_and_nothing_saved(open_mentor, feed_server):
     url = feed_server.serve("/login", body=b"<html>Sign in to continue</html>")
     with pytest.raises(BookingError) as info:
@@ -432,3 +443,17 @@ def test_the_page_refuses_someone_elses_calendar_with_404(work):
     assert client.post(reverse("booking:calendar_delete", args=[work.pk])).status_code == 404
     assert client.post(reverse("booking:calendar_update", args=[work.pk]), {f"c{work.pk}-name": "x"}).status_code == 404
     assert ExternalCalendar.objects.filter(pk=work.pk).exists()
+
+
+# --- the periodic task ---------------------------------------------------------------------------
+
+def test_the_beat_task_refreshes_due_calendars_once_however_often_it_runs(work, feed_server, frozen_now):
+    from mentorship.celery import app
+    from sessions.tasks import refresh_calendars
+
+    assert app.conf.beat_schedule["refresh-calendars"] == {"task": "sessions.refresh_calendars", "schedule": 15 * 60.0}
+    hits = len(feed_server.hits(SECRET_PATH))
+    frozen_now.move_to(utc(2026, 11, 2, 6, 20))
+    assert refresh_calendars() == 1
+    assert refresh_calendars() == 0
+    assert len(feed_server.hits(SECRET_PATH)) == hits + 1
