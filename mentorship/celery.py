@@ -45,6 +45,9 @@ TASK_ROUTES = {
 def _configure() -> None:
     from django.conf import settings
 
+    # The one schedule entry whose period is a setting (it needs the settings, which this module
+    # cannot read at import).
+    BEAT_SCHEDULE["refresh-calendars"]["schedule"] = settings.CALENDAR_REFRESH_MINUTES * 60.0
     conf: dict = {
         "broker_url": settings.CELERY_BROKER_URL,
         "task_serializer": "json",
@@ -59,8 +62,7 @@ def _configure() -> None:
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
         "task_always_eager": settings.CELERY_TASK_ALWAYS_EAGER,
-        "beat_schedule": {**BEAT_SCHEDULE, "refresh-calendars": {
-            **BEAT_SCHEDULE["refresh-calendars"], "schedule": settings.CALENDAR_REFRESH_MINUTES * 60.0}},
+        "beat_schedule": BEAT_SCHEDULE,
         "task_queues": [Queue(name) for name in QUEUES],
         "task_default_queue": "default",  # anything not routed above; still consumed by every full worker
         "task_routes": TASK_ROUTES,

@@ -367,9 +367,10 @@ class _Engine:
         if reason not in (TAKEN, CALENDAR_BUSY):
             return None if reason is None else Explanation(reason)
         u, d = _ts(start), duration * 60
-        clash = self._booking_clash(u, d)
-        if clash is not None:
-            return Explanation(BOOKED if clash[0] < u + d and u < clash[1] else BUFFER)
+        if any(x[0] < u + d and u < x[1] for x in self.booked):
+            return Explanation(BOOKED)
+        if self._booking_clash(u, d) is not None:
+            return Explanation(BUFFER)
         a, b = u - self.policy.buffer_before * 60, u + d + self.policy.buffer_after * 60
         direct = next((x for x in self.external if x[0] < u + d and u < x[1]), None)
         if direct is not None:

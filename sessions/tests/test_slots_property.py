@@ -129,3 +129,33 @@ def test_single_slot_check_agrees_with_the_oracle(cal, data):
         # The mentor's "why is this time not offered?": no reason for an offered time, and always
         # one for a refused time.
         assert (explain_slot(start=probe, **args) is None) == (probe in oracle), probe
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(calendars(), st.data())
+def test_explanations_of_clashes_name_what_is_in_the_way(cal, data):
+    """A clash explained as "booked" overlaps a booking itself, as "buffer" only a booking's blocked
+    range with the buffers, as "busy in calendar N" an event of that calendar (itself, or within
+    the buffers when it says so)."""
+    args = {k: v for k, v in cal.items() if k not in ("start", "end")}
+    p, d = cal["policy"], timedelta(minutes=cal["duration"])
+    for _ in range(15):
+        s = cal["start"] + timedelta(minutes=5 * data.draw(st.integers(0, (cal["end"] - cal["start"]) // timedelta(minutes=5) - 1)))
+        reason = explain_slot(start=s, **args)
+        lo, hi = s - timedelta(minutes=p.buffer_before), s + d + timedelta(minutes=p.buffer_after)
+        if reason is None or reason.code not in ("booked", "buffer", "mentor_busy"):
+            continue
+        own = [b for b in cal["bookings"] if b.start < s + d and s < b.end]
+        near = [b for b in cal["bookings"] if b.blocked_start < hi and lo < b.blocked_end]
+        if reason.code == "booked":
+            assert own, s
+        elif reason.code == "buffer":
+            assert near and not own, s
+        else:
+            assert not near, s
+            events = [x for x in cal["external"] if x.calendar_id == reason.calendar_id]
+            if reason.via_buffer:
+                assert any(x.start < hi and lo < x.end for x in events)
+                assert not any(x.start < s + d and s < x.end for x in cal["external"])
+            else:
+                assert any(x.start < s + d and s < x.end for x in events)
