@@ -82,7 +82,6 @@ def test_only_busy_intervals_are_stored_for_the_horizon(open_mentor, google_url)
     rows = list(BusyInterval.objects.filter(calendar=work).order_by("start").values_list("start", "end"))
     assert rows[0][0] >= utc(2026, 11, 1, 6) - timedelta(minutes=1)
     assert rows[-1][1] <= utc(2026, 11, 13, 6) + timedelta(minutes=1)
-    assert (utc(2026, 11, 18, 23), utc(2026, 11, 21, 23)) not in rows  # the conference is past the horizon
     assert [f.name for f in BusyInterval._meta.concrete_fields] == ["id", "calendar", "mentor", "start", "end"]
 
 
