@@ -63,6 +63,7 @@ lint: install-dev
 # names PostgreSQL; BENCH_HTTP_ARGS passes options (e.g. --keep, then --reuse; --mentors 2000).
 bench: install-dev
 	$(PY) bench/slots.py
+	$(PY) bench/calendars.py
 	$(PY) bench/matching_quality.py
 	$(PY) bench/matching.py
 	@case "$$DATABASE_URL" in \

@@ -33,6 +33,8 @@ TASK_ROUTES = {
     "sessions.complete_sessions": {"queue": "lifecycle"},
     "sessions.settle_no_show_reports": {"queue": "lifecycle"},
     "sessions.expire_flash_questions": {"queue": "lifecycle"},
+    # External calendar refreshes: network fetches (seconds each at worst), off the mail queue.
+    "sessions.refresh_calendars": {"queue": "lifecycle"},
     # Match recomputes: CPU and memory heavy (the encoder), fine to run seconds late.
     "matching.*": {"queue": "matching"},
     # Insights' scan of booking topics against the skill taxonomy: CPU work, fine minutes late.
@@ -43,6 +45,9 @@ TASK_ROUTES = {
 def _configure() -> None:
     from django.conf import settings
 
+    # The one schedule entry whose period is a setting (it needs the settings, which this module
+    # cannot read at import).
+    BEAT_SCHEDULE["refresh-calendars"]["schedule"] = settings.CALENDAR_REFRESH_MINUTES * 60.0
     conf: dict = {
         "broker_url": settings.CELERY_BROKER_URL,
         "task_serializer": "json",
@@ -101,6 +106,10 @@ BEAT_SCHEDULE: dict = {
     # organisation's zone, which may be any offset from UTC): an hourly sweep closes each within the
     # hour; an open question past its week is already refused offers and accepts on its own.
     "expire-flash-questions": {"task": "sessions.expire_flash_questions", "schedule": 3600.0},
+    # Mentors' external calendars: each is due CALENDAR_REFRESH_MINUTES after its last fetch (later
+    # after failures); a claimer at the same period finds each one due on the tick after that.
+    # (The period is settings.CALENDAR_REFRESH_MINUTES, filled in by _configure with the settings.)
+    "refresh-calendars": {"task": "sessions.refresh_calendars", "schedule": 900.0},
     # New-message digests are due a minute after a quiet thread's first message, then at most one
     # per CONVERSATIONS_DIGEST_MINUTES; a one-minute claimer keeps the first mail prompt.
     "conversations-send-digests": {"task": "conversations.send_due_digests", "schedule": 60.0},

@@ -38,6 +38,10 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "day_cap": ErrorCode(400, "The mentor's sessions for that day are full."),
     "week_cap": ErrorCode(400, "The mentor's sessions for that week are full."),
     "budget": ErrorCode(400, "The mentor's weekly time for sessions is used up."),
+    # External calendars (sessions.services.calendars): a feed we could not fetch or read is a 400
+    # on its address field; the words say why, never the address.
+    "invalid_calendar": ErrorCode(400, "Please correct the calendar."),
+    "calendar_unreachable": ErrorCode(400, "The calendar address could not be read."),
     "not_authenticated": ErrorCode(401, "Sign in (session or token) to use this endpoint."),
     "authentication_failed": ErrorCode(401, "Incorrect authentication credentials."),
     "forbidden": ErrorCode(403, "You may not do that."),
@@ -56,6 +60,9 @@ ERROR_CODES: dict[str, ErrorCode] = {
     # 409: allowed in general, not in the resource's present state.
     "slot_taken": ErrorCode(409, "That time was just taken."),
     "taken": ErrorCode(409, "That time was just taken."),
+    # The mentor's own calendar (a meeting at work) holds that time: like `taken`, another time may work.
+    "mentor_busy": ErrorCode(409, "The mentor is busy at that time."),
+    "too_many_calendars": ErrorCode(409, "You have added as many calendars as allowed."),
     "wrong_state": ErrorCode(409, "The session is not in a state that allows this."),
     "expired": ErrorCode(409, "This request has expired."),
     "started": ErrorCode(409, "This session has already started."),

@@ -407,6 +407,18 @@ BOOKING_MAX_OPEN_REQUESTS_PER_MENTOR = env_int("BOOKING_MAX_OPEN_REQUESTS_PER_ME
 BOOKING_MAX_OPEN_REQUESTS = env_int("BOOKING_MAX_OPEN_REQUESTS", 5, minimum=1)
 BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK = env_int("BOOKING_MAX_SESSIONS_PER_MENTOR_WEEK", 2, minimum=1)
 JITSI_BASE_URL = env_str("JITSI_BASE_URL", "https://meet.jit.si")
+# External calendars (sessions.services.calendars): how often each feed is fetched, how many failures
+# in a row before its mentor gets one email, and the fetcher's limits (mentorship.safe_fetch).
+CALENDAR_REFRESH_MINUTES = env_int("CALENDAR_REFRESH_MINUTES", 15, minimum=5)
+CALENDAR_FAILURES_BEFORE_MAIL = env_int("CALENDAR_FAILURES_BEFORE_MAIL", 4, minimum=1)
+CALENDARS_PER_MENTOR = env_int("CALENDARS_PER_MENTOR", 5, minimum=1)
+SAFE_FETCH_MAX_BYTES = env_int("SAFE_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+SAFE_FETCH_CONNECT_TIMEOUT = env_int("SAFE_FETCH_CONNECT_TIMEOUT", 5, minimum=1)
+SAFE_FETCH_TOTAL_TIMEOUT = env_int("SAFE_FETCH_TOTAL_TIMEOUT", 20, minimum=1)
+SAFE_FETCH_MAX_REDIRECTS = 3
+# Test-only: addresses (IPs or networks) the fetcher may reach although they are internal, so the
+# tests' local HTTP server can be fetched. Empty everywhere else; production refuses it below.
+SAFE_FETCH_ALLOW_NETWORKS: list[str] = []
 
 # --- Security (production) -------------------------------------------------------------------
 if PRODUCTION:

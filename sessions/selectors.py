@@ -2,7 +2,8 @@
 the pure slot engine (sessions/slots.py) about it.
 
 Loading a mentor costs two queries whatever the range: the policy, and one UNION ALL of the rules,
-the overrides covering the range and the live bookings near the range (each query is a round trip
+the overrides covering the range, the live bookings near the range and the busy intervals of the
+mentor's own calendars near the range (each query is a round trip
 plus Django's compile time, which on the slots endpoint cost more than the engine itself). The
 slots API and picker fetch the policy with the mentor (slots_mentor_get), so they pay one query
 for the calendar. Bookings are loaded for whole local ISO weeks around the range (plus a day of
@@ -28,13 +29,22 @@ from accounts.models import MenteeProfile, MentorProfile, User
 from accounts.selectors import KIND_VIEWERS, NO_ID, NO_VIEWER, bookable_mentors, viewer_kind
 from sessions import slots as engine
 from sessions.errors import BookingError
-from sessions.models import LIVE_STATUSES, AvailabilityOverride, AvailabilityRule, Booking, BookingPolicy
-from sessions.slots import Busy, Override, Policy, Rule
+from sessions.models import (
+    LIVE_STATUSES,
+    AvailabilityOverride,
+    AvailabilityRule,
+    Booking,
+    BookingPolicy,
+    BusyInterval,
+)
+from sessions.slots import Busy, ExternalBusy, Override, Policy, Rule
 
 # Any date range the engine looks at is widened by this much to find bookings whose local ISO
 # week touches it (7 days for the week, 1 day for the largest UTC offset, plus buffers).
 _BOOKING_MARGIN = timedelta(days=9)
 _OVERRIDE_MARGIN = timedelta(days=2)
+# Busy intervals matter to a start through the session and its buffers (at most a few hours).
+_EXTERNAL_MARGIN = timedelta(days=1)
 
 REASON_MESSAGES = {
     engine.PAST: "That time is in the past.",
@@ -46,6 +56,7 @@ REASON_MESSAGES = {
     engine.WEEK_CAP: "The mentor has reached their limit of {max_per_week} sessions that week.",
     engine.BUDGET: "The mentor's weekly mentoring time ({budget} minutes) does not allow another {duration} minutes that week.",
     engine.TAKEN: "Someone else has just booked that time; please pick another slot.",
+    engine.CALENDAR_BUSY: "The mentor is busy at that time; please pick another slot.",
 }
 
 
@@ -88,10 +99,11 @@ class MentorCalendar:
     rules: list[Rule]
     overrides: list[Override]
     bookings: list[Busy]
+    external: list[ExternalBusy]
 
     def engine_kwargs(self) -> dict:
         return dict(zone=self.zone, rules=self.rules, overrides=self.overrides, bookings=self.bookings,
-                    policy=engine_policy(self.policy))
+                    policy=engine_policy(self.policy), external=self.external)
 
 
 def _as_rule(r) -> Rule:
@@ -114,7 +126,7 @@ def _local_dates(zone, start: datetime, end: datetime):
 # kind needs, NULL (typed, for PostgreSQL, which types a UNION's columns branch by branch) where a
 # kind has none. Written as SQL: the ORM spent more time compiling this query and the mentor's
 # than the slot engine spends computing a month of slots.
-_RULE, _OVERRIDE, _BOOKING = 0, 1, 2
+_RULE, _OVERRIDE, _BOOKING, _EXTERNAL = 0, 1, 2, 3
 _CALENDAR_SQL = """
 SELECT 0, weekday, CAST(NULL AS date), CAST(NULL AS date), start_time, end_time,
        CAST(NULL AS timestamp with time zone), CAST(NULL AS timestamp with time zone),
@@ -127,6 +139,9 @@ UNION ALL
 SELECT 2, NULL, NULL, NULL, NULL, NULL, "start", "end", blocked_start, blocked_end
   FROM booking_booking
  WHERE mentor_id = %s AND status IN ({statuses}) AND "end" > %s AND "start" < %s AND id <> %s
+UNION ALL
+SELECT 3, calendar_id, NULL, NULL, NULL, NULL, "start", "end", NULL, NULL
+  FROM booking_busyinterval WHERE mentor_id = %s AND "end" > %s AND "start" < %s
 """
 
 
@@ -157,7 +172,9 @@ def calendar_query(*, mentor, start: datetime, end: datetime, exclude_booking_id
               mentor.pk, *[str(s) for s in LIVE_STATUSES],
               ops.adapt_datetimefield_value(start - _BOOKING_MARGIN),
               ops.adapt_datetimefield_value(end + _BOOKING_MARGIN),
-              exclude_booking_id if exclude_booking_id is not None else 0]
+              exclude_booking_id if exclude_booking_id is not None else 0,
+              mentor.pk, ops.adapt_datetimefield_value(start - _EXTERNAL_MARGIN),
+              ops.adapt_datetimefield_value(end + _EXTERNAL_MARGIN)]
     return sql, params
 
 
@@ -167,6 +184,7 @@ def calendar_from_rows(*, mentor, policy: BookingPolicy, rows, using: str) -> Me
     rules: list[Rule] = []
     overrides: list[Override] = []
     busy: list[Busy] = []
+    external: list[ExternalBusy] = []
     for kind, weekday, first_day, last_day, from_time, to_time, start_at, end_at, blocked_from, blocked_to in rows:
         if kind == _RULE:
             rules.append(Rule(weekday, from_time, to_time) if native else
@@ -174,10 +192,14 @@ def calendar_from_rows(*, mentor, policy: BookingPolicy, rows, using: str) -> Me
         elif kind == _OVERRIDE:
             overrides.append(Override(first_day, last_day, from_time, to_time) if native else
                              Override(_as_date(first_day), _as_date(last_day), _as_time(from_time), _as_time(to_time)))
-        else:
+        elif kind == _BOOKING:
             busy.append(Busy(start_at, end_at, blocked_from, blocked_to) if native else
                         Busy(_as_utc(start_at), _as_utc(end_at), _as_utc(blocked_from), _as_utc(blocked_to)))
-    return MentorCalendar(zone=mentor.timezone or "UTC", policy=policy, rules=rules, overrides=overrides, bookings=busy)
+        else:  # a busy interval of the mentor's own calendar; `weekday` carries its calendar's id
+            external.append(ExternalBusy(start_at, end_at, weekday) if native else
+                            ExternalBusy(_as_utc(start_at), _as_utc(end_at), weekday))
+    return MentorCalendar(zone=mentor.timezone or "UTC", policy=policy, rules=rules, overrides=overrides, bookings=busy,
+                          external=external)
 
 
 def load_calendar(*, mentor, start: datetime, end: datetime, exclude_booking_id: int | None = None,
@@ -386,7 +408,8 @@ def mentors_free_slot_counts(*, mentor_ids, start: datetime, end: datetime, dura
                              now: datetime | None = None) -> dict[int, int]:
     """Number of free slots of `duration` minutes per mentor in [start, end), for the matching engine.
 
-    Five queries however many mentors: users with profiles, policies, rules, overrides, bookings.
+    Six queries however many mentors: users with profiles, policies, rules, overrides, bookings,
+    and the busy intervals of their own calendars.
     Counts availability regardless of the lengths a mentor offers; a mentor who is not taking
     bookings (or unknown) counts 0.
     """
@@ -410,6 +433,11 @@ def mentors_free_slot_counts(*, mentor_ids, start: datetime, end: datetime, dura
                                     start__lt=end + _BOOKING_MARGIN).only(
             "mentor_id", "start", "end", "blocked_start", "blocked_end"):
         bookings.setdefault(b.mentor_id, []).append(_as_busy(b))
+    external: dict[int, list[ExternalBusy]] = {}
+    for mentor_id, calendar_id, busy_start, busy_end in BusyInterval.objects.filter(
+            mentor_id__in=ids, end__gt=start - _EXTERNAL_MARGIN, start__lt=end + _EXTERNAL_MARGIN).values_list(
+            "mentor_id", "calendar_id", "start", "end"):
+        external.setdefault(mentor_id, []).append(ExternalBusy(busy_start, busy_end, calendar_id))
     for pk, user in users.items():
         if not _accepting(user) or pk not in rules:
             continue
@@ -417,7 +445,7 @@ def mentors_free_slot_counts(*, mentor_ids, start: datetime, end: datetime, dura
         counts[pk] = engine.count_free_slots(
             zone=user.timezone or "UTC", rules=rules[pk], overrides=overrides.get(pk, []),
             bookings=bookings.get(pk, []), policy=engine_policy(policy), duration=duration, start=start, end=end,
-            now=now)
+            now=now, external=external.get(pk, []))
     return counts
 
 

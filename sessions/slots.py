@@ -25,6 +25,10 @@ Semantics (the property tests hold the engine to exactly these, against a minute
   local day of s has fewer than max_per_day live bookings; its ISO week (local) has fewer than
   max_per_week; and that week's booked minutes + d <= weekly_budget_minutes. Bookings count
   towards the local date / ISO week of their start.
+* External busy times (ExternalBusy: the mentor's own calendars, sessions.calendar_feeds) block
+  exactly like a booking's blocked range: [s - buffer_before, s + d + buffer_after) must overlap
+  none of them (the buffers are the mentor's breathing room around a session, whatever sits on
+  the other side). They never count towards caps or the weekly budget.
 
 Speed: busy ranges are merged once and probed with bisect, availability is a merged list of real
 intervals probed with bisect, caps are dict lookups, and wall->UTC conversion is done once per
@@ -68,6 +72,15 @@ class Busy:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalBusy:
+    """A busy interval from one of the mentor's own calendars (no title: only when, and which)."""
+
+    start: datetime
+    end: datetime
+    calendar_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     buffer_before: int = 0  # minutes
     buffer_after: int = 0
@@ -89,6 +102,20 @@ DAY_CAP = "day_cap"
 WEEK_CAP = "week_cap"
 BUDGET = "budget"
 TAKEN = "taken"
+CALENDAR_BUSY = "mentor_busy"
+# explain_slot splits TAKEN in two, for the mentor's own "why is this time not offered?".
+BOOKED = "booked"
+BUFFER = "buffer"
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a start is not offered: a reason code, and for CALENDAR_BUSY which calendar (and whether
+    only the buffers touch its event)."""
+
+    code: str
+    calendar_id: int | None = None
+    via_buffer: bool = False
 
 
 def _ts(dt: datetime) -> int:
@@ -104,7 +131,7 @@ def _minutes(t: time) -> int:
 class _Engine:
     """Inputs prepared once (busy intervals merged, caps counted) for many questions."""
 
-    def __init__(self, *, zone, rules, overrides, bookings, policy: Policy, now: datetime):
+    def __init__(self, *, zone, rules, overrides, bookings, policy: Policy, now: datetime, external=()):
         self.zone: tzinfo = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
         self.policy = policy
         self.now = _ts(now)
@@ -113,7 +140,9 @@ class _Engine:
             self.rules.setdefault(r.weekday, []).append((_minutes(r.start), _minutes(r.end)))
         self.overrides = list(overrides)
 
-        spans = sorted((_ts(b.blocked_start), _ts(b.blocked_end)) for b in bookings)
+        self.booked = sorted((_ts(b.start), _ts(b.end), _ts(b.blocked_start), _ts(b.blocked_end)) for b in bookings)
+        self.external = sorted((_ts(x.start), _ts(x.end), x.calendar_id) for x in external)
+        spans = sorted([(b[2], b[3]) for b in self.booked] + [(x[0], x[1]) for x in self.external])
         merged: list[list[int]] = []
         for a, b in spans:
             if merged and a <= merged[-1][1]:
@@ -323,8 +352,31 @@ class _Engine:
         if reason:
             return reason
         if self._taken(u, duration * 60):
-            return TAKEN
+            return TAKEN if self._booking_clash(u, duration * 60) else CALENDAR_BUSY
         return None
+
+    def _booking_clash(self, u: int, d: int) -> tuple[int, int, int, int] | None:
+        a = u - self.policy.buffer_before * 60
+        b = u + d + self.policy.buffer_after * 60
+        return next((x for x in self.booked if x[2] < b and a < x[3]), None)
+
+    def explain(self, start: datetime, duration: int) -> Explanation | None:
+        """diagnose, with a clash told apart: the session itself overlaps a booking (BOOKED), only
+        the buffers do (BUFFER), or an event of one of the mentor's calendars (CALENDAR_BUSY)."""
+        reason = self.diagnose(start, duration)
+        if reason not in (TAKEN, CALENDAR_BUSY):
+            return None if reason is None else Explanation(reason)
+        u, d = _ts(start), duration * 60
+        if any(x[0] < u + d and u < x[1] for x in self.booked):
+            return Explanation(BOOKED)
+        if self._booking_clash(u, d) is not None:
+            return Explanation(BUFFER)
+        a, b = u - self.policy.buffer_before * 60, u + d + self.policy.buffer_after * 60
+        direct = next((x for x in self.external if x[0] < u + d and u < x[1]), None)
+        if direct is not None:
+            return Explanation(CALENDAR_BUSY, calendar_id=direct[2])
+        near = next(x for x in self.external if x[0] < b and a < x[1])
+        return Explanation(CALENDAR_BUSY, calendar_id=near[2], via_buffer=True)
 
 
 def _as_datetimes(values: list[int]) -> list[datetime]:
@@ -332,20 +384,32 @@ def _as_datetimes(values: list[int]) -> list[datetime]:
 
 
 def free_slots(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy, duration: int,
-               start: datetime, end: datetime, now: datetime) -> list[datetime]:
+               start: datetime, end: datetime, now: datetime, external=()) -> list[datetime]:
     """Sorted UTC start datetimes of free slots of `duration` minutes with start in [start, end)."""
-    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now)
+    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now,
+                     external=external)
     return _as_datetimes(engine.slots(duration, start, end))
 
 
 def count_free_slots(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy, duration: int,
-                     start: datetime, end: datetime, now: datetime) -> int:
-    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now)
+                     start: datetime, end: datetime, now: datetime, external=()) -> int:
+    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now,
+                     external=external)
     return len(engine.slots(duration, start, end))
 
 
 def diagnose_slot(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy, duration: int,
-                  start: datetime, now: datetime) -> str | None:
+                  start: datetime, now: datetime, external=()) -> str | None:
     """None when `start` is a free slot (exactly when free_slots would list it), else a reason code."""
-    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now)
+    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now,
+                     external=external)
     return engine.diagnose(start, duration)
+
+
+def explain_slot(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy, duration: int,
+                 start: datetime, now: datetime, external=()) -> Explanation | None:
+    """The mentor's "why is this time not offered?": None exactly when free_slots would list
+    `start`, else the reason (sessions.selectors.slot_explain words it)."""
+    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now,
+                     external=external)
+    return engine.explain(start, duration)

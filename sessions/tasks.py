@@ -14,7 +14,7 @@ import time
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from sessions.services import flash, lifecycle, noshow, notifications
+from sessions.services import calendars, flash, lifecycle, noshow, notifications
 
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 # A dispatch keeps taking batches while there is a backlog, but hands the worker back well
@@ -60,3 +60,16 @@ def settle_no_show_reports() -> int:
 @shared_task(name="sessions.expire_flash_questions", **_retrying)
 def expire_flash_questions() -> int:
     return flash.flash_questions_expire()
+
+
+@shared_task(name="sessions.refresh_calendars", **_retrying)
+def refresh_calendars() -> int:
+    """Fetch the mentors' due calendars, batch after batch, within the dispatch budget."""
+    started = time.monotonic()
+    done = 0
+    while time.monotonic() - started < DISPATCH_BUDGET_SECONDS:
+        outcomes = calendars.calendars_refresh_due()
+        done += outcomes["claimed"]
+        if outcomes["claimed"] < calendars.REFRESH_BATCH:
+            break
+    return done

@@ -137,6 +137,9 @@ NOT_A_MENTOR_DOOR = {
     "booking:availability", "booking:availability_policy", "booking:availability_override_add",
     "booking:availability_override_delete", "api:availability-rules", "api:availability-overrides",
     "api:availability-override-detail", "api:availability-policy",
+    # the mentor's own calendars and "why is this time not offered?" (404 for anyone else's calendar)
+    "booking:calendar_add", "booking:calendar_update", "booking:calendar_delete", "booking:availability_explain",
+    "api:calendars", "api:calendar-detail", "api:availability-explain",
     # one's own ratings; moderation (staff and moderators see everything by role)
     "api:rating-list", "api:rating-detail", "api:rating-reply", "ratings:reply", "ratings:rate",
     "ratings:moderation_queue", "ratings:moderation_audit", "ratings:ignore_reporter", "api:rating-moderation-queue",

@@ -33,7 +33,8 @@ def _wall_minutes_of(day, rules, overrides) -> list[bool]:
     return minutes
 
 
-def naive_slots(*, zone, rules, overrides, bookings, policy: Policy, duration, start, end, now) -> list[datetime]:
+def naive_slots(*, zone, rules, overrides, bookings, policy: Policy, duration, start, end, now,
+                external=()) -> list[datetime]:
     tz = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
     day_cache: dict[date, list[bool]] = {}
 
@@ -65,13 +66,13 @@ def naive_slots(*, zone, rules, overrides, bookings, policy: Policy, duration, s
                 s = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
                 if s.astimezone(tz).replace(tzinfo=None) != wall:
                     continue  # does not exist on this day (spring-forward gap)
-                if _is_free(s, day, tz, available, bookings, policy, duration, start, end, now):
+                if _is_free(s, day, tz, available, bookings, policy, duration, start, end, now, external):
                     result.append(s)
         day += timedelta(days=1)
     return sorted(result)
 
 
-def _is_free(s, day, tz, available, bookings, policy, duration, start, end, now) -> bool:
+def _is_free(s, day, tz, available, bookings, policy, duration, start, end, now, external=()) -> bool:
     if not (start <= s < end):
         return False
     if s < now + timedelta(minutes=policy.min_notice_minutes):
@@ -87,6 +88,10 @@ def _is_free(s, day, tz, available, bookings, policy, duration, start, end, now)
     hi = s + timedelta(minutes=duration + policy.buffer_after)
     for b in bookings:
         if b.blocked_start < hi and lo < b.blocked_end:
+            return False
+    # The mentor's own calendars: an event blocks the session and its buffers, like a booking.
+    for x in external:
+        if x.start < hi and lo < x.end:
             return False
     same_day = [b for b in bookings if b.start.astimezone(tz).date() == day]
     same_week = [b for b in bookings if b.start.astimezone(tz).date().isocalendar()[:2] == day.isocalendar()[:2]]

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessions.slots import Busy, Override, Policy, Rule, diagnose_slot, free_slots
+from sessions.slots import Busy, ExternalBusy, Override, Policy, Rule, diagnose_slot, explain_slot, free_slots
 from sessions.tests.test_slots_oracle import naive_slots
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham",
@@ -82,6 +82,14 @@ def calendars(draw):
         b_end = b_start + timedelta(minutes=length)
         bookings.append(Busy(b_start, b_end, b_start - timedelta(minutes=before), b_end + timedelta(minutes=after)))
 
+    # Busy times from the mentor's own calendars: short meetings, long all-day spans, overlapping
+    # each other and the bookings, on any minute (not only on the grid).
+    external = []
+    for _ in range(draw(st.integers(0, 6))):
+        x_start = start + timedelta(minutes=draw(st.integers(-600, days * 1440)))
+        length = draw(st.one_of(st.integers(1, 180), st.sampled_from([24 * 60, 3 * 24 * 60])))
+        external.append(ExternalBusy(x_start, x_start + timedelta(minutes=length), calendar_id=draw(st.integers(1, 3))))
+
     policy = Policy(
         buffer_before=draw(st.sampled_from([0, 0, 5, 15, 30])),
         buffer_after=draw(st.sampled_from([0, 0, 10, 15])),
@@ -95,7 +103,7 @@ def calendars(draw):
     now = start - timedelta(minutes=15 * draw(st.integers(-24, 4 * 24)))
     duration = draw(st.sampled_from([15, 30, 45, 60]))
     return dict(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy,
-                duration=duration, start=start, end=end, now=now)
+                duration=duration, start=start, end=end, now=now, external=external)
 
 
 @settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -118,3 +126,36 @@ def test_single_slot_check_agrees_with_the_oracle(cal, data):
     ]
     for probe in probes:
         assert (diagnose_slot(start=probe, **args) is None) == (probe in oracle), probe
+        # The mentor's "why is this time not offered?": no reason for an offered time, and always
+        # one for a refused time.
+        assert (explain_slot(start=probe, **args) is None) == (probe in oracle), probe
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(calendars(), st.data())
+def test_explanations_of_clashes_name_what_is_in_the_way(cal, data):
+    """A clash explained as "booked" overlaps a booking itself, as "buffer" only a booking's blocked
+    range with the buffers, as "busy in calendar N" an event of that calendar (itself, or within
+    the buffers when it says so)."""
+    args = {k: v for k, v in cal.items() if k not in ("start", "end")}
+    p, d = cal["policy"], timedelta(minutes=cal["duration"])
+    for _ in range(15):
+        s = cal["start"] + timedelta(minutes=5 * data.draw(st.integers(0, (cal["end"] - cal["start"]) // timedelta(minutes=5) - 1)))
+        reason = explain_slot(start=s, **args)
+        lo, hi = s - timedelta(minutes=p.buffer_before), s + d + timedelta(minutes=p.buffer_after)
+        if reason is None or reason.code not in ("booked", "buffer", "mentor_busy"):
+            continue
+        own = [b for b in cal["bookings"] if b.start < s + d and s < b.end]
+        near = [b for b in cal["bookings"] if b.blocked_start < hi and lo < b.blocked_end]
+        if reason.code == "booked":
+            assert own, s
+        elif reason.code == "buffer":
+            assert near and not own, s
+        else:
+            assert not near, s
+            events = [x for x in cal["external"] if x.calendar_id == reason.calendar_id]
+            if reason.via_buffer:
+                assert any(x.start < hi and lo < x.end for x in events)
+                assert not any(x.start < s + d and s < x.end for x in cal["external"])
+            else:
+                assert any(x.start < s + d and s < x.end for x in events)

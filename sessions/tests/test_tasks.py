@@ -31,6 +31,7 @@ def test_beat_schedule_runs_each_job_on_its_cadence():
     assert by_task["sessions.expire_requests"] == 300.0
     assert by_task["sessions.complete_sessions"] == 300.0
     assert by_task["sessions.settle_no_show_reports"] == 900.0
+    assert by_task["sessions.refresh_calendars"] == 60.0 * settings.CALENDAR_REFRESH_MINUTES
     for task_name in by_task:
         assert task_name in celery_app.tasks, task_name
     assert celery_app.conf.beat_schedule is BEAT_SCHEDULE

@@ -18,6 +18,8 @@ from mentorship.errors import form_add_domain_error
 from sessions import selectors
 from sessions.errors import BookingError
 from sessions.forms_availability import OverrideForm, PolicyForm, WeeklyGridForm
+from sessions.forms_calendars import CalendarForm, CalendarSettingsForm, ExplainForm
+from sessions.selectors_calendars import calendar_summary, calendars_of
 from sessions.services import availability as services
 
 
@@ -31,10 +33,14 @@ def _mentor_or_403(request):
     return request.user
 
 
-def _render_page(request, *, grid=None, policy_form=None, override_form=None, status=200, saved=False):
+def _render_page(request, *, grid=None, policy_form=None, override_form=None, status=200, saved=False,
+                 calendar_form=None, explain_form=None, explanation=None):
     mentor = request.user
     policy = selectors.policy_for(mentor=mentor)
     context = {
+        # The Calendars section and "why is this time not offered?" (sessions.views.calendars).
+        **calendars_context(request, calendar_form=calendar_form, explain_form=explain_form,
+                            explanation=explanation),
         "grid": grid or WeeklyGridForm(rules=selectors.weekly_rules(mentor=mentor)),
         "policy_form": policy_form or PolicyForm(instance=policy),
         "override_form": override_form or OverrideForm(),
@@ -45,6 +51,21 @@ def _render_page(request, *, grid=None, policy_form=None, override_form=None, st
     if status != 200 and _is_htmx(request):
         status = 200
     return render(request, "booking/availability.html", context, status=status)
+
+
+def calendars_context(request, *, calendar_form=None, explain_form=None, explanation=None) -> dict:
+    mentor = request.user
+    rows = []
+    for calendar in calendars_of(mentor=mentor):
+        rows.append({"calendar": calendar, "summary": calendar_summary(calendar, mentor.timezone),
+                     "form": CalendarSettingsForm(prefix=f"c{calendar.pk}", initial={
+                         "name": calendar.name, "all_day_blocks": calendar.all_day_blocks,
+                         "tentative_busy": calendar.tentative_busy})})
+    lengths = mentor.mentor_profile.session_lengths if hasattr(mentor, "mentor_profile") else [30]
+    return {"calendars": rows, "calendar_form": calendar_form or CalendarForm(),
+            "explain_form": explain_form or ExplainForm(lengths=lengths or [30], initial={
+                "duration": 30 if 30 in lengths else (lengths or [30])[0]}),
+            "explanation": explanation}
 
 
 @login_required
