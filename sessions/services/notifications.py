@@ -42,10 +42,10 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from mentorship.claims import claim
+from mentorship.rows import insert_sql
 from sessions.models import Booking, Notification
 
 logger = logging.getLogger(__name__)
@@ -176,14 +176,12 @@ def _outbox_insert_sql(rows: list[Notification]) -> tuple[str, list]:
     # Django's own INSERT compiler prepares the values (auto_now_add, JSON adaptation, placeholders);
     # only the conflict clause and RETURNING are ours, because bulk_create(ignore_conflicts=True)
     # returns no ids and, on SQLite, turns into INSERT OR IGNORE, which also swallows CHECK failures.
-    query = InsertQuery(Notification)
-    query.insert_values(fields, rows)
     # using=, not connection=: django.db.connection is a proxy that looks the connection up in a
-    # thread-local on every attribute, and the compiler asks it for each value of each row.
-    [(insert_sql, params)] = query.get_compiler(using=connection.alias).as_sql()
+    # thread-local on every attribute. The SQL is compiled once per process and row count.
+    sql, params = insert_sql(Notification, fields, rows, connection.alias)
     qn = connection.ops.quote_name
     key = qn(meta.get_field("dedupe_key").column)
-    return f"{insert_sql} ON CONFLICT ({key}) DO NOTHING RETURNING {qn(meta.pk.column)}, {key}", list(params)
+    return f"{sql} ON CONFLICT ({key}) DO NOTHING RETURNING {qn(meta.pk.column)}, {key}", params
 
 
 def _outbox_stored(rows: list[Notification], created: dict[str, int]) -> tuple[list[Notification], list[int]]:
