@@ -29,10 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path and bench/http.py would shadow the standard
-# library's `http` (which Django imports): the project root goes there instead.
-_BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _BENCH_DIR]
-sys.path.insert(0, os.path.dirname(_BENCH_DIR))
+# library's `http` (Django imports http.cookies): the project root goes there instead.
+sys.path[:] = [p for p in sys.path if Path(p or os.curdir).resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 os.environ.setdefault("API_THROTTLE_USER", "1000000/min")
 os.environ.setdefault("API_THROTTLE_ANON", "1000000/min")

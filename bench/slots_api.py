@@ -26,10 +26,10 @@ import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 
 # Run as a script, bench/ comes first on sys.path and bench/http.py would shadow the standard
-# library's `http` (which Django imports): the project root goes there instead.
-_BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _BENCH_DIR]
-sys.path.insert(0, os.path.dirname(_BENCH_DIR))
+# library's `http` (Django imports http.cookies): the project root goes there instead.
+_BENCH = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _BENCH]
+sys.path.insert(0, os.path.dirname(_BENCH))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 # The throttles run and count as in production; the limits are only raised out of the way.
 os.environ.setdefault("API_THROTTLE_ANON", "100000000/min")

@@ -25,6 +25,7 @@ QUEUES = ("mail", "lifecycle", "matching", "default")
 TASK_ROUTES = {
     # Outbox sends and the due-reminder claimer: time-critical, small, I/O bound (SMTP).
     "sessions.send_notification": {"queue": "mail"},
+    "sessions.send_notifications": {"queue": "mail"},
     "sessions.dispatch_due_notifications": {"queue": "mail"},
     # New-message digests: claim due read states and put one mail each in the outbox.
     "conversations.send_due_digests": {"queue": "mail"},

@@ -315,6 +315,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "mentorship.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "mentorship.api.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "mentorship.negotiation.CommonAcceptsContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "mentorship.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",

@@ -391,6 +391,14 @@ def free_slots(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy
     return _as_datetimes(engine.slots(duration, start, end))
 
 
+def free_slot_seconds(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy, duration: int,
+                      start: datetime, end: datetime, now: datetime) -> list[int]:
+    """free_slots as integer epoch seconds, for callers that format them without datetimes
+    (sessions.slot_text)."""
+    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now)
+    return engine.slots(duration, start, end)
+
+
 def count_free_slots(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy, duration: int,
                      start: datetime, end: datetime, now: datetime, external=()) -> int:
     engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now,

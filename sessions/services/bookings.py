@@ -34,13 +34,12 @@ from functools import cache
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from accounts.models import Block, MentorProfile, User
 from accounts.selectors import bookable_mentor_ids_sql, bookable_mentors
 from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
-from mentorship.rows import Columns, select_list
+from mentorship.rows import Columns, insert_sql, select_list
 from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import LIVE_STATUSES, Booking, BookingEvent, BookingPolicy, ReliabilityRecord
@@ -516,13 +515,9 @@ def _insert_new_booking(booking: Booking, *, event: BookingEvent) -> None:
 
 
 def _insert_sql(model, fields, objs) -> tuple[str, list]:
-    """Django's INSERT for `objs` (its compiler fills auto_now_add and adapts the values)."""
-    query = InsertQuery(model)
-    query.insert_values(fields, objs)
-    # using=, not connection=: django.db.connection is a proxy that looks the connection up in a
-    # thread-local on every attribute, and the compiler asks it for each value of each row.
-    [(sql, params)] = query.get_compiler(using=connection.alias).as_sql()
-    return sql, list(params)
+    """Django's INSERT for `objs` (auto_now_add filled in, values adapted), its SQL compiled once
+    per process (mentorship.rows.insert_sql)."""
+    return insert_sql(model, fields, objs, connection.alias)
 
 
 # --- confirm / decline ---------------------------------------------------------------------------

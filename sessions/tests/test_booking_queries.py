@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from accounts.tokens import api_token_create
 from sessions.models import Booking, BookingPolicy, Notification
 from sessions.services import notifications
-from sessions.tasks import send_notification_task
+from sessions.tasks import send_notifications_task
 from sessions.tests.test_bookings_support import book, iso, local_slot, open_every_day, set_policy
 
 # serialized_rollback: the seeded languages (a data migration) survive the flush between tests.
@@ -129,9 +129,9 @@ def test_the_response_does_not_wait_for_the_broker(open_mentor, mentee, monkeypa
 
     def slow_publish(args, **options):
         assert broker_answers.wait(timeout=10), "the test never let the broker answer"
-        handed.append(args[0])
+        handed.extend(args[0])
 
-    monkeypatch.setattr(send_notification_task, "apply_async", slow_publish)
+    monkeypatch.setattr(send_notifications_task, "apply_async", slow_publish)
     client = _token_client(mentee)
     payload = {"mentor": open_mentor.pk, "start": iso(local_slot(open_mentor)), "duration": 30,
                "topic": "Interviews", "question": QUESTION}
@@ -155,7 +155,7 @@ def test_racing_writers_of_the_same_mails_store_and_publish_each_once(open_mento
     assert notifications.publisher.flush()  # the booking's own mails are published before we watch
     Notification.objects.all().delete()
     handed: list[int] = []
-    monkeypatch.setattr(send_notification_task, "apply_async", lambda args, **options: handed.append(args[0]))
+    monkeypatch.setattr(send_notifications_task, "apply_async", lambda args, **options: handed.extend(args[0]))
     barrier = threading.Barrier(4)
     errors: list[BaseException] = []
 

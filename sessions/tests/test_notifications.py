@@ -358,3 +358,30 @@ def test_email_html_escapes_what_people_typed(mentor, mentee):
     html = _sent_to(mentee)[0].alternatives[0][0]
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<script>alert(1)</script>" in _sent_to(mentee)[0].body  # plain text stays plain
+
+
+def test_the_publisher_merges_what_queued_while_the_broker_was_busy_into_one_message(monkeypatch):
+    """Ids queued by several transactions while a publish is under way leave in ONE next message:
+    under load the broker sees one publish for many bookings, and every id is in exactly one."""
+    import threading
+
+    from sessions.services import notifications
+
+    assert notifications.publisher.flush()
+    first_taken, go_on = threading.Event(), threading.Event()
+    messages: list[list[int]] = []
+
+    def publish(ids):
+        messages.append(list(ids))
+        first_taken.set()
+        assert go_on.wait(timeout=10), "the test never let the broker answer"
+
+    monkeypatch.setattr(notifications, "_publish", publish)
+    notifications.publisher.submit([1, 2])
+    assert first_taken.wait(timeout=10)
+    for ids in ([3, 4], [5], [6, 7]):  # three more transactions commit meanwhile
+        notifications.publisher.submit(ids)
+    go_on.set()
+    assert notifications.publisher.flush(timeout=10)
+
+    assert messages == [[1, 2], [3, 4, 5, 6, 7]]

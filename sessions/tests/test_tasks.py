@@ -19,6 +19,7 @@ from sessions.tasks import (
     dispatch_due_notifications,
     expire_requests,
     send_notification_task,
+    send_notifications_task,
     settle_no_show_reports,
 )
 from tests.factories import BookingFactory
@@ -40,7 +41,7 @@ def test_beat_schedule_runs_each_job_on_its_cadence():
 def test_idempotent_tasks_ack_late_and_retry_only_transient_errors():
     from django.db import InterfaceError, OperationalError
 
-    for task in (send_notification_task, dispatch_due_notifications, expire_requests, complete_sessions,
+    for task in (send_notification_task, send_notifications_task, dispatch_due_notifications, expire_requests, complete_sessions,
                  settle_no_show_reports):
         assert task.acks_late is True
         assert set(task.autoretry_for) == {OperationalError, InterfaceError}
@@ -56,6 +57,16 @@ def test_send_task_sends_a_row_once_however_often_it_runs(mentor, mentee):
     assert send_notification_task.apply(args=(row.pk,)).get() == "not-due"
     assert send_notification_task.apply(args=(987654,)).get() == "not-due"
     assert [m.to for m in mail.outbox] == [[mentee.email]]
+
+
+@pytest.mark.django_db
+def test_the_batched_send_task_sends_each_row_once_however_often_it_runs(mentor, mentee):
+    booking = BookingFactory(mentor=mentor, mentee=mentee)
+    ids = [row.pk for row in booking_notify(booking=booking, event="cancelled", actor=None)]
+    assert len(ids) == 2
+    assert send_notifications_task.apply(args=(ids,)).get() == ["sent", "sent"]
+    assert send_notifications_task.apply(args=(ids + [987654],)).get() == ["not-due"] * 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([mentor.email, mentee.email])
 
 
 @pytest.mark.django_db
