@@ -38,6 +38,7 @@ from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from accounts.models import Block, MentorProfile, User
+from accounts.recognition import mentor_recognition_changed
 from accounts.selectors import bookable_mentor_ids_sql, bookable_mentors
 from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
 from mentorship.rows import Columns, select_list
@@ -548,6 +549,7 @@ def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> 
         booking.save()
         BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.CONFIRMED, actor=actor)
         notifications.booking_notify_and_arm(booking=booking, event="confirmed", actor=actor)
+        mentor_recognition_changed(mentor_id=booking.mentor_id)  # an answer: the response time moves
     return booking
 
 
@@ -568,6 +570,7 @@ def booking_decline(*, booking: Booking, actor, reason: str = "", now: datetime 
         booking.save()
         BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.DECLINED, actor=actor, note=reason)
         notifications.booking_notify(booking=booking, event="declined", actor=actor)
+        mentor_recognition_changed(mentor_id=booking.mentor_id)
     return booking
 
 
