@@ -1,7 +1,7 @@
 """Recognition from the record: response time and badges (the rules; accounts stores the outcome).
 
 - Response time: minutes from a request (the booking's creation) to the mentor's answer (their
-  confirm or decline), over the mentor's last RECOGNITION_RESPONSE_SAMPLE answered requests; the
+  confirm or decline), over the mentor's latest answers (by answer time), the last RECOGNITION_RESPONSE_SAMPLE answered requests; the
   median is published from RECOGNITION_RESPONSE_MIN answers on (None below: too few to say).
   Requests that expired unanswered have no response time; they weigh on the acceptance rate.
 - "Quick responder": that median is under RECOGNITION_QUICK_MINUTES.
@@ -14,6 +14,7 @@ The words shown beside each badge come from accounts.recognition.badge_rules, fr
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
@@ -57,10 +58,10 @@ class Record:
 
 
 def response_median(minutes: list[float]) -> int | None:
-    """The median in whole minutes (rounded), or None with fewer than RECOGNITION_RESPONSE_MIN answers."""
+    """The median in whole minutes (halves up), or None with fewer than RECOGNITION_RESPONSE_MIN answers."""
     if len(minutes) < settings.RECOGNITION_RESPONSE_MIN:
         return None
-    return round(statistics.median(minutes))
+    return math.floor(statistics.median(minutes) + 0.5)
 
 
 def is_quick_responder(median_minutes: int | None) -> bool:
