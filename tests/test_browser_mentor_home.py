@@ -15,7 +15,7 @@ from insights.tests.mentor_support import review, session
 from sessions.models import Booking, BookingEvent
 from sessions.tests.test_bookings_support import book, local_slot, open_every_day, set_policy
 from tests.factories import MenteeFactory, MentorFactory
-from tests.journey_support import DESKTOP, PHONE, log_in, wait
+from tests.journey_support import DESKTOP, PHONE, latest_mail_to, log_in, wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "correct-horse-battery"
@@ -76,6 +76,8 @@ def test_a_mentor_confirms_and_extends_from_home_and_reads_the_charts(page, sett
     assert row.find_elements(By.CSS_SELECTOR, "form[action$='/confirm/']")
     assert Booking.objects.get(pk=second.pk).expires_at == before + timedelta(hours=24)
     assert BookingEvent.objects.filter(booking_id=second.pk, kind=BookingEvent.Kind.EXTENDED).count() == 1
+    told = latest_mail_to("ben@example.com")  # the mentee hears it through the outbox
+    assert "needs a little more time" in told.subject and "stays open until" in told.body
 
     # The record: three charts drawn as SVG, the numbers, and the badge the quick answer just earned.
     page.go("/home/")
