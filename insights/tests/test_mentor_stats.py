@@ -109,7 +109,7 @@ def test_a_fixed_number_of_queries_whatever_the_history(history, django_assert_n
 def test_api_gives_the_mentor_their_own_stats(history, client_for, settings, django_assert_num_queries):
     settings.INSIGHTS_MIN_CELL = 3
     client = client_for(history)
-    with django_assert_num_queries(MENTOR_STATS_QUERIES + 2):  # + the session's user and the mentor's badges
+    with django_assert_num_queries(MENTOR_STATS_QUERIES + 2):  # + the session and its user (this user object holds its profile already)
         response = client.get("/api/v1/me/mentor-stats/")
     assert response.status_code == 200, response.content
     body = response.json()
