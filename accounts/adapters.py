@@ -15,6 +15,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return reverse("accounts:me")
 
     def get_login_redirect_url(self, request):
+        # Mentors land on their home (requests waiting for an answer come first); a `next` the
+        # sign-in page carried is honoured before this is asked.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_mentor:
+            return reverse("home:dashboard")
         return super().get_login_redirect_url(request)
 
     def authenticate(self, request, **credentials):

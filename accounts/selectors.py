@@ -440,7 +440,7 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None, vie
 DIRECTORY_FIELDS = (
     "slug", "headline", "bio", "photo", "years_experience", "offers_15", "offers_30", "offers_45", "offers_60",
     "call_method", "accepting_bookings", "is_listed", "rating_count", "rating_sum", "rating_bayes", "created_at",
-    "visibility", "user__name", "user__email", "user__timezone",
+    "visibility", "user__name", "user__email", "user__timezone", "badges",
 )
 
 _FILTER_CHOICES_KEY = "accounts:directory-filter-choices:v1"

@@ -72,3 +72,28 @@ def heatmap(departments: list[str], rows: list[dict]) -> dict:
     size = label_w + n * cell + 4
     return {"width": size, "height": size, "cells": grid, "heads": heads, "sides": sides,
             "empty": not values and not any(g["hidden"] for g in grid)}
+
+
+def line_chart(points: list[tuple[str, float | None]], *, top: float, bottom: float = 0, max_labels: int = 14) -> dict:
+    """A line over fixed bounds (stars run 1 to 5 whatever the data): months without a value break
+    the line instead of dropping to zero. Each point keeps its label and value for its <title>."""
+    plot = HEIGHT - TOP - BOTTOM
+    step = (WIDTH - 2 * LEFT) / max(len(points), 1)
+    every = max(1, -(-len(points) // max_labels))
+    dots, segments, current = [], [], []
+    for i, (label, value) in enumerate(points):
+        x = LEFT + i * step + step / 2
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            dots.append({"x": x, "label": label, "show_label": i % every == 0, "value": None})
+            continue
+        y = TOP + plot - plot * (value - bottom) / (top - bottom)
+        current.append(f"{x:.1f},{y:.1f}")
+        dots.append({"x": x, "y": y, "label": label, "show_label": i % every == 0, "value": value})
+    if current:
+        segments.append(current)
+    return {"width": WIDTH, "height": HEIGHT, "baseline": TOP + plot, "top_y": TOP, "label_y": TOP + plot + 16,
+            "dots": dots, "lines": [" ".join(seg) for seg in segments], "top": top, "bottom": bottom,
+            "empty": all(d["value"] is None for d in dots)}

@@ -1,4 +1,5 @@
-"""Celery adapter for the background scan of booking topics (insights.services)."""
+"""Celery adapters: the background scan of booking topics (insights.services) and the nightly
+recompute of every mentor's recognition (insights.recognition)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from insights.recognition import recognition_refresh_all
 from insights.services import booking_skills_refresh
 
 # Hands the worker back well before the soft time limit (120 s); the next tick goes on.
@@ -23,3 +25,9 @@ def refresh_booking_skills(batch: int = 5000) -> int:
         if done < batch:
             break
     return scanned
+
+
+@shared_task(name="insights.refresh_mentor_recognition", autoretry_for=(OperationalError, InterfaceError),
+             retry_backoff=5, max_retries=3, acks_late=True)
+def refresh_mentor_recognition() -> int:
+    return recognition_refresh_all()

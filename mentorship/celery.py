@@ -124,6 +124,11 @@ BEAT_SCHEDULE: dict = {
     # "What people ask about" on the insights page counts scanned bookings; ten minutes behind the
     # latest request is invisible in a report over weeks.
     "insights-refresh-booking-skills": {"task": "insights.refresh_booking_skills", "schedule": 600.0},
+    # Response times and badges are recomputed on commit when a request is answered or a rating
+    # stored; the nightly run catches what no trigger sees (answers ageing out of the sample, a
+    # review removed by a moderator). 04:15 UTC: after the matching recompute, off-peak.
+    "insights-refresh-mentor-recognition": {"task": "insights.refresh_mentor_recognition",
+                                            "schedule": crontab(hour=4, minute=15)},
 }
 
 _configure()

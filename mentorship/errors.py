@@ -65,6 +65,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "too_many_calendars": ErrorCode(409, "You have added as many calendars as allowed."),
     "wrong_state": ErrorCode(409, "The session is not in a state that allows this."),
     "expired": ErrorCode(409, "This request has expired."),
+    "already_extended": ErrorCode(409, "This request's answer time was already extended once."),
     "started": ErrorCode(409, "This session has already started."),
     "not_ended": ErrorCode(409, "The session has not ended yet."),
     "too_late": ErrorCode(409, "It is too late to do that for this session."),

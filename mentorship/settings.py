@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from mentorship.env import env_bool, env_int, env_list, env_str
+from mentorship.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -401,6 +401,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 SESSION_LENGTHS = (15, 30, 45, 60)
 BOOKING_LATE_CANCEL_HOURS = env_int("BOOKING_LATE_CANCEL_HOURS", 3)
 BOOKING_REQUEST_EXPIRY_HOURS = env_int("BOOKING_REQUEST_EXPIRY_HOURS", 48)
+# A mentor who needs more time to answer a request may extend it once, by at most this many hours
+# (never past the session's start): enough to check a calendar, not enough to hold a mentee's
+# request for a week (sessions.services.bookings.booking_extend).
+BOOKING_REQUEST_EXTEND_HOURS = env_int("BOOKING_REQUEST_EXTEND_HOURS", 24, minimum=1)
 # Caps per mentee, so that one person cannot flood a mentor with requests (one held 50 pending
 # requests with one mentor, 51 emails, in 1.9 s) or fill a mentor's week. Enforced by
 # sessions.services.bookings under the mentor's policy lock and the mentee's row lock.
@@ -504,6 +508,20 @@ CONVERSATIONS_ATTACHMENTS_PER_MESSAGE = 3
 # Insights for program managers: every figure built from fewer distinct people than this is shown
 # as "<N" (page, API and CSV); see insights/privacy.py for how totals are kept from giving it back.
 INSIGHTS_MIN_CELL = env_int("INSIGHTS_MIN_CELL", 5, minimum=2)
+
+# Recognition earned from the record (insights.recognition; the rules are shown beside the badges).
+# Response time: the median over the mentor's last RECOGNITION_RESPONSE_SAMPLE answered requests,
+# published only from RECOGNITION_RESPONSE_MIN answers on. "Quick responder": that median is under
+# RECOGNITION_QUICK_MINUTES. "Top mentor": at least RECOGNITION_TOP_MIN_SESSIONS completed sessions,
+# a public average of at least RECOGNITION_TOP_MIN_AVERAGE stars and at least
+# RECOGNITION_TOP_MIN_MET_PERCENT of the private answers saying the session met or exceeded
+# expectations.
+RECOGNITION_RESPONSE_SAMPLE = env_int("RECOGNITION_RESPONSE_SAMPLE", 20, minimum=1)
+RECOGNITION_RESPONSE_MIN = env_int("RECOGNITION_RESPONSE_MIN", 5, minimum=1)
+RECOGNITION_QUICK_MINUTES = env_int("RECOGNITION_QUICK_MINUTES", 240, minimum=1)
+RECOGNITION_TOP_MIN_SESSIONS = env_int("RECOGNITION_TOP_MIN_SESSIONS", 10, minimum=1)
+RECOGNITION_TOP_MIN_AVERAGE = env_float("RECOGNITION_TOP_MIN_AVERAGE", 4.5, minimum=1, maximum=5)
+RECOGNITION_TOP_MIN_MET_PERCENT = env_int("RECOGNITION_TOP_MIN_MET_PERCENT", 90, minimum=1)
 
 # Directory sync uploads (orgs.sync): an admin's file waits here, named by its SHA-256, between the
 # preview and the confirmation (private: HR data, never under MEDIA_ROOT); removed once applied,

@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("mentorship.urls_home")),
     path("", include("accounts.urls")),
     path("", include("sessions.urls")),
     path("", include("matching.urls")),

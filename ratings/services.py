@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import MentorProfile
+from accounts.recognition import mentor_recognition_changed
 from accounts.services import mentor_rating_aggregate_set
 from matching import triggers
 from mentorship.text import text_errors
@@ -113,6 +114,7 @@ def mentor_aggregates_refresh(*, mentor_ids: Iterable[int]) -> None:
     for mentor_id in ids:
         count, total, bayes = mentor_aggregate_compute(mentor_id=mentor_id)
         mentor_rating_aggregate_set(mentor_id=mentor_id, count=count, total=total, bayes=bayes)
+        mentor_recognition_changed(mentor_id=mentor_id)  # "Top mentor" reads the same ratings
     triggers.mentors_changed(mentor_ids=ids)
 
 

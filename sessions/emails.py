@@ -94,6 +94,7 @@ def _subject(kind: str, booking: Booking, other_name: str, when: str) -> str:
         "booking_cancelled": f"Cancelled: {booking.topic} with {other_name}, {when}",
         "booking_rescheduled": f"Moved: {booking.topic} with {other_name}, now {when}",
         "booking_expired": f"Your request to {other_name} expired",
+        "booking_extended": f"{other_name} needs a little more time to answer your request",
         "reminder_24h": f"Tomorrow: {booking.topic} with {other_name}, {when}",
         "reminder_1h": f"In 1 hour: {booking.topic} with {other_name}, {when}",
         "session_completed": f"How was your session with {other_name}?",
@@ -178,6 +179,9 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     if notification.kind == "booking_cancelled" and booking.cancelled_by_id:
         context["cancelled_by_other"] = booking.cancelled_by_id != recipient.pk
         context["departure"] = bool(notification.payload.get("departure"))
+    if notification.kind == "booking_extended":
+        extended = booking.events.filter(kind=BookingEvent.Kind.EXTENDED).first()
+        context["answer_by"] = format_in_zone(extended.to_end, zone) if extended and extended.to_end else ""
     if notification.kind == "booking_expired":
         context["other_slots"] = _other_slots(booking, zone)
         context["mentor_url"] = absolute_url(booking.mentor.mentor_profile.get_absolute_url())

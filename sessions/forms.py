@@ -67,6 +67,15 @@ class DeclineForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ExtendForm(forms.Form):
+    """Optional: how many more hours (the service bounds it; without it, the most allowed)."""
+    hours = forms.IntegerField(required=False, min_value=1, label="More hours to answer")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_extend_%s")
+        super().__init__(*args, **kwargs)
+
+
 class RescheduleForm(forms.Form):
     start = forms.DateTimeField(label="New time", validators=[validate_datetime_in_range],
                                 error_messages={"required": "Choose the new time from the list."})

@@ -21,7 +21,7 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
@@ -34,6 +34,7 @@ from sessions.models import (
     AvailabilityOverride,
     AvailabilityRule,
     Booking,
+    BookingEvent,
     BookingPolicy,
     BusyInterval,
 )
@@ -500,6 +501,35 @@ def bookings_mine(*, user: User, role: str = "", when: str = "", everyone: bool 
     if when == "past":
         return qs.filter(end__lte=now).order_by("-start", "-id")
     return qs.order_by("start", "id")
+
+
+# The call link opens this long before the start (the session page, the home pages).
+JOIN_OPENS_BEFORE = timedelta(minutes=10)
+
+
+def booking_can_join(*, booking: Booking, user: User, now: datetime | None = None) -> bool:
+    """Whether `user` may join the call now: a participant of a confirmed session with a link,
+    from JOIN_OPENS_BEFORE the start until its end."""
+    now = now or timezone.now()
+    return (booking.status == Booking.Status.CONFIRMED and booking.is_participant(user) and bool(booking.call_url)
+            and booking.start - JOIN_OPENS_BEFORE <= now < booking.end)
+
+
+def mentor_requests_waiting(*, mentor: User, now: datetime | None = None, limit: int = 50) -> list[Booking]:
+    """The requests waiting for this mentor's answer, oldest first (the longest wait is answered
+    first), each with `extended` (whether its answer time was extended already). One query."""
+    now = now or timezone.now()
+    extended = BookingEvent.objects.filter(booking_id=OuterRef("pk"), kind=BookingEvent.Kind.EXTENDED)
+    return list(Booking.objects.select_related("mentee")
+                .filter(mentor=mentor, status=Booking.Status.REQUESTED, expires_at__gt=now, start__gt=now)
+                .annotate(extended=Exists(extended)).order_by("created_at", "id")[:limit])
+
+
+def mentor_sessions_ahead(*, mentor: User, now: datetime | None = None, limit: int = 20) -> list[Booking]:
+    """The mentor's confirmed sessions that have not ended, soonest first, with their mentees. One query."""
+    now = now or timezone.now()
+    return list(Booking.objects.select_related("mentee")
+                .filter(mentor=mentor, status=Booking.Status.CONFIRMED, end__gt=now).order_by("start", "id")[:limit])
 
 
 def booking_addresses_shared(*, booking: Booking) -> bool:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sessions/<id:pk>/", views.detail, name="detail"),
     path("sessions/<id:pk>/confirm/", views.confirm, name="confirm"),
     path("sessions/<id:pk>/decline/", views.decline, name="decline"),
+    path("sessions/<id:pk>/extend/", views.extend, name="extend"),
     path("sessions/<id:pk>/cancel/", views.cancel, name="cancel"),
     path("sessions/<id:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("sessions/<id:pk>/invite.ics", views.invite, name="invite"),

@@ -34,7 +34,7 @@ from tests.journey_support import signed_in_client
 pytestmark = pytest.mark.django_db
 
 START = [
-    "/", "/mentors/", "/me/", "/me/tokens/", "/sessions/", "/calendar/", "/availability/", "/recommended/",
+    "/", "/home/", "/mentors/", "/me/", "/me/tokens/", "/sessions/", "/calendar/", "/availability/", "/recommended/",
     "/moderation/", "/moderation/audit/", "/staff/mail/", "/api/docs/", "/admin/",
     "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/email/",
     "/accounts/password/change/", "/accounts/2fa/", "/accounts/2fa/totp/activate/", "/no-such-page/",
@@ -47,7 +47,7 @@ MAX_PER_PATH = 3  # query-string variants of one path (sort orders, filters, pag
 # The site's own pages that answer GET with HTML; each must be reached by some role's crawl. The
 # POST-only actions (confirm, cancel, the availability forms...) and the .ics downloads are not pages.
 MUST_VISIT = {
-    "home", "api-docs", "staff-mail", "staff-mail-detail",
+    "home", "home:dashboard", "api-docs", "staff-mail", "staff-mail-detail",
     "accounts:me", "accounts:mentor_profile_edit", "accounts:mentee_profile_edit", "accounts:api_tokens",
     "accounts:directory", "accounts:mentor_detail",
     "booking:availability", "booking:slot_picker", "booking:book", "booking:my_sessions", "booking:detail",

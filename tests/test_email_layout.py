@@ -78,7 +78,7 @@ def _booking_kinds() -> list[str]:
 
 def test_booking_kinds_are_discovered():
     assert {"booking_requested", "booking_confirmed", "booking_declined", "booking_cancelled", "booking_rescheduled",
-            "booking_expired", "session_completed", "reminder_24h", "reminder_1h", "no_show_reported",
+            "booking_expired", "booking_extended", "session_completed", "reminder_24h", "reminder_1h", "no_show_reported",
             "no_show_disputed", "no_show_decided", "no_show_withdrawn"} == set(_booking_kinds())
 
 

@@ -148,6 +148,8 @@ NOT_A_MENTOR_DOOR = {
     "conversations:moderation", "conversations:decide", "api:message-reports", "api:message-report-decide",
     # one's own inbox
     "conversations:inbox", "conversations:unread", "api:threads", "api:threads-unread", "api:booking-list",
+    # one's own home and record as a mentor
+    "home:dashboard", "api:me-mentor-stats",
     # the site
     "healthz", "staff-mail", "staff-mail-detail", "staff-mail-html", "schema", "api-docs", None,
 }

@@ -145,3 +145,41 @@ class InsightsReportOut(serializers.Serializer):
                 ordered["from"] = serializers.DateField()
             ordered[name] = field
         return ordered
+
+
+# --- a mentor's own record (GET /api/v1/me/mentor-stats/) ------------------------------------------
+
+class MentorStatsMonthOut(serializers.Serializer):
+    month = serializers.DateField(help_text="First day of the month (the mentor's zone)")
+    sessions = serializers.IntegerField(help_text="Completed sessions that started in the month")
+    hours = serializers.FloatField()
+    rating_average = serializers.FloatField(allow_null=True, help_text="Average of the month's published reviews")
+    ratings = serializers.IntegerField()
+
+
+class MentorBadgeOut(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    rule = serializers.CharField(help_text="The rule that earns it, in words")
+    earned = serializers.BooleanField()
+
+
+class MentorStatsOut(serializers.Serializer):
+    months = MentorStatsMonthOut(many=True)
+    sessions = serializers.IntegerField()
+    hours = serializers.FloatField()
+    distinct_mentees = serializers.IntegerField()
+    rating_count = serializers.IntegerField()
+    rating_average = serializers.FloatField(allow_null=True)
+    expectation_answers = serializers.IntegerField()
+    met_expectations_percent = serializers.IntegerField(
+        allow_null=True, help_text="Share of private answers 'met' or 'exceeded'; null below the privacy threshold")
+    response_median_minutes = serializers.IntegerField(allow_null=True)
+    acceptance_percent = serializers.IntegerField(allow_null=True)
+    accepted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    expired = serializers.IntegerField()
+    late_cancel_percent = serializers.IntegerField(allow_null=True)
+    no_show_percent = serializers.IntegerField(allow_null=True)
+    due_sessions = serializers.IntegerField(help_text="Base of the two rates: completed, missed or cancelled late")
+    badges = MentorBadgeOut(many=True)

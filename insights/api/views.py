@@ -13,9 +13,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.errors import AccountError
+from accounts.recognition import badge_rules
 from insights import selectors
-from insights.api.serializers import InsightsPeriodIn, InsightsReportOut
+from insights.api.serializers import InsightsPeriodIn, InsightsReportOut, MentorStatsOut
 from insights.exports import report_json
+from insights.mentor_stats import mentor_stats
 from insights.scope import default_period
 
 _PERIOD = [OpenApiParameter("from", OpenApiTypes.DATE, description="First day (organisation's zone); with `to`"),
@@ -45,3 +48,28 @@ class InsightsView(APIView):
 
 class ProgramInsightsView(InsightsView):
     """GET: one program's report (see the organisation's)."""
+
+
+class MyMentorStatsView(APIView):
+    """GET: your own record as a mentor (the numbers behind your home page's charts)."""
+
+    permission_classes = [IsAuthenticated]
+    error_statuses = {404}  # not_a_mentor
+
+    @extend_schema(responses=MentorStatsOut, summary="Your mentor stats")
+    def get(self, request):
+        if not request.user.is_mentor:
+            raise AccountError("You are not a mentor.", code="not_a_mentor")
+        stats = mentor_stats(mentor=request.user)
+        earned = set(request.user.mentor_profile.badges)
+        return Response(MentorStatsOut({
+            **{name: getattr(stats, name) for name in (
+                "sessions", "hours", "distinct_mentees", "rating_count", "rating_average", "expectation_answers",
+                "response_median_minutes", "acceptance_percent", "accepted", "declined", "expired",
+                "late_cancel_percent", "no_show_percent", "due_sessions")},
+            "met_expectations_percent": stats.met_percent,
+            "months": [{"month": m.start, "sessions": m.sessions, "hours": m.hours, "rating_average": m.rating_average,
+                        "ratings": m.ratings} for m in stats.months],
+            "badges": [{"key": b.key, "label": b.label, "rule": b.rule, "earned": b.key in earned}
+                       for b in badge_rules().values()],
+        }).data)

@@ -156,6 +156,11 @@ class BookingDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
+class BookingExtendSerializer(serializers.Serializer):
+    hours = serializers.IntegerField(required=False, min_value=1,
+                                     help_text="More hours to answer (default and maximum: BOOKING_REQUEST_EXTEND_HOURS)")
+
+
 class BookingCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 

@@ -134,6 +134,19 @@ class BookingDecline(_BookingAction):
         return services.booking_decline(booking=booking, actor=request.user, reason=values["reason"])
 
 
+class BookingExtend(_BookingAction):
+    """The mentor takes more time to answer a request: once, by at most BOOKING_REQUEST_EXTEND_HOURS."""
+
+    input_serializer = s.BookingExtendSerializer
+
+    @extend_schema(request=s.BookingExtendSerializer, responses=s.BookingDetailSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, booking, values):
+        return services.booking_extend(booking=booking, actor=request.user, hours=values.get("hours"))
+
+
 class BookingCancel(_BookingAction):
     input_serializer = s.BookingCancelSerializer
 

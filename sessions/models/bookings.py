@@ -159,6 +159,9 @@ class BookingEvent(models.Model):
         EXPIRED = "expired", "Expired"
         CANCELLED = "cancelled", "Cancelled"
         RESCHEDULED = "rescheduled", "Rescheduled"
+        # The mentor asked for more time to answer a request: expires_at moved once (from_end ->
+        # to_end hold the old and new expiry), see sessions.services.bookings.booking_extend.
+        EXTENDED = "extended", "Answer time extended"
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "No-show counted"
         NO_SHOW_REPORTED = "noshow_reported", "No-show reported"
@@ -179,6 +182,11 @@ class BookingEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [
+            # A request's answer time is extended at most once: the database keeps the rule even
+            # if two extensions race past the service's check.
+            models.UniqueConstraint(fields=["booking"], condition=Q(kind="extended"), name="bookingevent_extend_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

@@ -37,6 +37,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Block, MentorProfile, User
+from accounts.recognition import mentor_recognition_changed
 from accounts.selectors import bookable_mentor_ids_sql, bookable_mentors
 from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
 from mentorship.rows import Columns, insert_sql, select_list
@@ -543,6 +544,7 @@ def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> 
         booking.save()
         BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.CONFIRMED, actor=actor)
         notifications.booking_notify_and_arm(booking=booking, event="confirmed", actor=actor)
+        mentor_recognition_changed(mentor_id=booking.mentor_id)  # an answer: the response time moves
     return booking
 
 
@@ -563,7 +565,59 @@ def booking_decline(*, booking: Booking, actor, reason: str = "", now: datetime 
         booking.save()
         BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.DECLINED, actor=actor, note=reason)
         notifications.booking_notify(booking=booking, event="declined", actor=actor)
+        mentor_recognition_changed(mentor_id=booking.mentor_id)
     return booking
+
+
+# --- extend ---------------------------------------------------------------------------------------
+
+def booking_extend(*, booking: Booking, actor, hours: int | None = None, now: datetime | None = None) -> Booking:
+    """Give the mentor more time to answer a request: its expiry moves later, once, by at most
+    BOOKING_REQUEST_EXTEND_HOURS and never past the session's start (a request nobody answered
+    before the start is moot). The history says so and the mentee is told through the outbox.
+
+    Serialised on the booking's row: a confirm, a decline, the expiry job (which skips locked
+    rows) and a second extension all wait for it and then see the new state. The database's
+    bookingevent_extend_once constraint is the last word on "once"."""
+    now = now or timezone.now()
+    limit = settings.BOOKING_REQUEST_EXTEND_HOURS
+    hours = limit if hours is None else hours
+    if not 1 <= hours <= limit:
+        raise BookingError(f"Extend by 1 to {limit} hours.", field_errors={"hours": [f"Between 1 and {limit} hours."]})
+    _require_mentor(booking, actor, "extend")
+    with transaction.atomic():
+        booking = _lock_booking(booking)
+        if booking.status != Booking.Status.REQUESTED:
+            raise _wrong_state(booking, "extended", "requested")
+        if booking.expires_at is None or booking.expires_at <= now:
+            raise BookingError("This request has expired; the mentee can book again.", code="expired")
+        if booking.start <= now:
+            raise BookingError("This session's start time has passed.", code="started")
+        if booking.events.filter(kind=BookingEvent.Kind.EXTENDED).exists():
+            raise _extended_once()
+        old_expiry = booking.expires_at
+        new_expiry = min(old_expiry + timedelta(hours=hours), booking.start)
+        if new_expiry <= old_expiry:
+            raise BookingError("This request already stays open until the session starts; answer it before then.",
+                               code="too_late")
+        booking.expires_at = new_expiry
+        # No SEQUENCE change: the session's time and state are the same, calendars need no update.
+        booking.save(update_fields=["expires_at", "updated_at"])
+        try:
+            with transaction.atomic():
+                BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.EXTENDED, actor=actor,
+                                            from_end=old_expiry, to_end=new_expiry)
+        except IntegrityError as exc:
+            if "bookingevent_extend_once" not in str(exc):
+                raise
+            raise _extended_once()
+        notifications.booking_notify(booking=booking, event="extended", actor=actor)
+    return booking
+
+
+def _extended_once() -> BookingError:
+    return BookingError("You already extended this request once; please confirm or decline it.",
+                        code="already_extended")
 
 
 # --- cancel --------------------------------------------------------------------------------------

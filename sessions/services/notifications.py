@@ -51,7 +51,8 @@ from sessions.models import Booking, Notification
 
 logger = logging.getLogger(__name__)
 
-BOOKING_EVENTS = ("requested", "confirmed", "declined", "cancelled", "rescheduled", "expired", "completed")
+BOOKING_EVENTS = ("requested", "confirmed", "declined", "cancelled", "rescheduled", "extended", "expired",
+                  "completed")
 
 # Who hears about an event, and whether that mail is essential. Essential mails tell a person that
 # someone else changed their schedule or needs an answer from them; they go out whatever the
@@ -65,6 +66,8 @@ _RECIPIENTS: dict[str, tuple[tuple[str, bool, bool | None], ...]] = {
     "declined": (("mentee", True, None),),
     "cancelled": (("mentor", True, False), ("mentee", True, False)),
     "rescheduled": (("mentor", True, False), ("mentee", True, False)),
+    # The mentor took more time to answer: the mentee learns the request stays open longer.
+    "extended": (("mentee", True, None),),
     "expired": (("mentee", True, None),),
     "completed": (("mentee", False, False),),
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,12 +28,14 @@ from mentorship.datetimes import datetime_in_range
 from mentorship.errors import form_add_domain_error
 from orgs.selectors_programs import programs_shared
 from sessions.errors import BookingError
-from sessions.forms import BookingForm, CancelForm, DeclineForm, RescheduleForm
-from sessions.models import Booking, BookingPolicy
+from sessions.forms import BookingForm, CancelForm, DeclineForm, ExtendForm, RescheduleForm
+from sessions.models import Booking, BookingEvent, BookingPolicy
 from sessions.picker import booking_terms
 from sessions.selectors import (
     BOOKING_ROLES,
     BOOKING_WHENS,
+    JOIN_OPENS_BEFORE,
+    booking_can_join,
     booking_invite_method,
     booking_visible_get,
     bookings_mine,
@@ -43,7 +46,6 @@ from sessions.services import bookings as services
 from sessions.services import calendar as calendar_services
 from sessions.views.noshow_panel import noshow_context
 
-JOIN_OPENS_BEFORE = timedelta(minutes=10)
 PAGE_SIZE = 10
 RESCHEDULE_PER_DAY = 8
 
@@ -198,19 +200,22 @@ def _render_detail(request, booking: Booking, *, status: int = 200, **forms):
     is_mentor = user.pk == booking.mentor_id
     is_participant = booking.is_participant(user)
     can_change = is_participant and booking.is_live and booking.start > now
+    events = list(booking.events.select_related("actor"))
     context = {
         "booking": booking,
         "is_mentor": is_mentor,
         "is_participant": is_participant,
         "other": booking.mentee if is_mentor else booking.mentor,
         "can_respond": is_mentor and booking.status == Booking.Status.REQUESTED and booking.start > now,
+        "can_extend": (is_mentor and booking.status == Booking.Status.REQUESTED and booking.start > now
+                       and not any(e.kind == BookingEvent.Kind.EXTENDED for e in events)),
+        "extend_hours": settings.BOOKING_REQUEST_EXTEND_HOURS,
         "can_cancel": can_change,
         "can_reschedule": can_change,
-        "can_join": (booking.status == Booking.Status.CONFIRMED and is_participant and bool(booking.call_url)
-                     and booking.start - JOIN_OPENS_BEFORE <= now < booking.end),
+        "can_join": booking_can_join(booking=booking, user=user, now=now),
         "join_opens_at": booking.start - JOIN_OPENS_BEFORE,
         "offer_invite": is_participant and booking_invite_method(booking=booking) == "REQUEST",
-        "events": booking.events.select_related("actor"),
+        "events": events,
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "reschedule_form": forms.get("reschedule_form") or RescheduleForm(),
@@ -261,6 +266,14 @@ def decline(request, pk: int):
     return _act(request, pk, DeclineForm, "decline_form",
                 lambda b, v: services.booking_decline(booking=b, actor=request.user, reason=v["reason"]),
                 "Request declined.")
+
+
+@login_required
+@require_POST
+def extend(request, pk: int):
+    return _act(request, pk, ExtendForm, "extend_form",
+                lambda b, v: services.booking_extend(booking=b, actor=request.user, hours=v.get("hours")),
+                "You have more time to answer. The mentee has been told.")
 
 
 @login_required
