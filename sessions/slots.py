@@ -392,10 +392,11 @@ def free_slots(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy
 
 
 def free_slot_seconds(*, zone: str | tzinfo, rules, overrides, bookings, policy: Policy, duration: int,
-                      start: datetime, end: datetime, now: datetime) -> list[int]:
+                      start: datetime, end: datetime, now: datetime, external=()) -> list[int]:
     """free_slots as integer epoch seconds, for callers that format them without datetimes
     (sessions.slot_text)."""
-    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now)
+    engine = _Engine(zone=zone, rules=rules, overrides=overrides, bookings=bookings, policy=policy, now=now,
+                     external=external)
     return engine.slots(duration, start, end)
 
 
