@@ -24,18 +24,19 @@ class Step:
     key: str
     label: str  # what to do, as a link text: "Add a headline"
     url_name: str
+    url_kwargs: tuple[tuple[str, str], ...] = ()
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return reverse(self.url_name, kwargs=dict(self.url_kwargs))
 
 
 # In the order a person would fill them in; the profile fields share the profile step's form.
 STEPS = (
-    Step("headline", "Add a headline", "accounts:onboarding_profile"),
-    Step("bio", "Write a short bio", "accounts:onboarding_profile"),
-    Step("skills", "Add at least one skill", "accounts:onboarding_profile"),
-    Step("session_lengths", "Offer a session length", "accounts:onboarding_profile"),
+    Step("headline", "Add a headline", "accounts:onboarding_step", (("step", "profile"),)),
+    Step("bio", "Write a short bio", "accounts:onboarding_step", (("step", "profile"),)),
+    Step("skills", "Add at least one skill", "accounts:onboarding_step", (("step", "profile"),)),
+    Step("session_lengths", "Offer a session length", "accounts:onboarding_step", (("step", "profile"),)),
     Step("availability", "Set your first free times", "booking:availability"),
 )
 

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from accounts.completeness import mentor_completeness
 from accounts.errors import AccountError
 from accounts.models import ApiToken, Block, Industry, Language, MenteeProfile, MentorProfile, Skill, User, Visibility
+from accounts.onboarding import STEP_KEYS
 from accounts.search import mentor_search_refresh
 from accounts.timezones import canonical_timezone, is_valid_timezone
 from accounts.validators import photo_normalise, split_terms
@@ -276,6 +277,17 @@ def user_update(*, user: User, **changes: Any) -> User:
             triggers.mentee_changed(mentee_id=user.pk)
         if user.is_mentor:
             triggers.mentors_changed(mentor_ids=[user.pk])
+    return user
+
+
+def onboarding_step_pass(*, user: User, step: str) -> User:
+    """Record a guided-start step as saved or skipped (accounts.onboarding), so /welcome/ resumes
+    after it. Idempotent; an unknown step is refused."""
+    if step not in STEP_KEYS:
+        raise AccountError("No such step.", code="not_found")
+    if step not in user.onboarding_steps:
+        user.onboarding_steps = [*user.onboarding_steps, step]
+        user.save(update_fields=["onboarding_steps"])
     return user
 
 

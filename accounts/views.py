@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts import services
+from accounts.completeness import mentor_completeness
 from accounts.errors import AccountError
 from accounts.forms import (
     DirectoryFilterForm,
@@ -117,4 +118,6 @@ def mentor_detail(request, slug: str):
     profile = mentor_for_page(slug=slug, viewer=request.user)
     if profile is None:
         raise Http404("No such mentor")
-    return render(request, "accounts/mentor_detail.html", {"profile": profile})
+    # Only the owner reaches a draft (mentor_for_page): tell them what keeps it out of the directory.
+    draft = mentor_completeness(profile) if not profile.is_complete else None
+    return render(request, "accounts/mentor_detail.html", {"profile": profile, "draft": draft})

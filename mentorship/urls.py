@@ -22,6 +22,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says (feeds, the API docs, error pages).
     path("favicon.ico", views.favicon),

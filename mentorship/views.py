@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -12,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from accounts.selectors import featured_mentors
 from mentorship.celery import app
 from mentorship.errors import error_body
+from mentorship.home import home_context
 
 
 def favicon(request):
@@ -22,6 +24,13 @@ def favicon(request):
 
 def home(request):
     return render(request, "home.html", {"mentors": featured_mentors(viewer=request.user, limit=6)})
+
+
+@login_required
+def dashboard(request):
+    """The signed-in home (/home/), where sign-in lands: each of the person's roles has its
+    section (mentorship.home composes them from the owning apps)."""
+    return render(request, "home/dashboard.html", home_context(user=request.user))
 
 
 def _check_database() -> tuple[bool, str]:

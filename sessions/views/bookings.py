@@ -32,6 +32,8 @@ from sessions.models import Booking, BookingPolicy
 from sessions.selectors import (
     BOOKING_ROLES,
     BOOKING_WHENS,
+    JOIN_OPENS_BEFORE,
+    booking_can_join,
     booking_invite_method,
     booking_visible_get,
     bookings_mine,
@@ -42,7 +44,6 @@ from sessions.services import bookings as services
 from sessions.services import calendar as calendar_services
 from sessions.views.noshow_panel import noshow_context
 
-JOIN_OPENS_BEFORE = timedelta(minutes=10)
 PAGE_SIZE = 10
 RESCHEDULE_PER_DAY = 8
 
@@ -202,8 +203,7 @@ def _render_detail(request, booking: Booking, *, status: int = 200, **forms):
         "can_respond": is_mentor and booking.status == Booking.Status.REQUESTED and booking.start > now,
         "can_cancel": can_change,
         "can_reschedule": can_change,
-        "can_join": (booking.status == Booking.Status.CONFIRMED and is_participant and bool(booking.call_url)
-                     and booking.start - JOIN_OPENS_BEFORE <= now < booking.end),
+        "can_join": booking_can_join(booking=booking, user=user, now=now),
         "join_opens_at": booking.start - JOIN_OPENS_BEFORE,
         "offer_invite": is_participant and booking_invite_method(booking=booking) == "REQUEST",
         "events": booking.events.select_related("actor"),
