@@ -53,7 +53,7 @@ def test_the_mentee_home_shows_each_section(client, mentee):
     assert "Your upcoming sessions" in page and mentors[0].display_name in page
     assert "left for an answer" in page  # a pending request with its time left
     assert "Write the RFC 0" in page and "Write the RFC 1" in page
-    assert 'data-mentor-id="%d"' % mentors[1].pk in page  # recommended and book again
+    assert f'data-mentor-id="{mentors[1].pk}"' in page  # recommended and book again
     assert "#booking-panel-heading" in page  # book again links to the booking panel
     assert "Join the call" not in page  # the sessions are days away
 
