@@ -444,9 +444,9 @@ def mentor_completeness_refresh(*, mentor_id: int) -> bool:
         return False
     complete = mentor_completeness(profile).complete
     if complete != profile.is_complete:
+        # Listing or unlisting changes everyone's candidates for recommendations: every caller
+        # (a profile or availability write) already tells matching that this mentor changed.
         MentorProfile.objects.filter(user_id=mentor_id).update(is_complete=complete)
-        # Listing or unlisting changes everyone's candidates for recommendations.
-        triggers.mentors_changed(mentor_ids=[mentor_id])
     return complete
 
 

@@ -137,7 +137,7 @@ def _signs_in(way: str, address: str, email: str, password: str) -> bool:
         return False
     if way == "admin":
         return response["Location"] == "/admin/" and client.get("/admin/").status_code == 200
-    return response["Location"] == "/me/" and client.get("/me/").status_code == 200
+    return response["Location"] == "/home/" and client.get("/home/").status_code == 200
 
 
 @pytest.mark.parametrize("way", ["page", "admin", "api"])
