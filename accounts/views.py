@@ -118,6 +118,8 @@ def mentor_detail(request, slug: str):
     profile = mentor_for_page(slug=slug, viewer=request.user)
     if profile is None:
         raise Http404("No such mentor")
-    # Only the owner reaches a draft (mentor_for_page): tell them what keeps it out of the directory.
-    draft = mentor_completeness(profile) if not profile.is_complete else None
+    # Only the owner (and staff) reach a draft (mentor_for_page): tell the owner what keeps it out
+    # of the directory.
+    owner = request.user.is_authenticated and request.user.pk == profile.pk
+    draft = mentor_completeness(profile) if owner and not profile.is_complete else None
     return render(request, "accounts/mentor_detail.html", {"profile": profile, "draft": draft})

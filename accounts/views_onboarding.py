@@ -29,9 +29,10 @@ def _form_for(user, key: str, data=None):
     if key == "roles":
         return OnboardingRolesForm(data, initial={"role": OnboardingRolesForm.role_of(user), "timezone": user.timezone})
     if key == "goals":
-        profile, _ = MenteeProfile.objects.get_or_create(user=user)
-        return OnboardingGoalsForm(data, initial={"goals": profile.goals,
-                                                  "interests": ", ".join(s.name for s in profile.interests.all())})
+        # No row is written on GET: mentee_profile_update creates it when the step is saved.
+        profile = MenteeProfile.objects.prefetch_related("interests").filter(user=user).first()
+        return OnboardingGoalsForm(data, initial={} if profile is None else {
+            "goals": profile.goals, "interests": ", ".join(s.name for s in profile.interests.all())})
     if key == "profile":
         profile = MentorProfile.objects.prefetch_related("skills").get(user=user)
         return OnboardingProfileForm(data, initial=OnboardingProfileForm.initial_for(profile))
