@@ -144,14 +144,17 @@ class MyMentorProfileSerializer(MentorProfileSerializer):
 
     meeting_url = serializers.URLField(read_only=True, allow_blank=True, help_text="Empty when none is set")
     is_complete = serializers.BooleanField(read_only=True, help_text="False: a draft, not listed or bookable yet")
-    missing_steps = serializers.ListField(
-        child=serializers.ChoiceField(choices=[step.key for step in COMPLETENESS_STEPS]), read_only=True,
+    missing_steps = serializers.SerializerMethodField(
         help_text="What a complete profile still needs: headline, bio, skills, session_lengths, availability")
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
+        choices=[step.key for step in COMPLETENESS_STEPS])))
+    def get_missing_steps(self, profile: MentorProfile) -> list[str]:
+        return [step.key for step in mentor_completeness(profile).missing]
+
     def to_representation(self, profile: MentorProfile) -> dict:
-        completeness = mentor_completeness(profile)
         return {**super().to_representation(profile), "meeting_url": profile.meeting_url,
-                "is_complete": completeness.complete, "missing_steps": [step.key for step in completeness.missing]}
+                "is_complete": profile.is_complete, "missing_steps": self.get_missing_steps(profile)}
 
 
 class MentorProfileWriteSerializer(serializers.Serializer):
