@@ -12,7 +12,8 @@ from mentorship.links import absolute_reverse, absolute_url
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request):
-        return reverse("accounts:me")
+        # The guided start (accounts.onboarding), which ends on the home page.
+        return reverse("accounts:onboarding")
 
     def get_login_redirect_url(self, request):
         # Mentors land on their home (requests waiting for an answer come first); a `next` the

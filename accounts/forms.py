@@ -260,3 +260,45 @@ class DirectoryFilterForm(forms.Form):
         data = self.valid_data()
         return any(data.get(k) not in (None, "", False)
                    for k in ("q", "skill", "industry", "language", "length", "min_rating", "colleagues"))
+
+
+# --- The guided start after sign-up (accounts.onboarding) -------------------------------------------
+
+class OnboardingRolesForm(forms.Form):
+    role = forms.ChoiceField(choices=SignupExtraForm.ROLE_CHOICES, widget=forms.RadioSelect,
+                             label="How will you use Micro-mentorship?")
+    timezone = TimezoneChoiceField(label="Your time zone",
+                                   help_text="Detected from your browser; every time is shown in this zone.",
+                                   widget=TimezoneSelect(attrs={"data-detect-timezone": "1"}))
+
+    @staticmethod
+    def role_of(user) -> str:
+        return "both" if user.is_mentor and user.is_mentee else "mentor" if user.is_mentor else "mentee"
+
+    def changes(self) -> dict:
+        role = self.cleaned_data["role"]
+        return {"timezone": self.cleaned_data["timezone"], "is_mentor": role in ("mentor", "both"),
+                "is_mentee": role in ("mentee", "both")}
+
+
+class OnboardingGoalsForm(forms.Form):
+    goals = forms.CharField(max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                            label="What do you want help with?",
+                            help_text="One or two concrete questions work best for a short session.")
+    interests = _TermsField(label="Skills you want to grow", help_text="Separate with commas, e.g. “Python, "
+                                                                        "public speaking”.")
+
+
+class OnboardingProfileForm(forms.Form):
+    """The parts of MentorProfileForm that make a profile complete (accounts.completeness)."""
+
+    headline = MentorProfileForm.base_fields["headline"]
+    bio = MentorProfileForm.base_fields["bio"]
+    skills = MentorProfileForm.base_fields["skills"]
+    session_lengths = MentorProfileForm.base_fields["session_lengths"]
+
+    @classmethod
+    def initial_for(cls, profile: MentorProfile) -> dict:
+        return {"headline": profile.headline, "bio": profile.bio,
+                "skills": ", ".join(s.name for s in profile.skills.all()),
+                "session_lengths": profile.session_lengths}

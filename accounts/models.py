@@ -80,6 +80,9 @@ class User(AbstractUser):
 
     # Private token for the iCalendar feed; rotating it revokes every subscribed calendar.
     calendar_token = models.CharField(max_length=64, unique=True, default=None, null=True, blank=True)
+    # The guided start after sign-up (accounts.onboarding): the steps this person saved or skipped,
+    # so coming back to /welcome/ resumes at the first step left.
+    onboarding_steps = models.JSONField(default=list, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -161,7 +164,10 @@ class Language(models.Model):
         return self.name
 
 
-_LISTED = models.Q(is_listed=True)  # the directory's indexes cover listed mentors only
+# THE listing condition on MentorProfile: listed by its owner and admins, and complete (not a draft,
+# see accounts.completeness). The directory's partial indexes cover exactly these rows; every door
+# that lists mentors reaches it through accounts.selectors.mentor_listed_q.
+_LISTED = models.Q(is_listed=True, is_complete=True)
 
 
 class Visibility(models.TextChoices):
@@ -183,7 +189,9 @@ class MentorProfile(models.Model):
 
     Lifecycle: created when a user becomes a mentor -> edited -> `accepting_bookings` toggles
     whether new bookings are taken (existing ones stay). `is_listed` hides it from the directory
-    (set by admins, or when the user stops being a mentor).
+    (set by admins, or when the user stops being a mentor). A new profile is a draft (`is_complete`
+    False) until it has a headline, a bio, a skill, a session length and some availability
+    (accounts.completeness); drafts are not listed or bookable, but their owner can preview them.
     """
 
     class CallMethod(models.TextChoices):
@@ -208,6 +216,11 @@ class MentorProfile(models.Model):
     meeting_url = models.URLField(blank=True, help_text="Your own meeting link (Zoom, Meet, Teams ...)")
     accepting_bookings = models.BooleanField(default=True)
     is_listed = models.BooleanField(default=True)
+    # Kept by accounts.services.mentor_completeness_refresh (never edited by hand): whether the
+    # mentor has any free time set up (the availability services report it; accounts does not read
+    # booking's tables), and whether the profile passes accounts.completeness's rule.
+    has_availability = models.BooleanField(default=False, editable=False)
+    is_complete = models.BooleanField(default=False, editable=False)
     # INTERNAL: seen and booked only by colleagues with an active membership in one of the mentor's
     # organisations (accounts.selectors decides who sees whom); never in the public directory.
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)

@@ -97,6 +97,14 @@ def mentor_visible_q(*, viewer, prefix: str = "") -> Q:
     return public | Q(**{f"{prefix}user_id": viewer.pk}) | Q(**{f"{prefix}user_id__in": colleague_ids(user_id=viewer.pk)})
 
 
+def mentor_listed_q(*, prefix: str = "") -> Q:
+    """THE listing condition (accounts.models._LISTED, which the directory's partial indexes use):
+    listed, and complete rather than a draft (accounts.completeness). `prefix` as in
+    mentor_visible_q. Directory, search, recommendations, featured mentors, booking and reviews
+    all filter with it."""
+    return Q(**{f"{prefix}is_listed": True, f"{prefix}is_complete": True})
+
+
 def mentor_ids_visible_to_many(*, viewers, mentor_ids) -> dict[int, set[int]]:
     """mentor_visible_q for many viewers at once (batch jobs such as matching's --all):
     {viewer id: the ids among `mentor_ids` that viewer may see}, in two queries."""
@@ -120,7 +128,7 @@ def _colleague_flag(qs: QuerySet[MentorProfile], viewer) -> QuerySet[MentorProfi
 def listed_mentors(*, viewer=None) -> QuerySet[MentorProfile]:
     """Listed mentors this viewer may see (None: an anonymous visitor, so public ones only)."""
     return (
-        MentorProfile.objects.filter(is_listed=True, user__is_active=True, user__is_mentor=True)
+        MentorProfile.objects.filter(mentor_listed_q(), user__is_active=True, user__is_mentor=True)
         .filter(mentor_visible_q(viewer=viewer))
         .select_related("user")
         .prefetch_related("skills", "industries", "languages")
@@ -129,7 +137,7 @@ def listed_mentors(*, viewer=None) -> QuerySet[MentorProfile]:
 
 def bookable_mentors(*, viewer=None) -> QuerySet[User]:
     """The one definition of "a mentor this viewer may book": active, a mentor, with a listed
-    profile the viewer may see (mentor_visible_q; None: an anonymous visitor).
+    (so not a draft) profile the viewer may see (mentor_visible_q; None: an anonymous visitor).
 
     The slots API, the picker, the booking page, the booking API and booking_create all ask this,
     so an unlisted mentor, or an internal one outside the viewer's organisations, is a 404
@@ -138,8 +146,8 @@ def bookable_mentors(*, viewer=None) -> QuerySet[User]:
     rule: the mentor exists and their page says so.
     """
     return User.objects.select_related("mentor_profile").filter(
-        mentor_visible_q(viewer=viewer, prefix="mentor_profile__"),
-        is_active=True, is_mentor=True, mentor_profile__isnull=False, mentor_profile__is_listed=True,
+        mentor_visible_q(viewer=viewer, prefix="mentor_profile__"), mentor_listed_q(prefix="mentor_profile__"),
+        is_active=True, is_mentor=True, mentor_profile__isnull=False,
     )
 
 
@@ -311,13 +319,14 @@ def _cards_sql(using: str, count: int, industries: bool) -> tuple[str, tuple, tu
 
 def mentor_for_page(*, slug: str, viewer=None) -> MentorProfile | None:
     """A listed mentor by slug whom the viewer may see (mentor_visible_q); owners and staff also
-    see an unlisted profile (to preview it). `is_colleague` says whether to show the marker."""
+    see an unlisted profile or their draft (to preview it). `is_colleague` says whether to show
+    the marker."""
     qs = _colleague_flag(MentorProfile.objects.select_related("user")
                          .prefetch_related("skills", "industries", "languages"), viewer)
     profile = qs.filter(mentor_visible_q(viewer=viewer), slug=slug).first()
     if profile is None:
         return None
-    visible = profile.is_listed and profile.user.is_active and profile.user.is_mentor
+    visible = profile.is_listed and profile.is_complete and profile.user.is_active and profile.user.is_mentor
     if visible or (viewer is not None and viewer.is_authenticated and (viewer.is_staff or viewer.pk == profile.pk)):
         return profile
     return None

@@ -14,12 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.completeness import mentor_completeness
 from accounts.errors import AccountError
 from accounts.models import ApiToken, Block, Industry, Language, MenteeProfile, MentorProfile, Skill, User, Visibility
+from accounts.onboarding import STEP_KEYS
 from accounts.search import mentor_search_refresh
 from accounts.timezones import canonical_timezone, is_valid_timezone
 from accounts.validators import photo_normalise, split_terms
@@ -147,8 +149,10 @@ def profiles_bulk_changed(*, search_ids: Iterable[int], mentor_ids: Iterable[int
     """After a bulk write: one search-document refresh and one batch of match recomputes for
     everyone it changed (per-profile services do this per call). Call inside the transaction."""
     search_ids = list(search_ids)
+    mentor_ids = list(mentor_ids)
     if search_ids:
         mentor_search_refresh(mentor_ids=search_ids)
+    mentors_completeness_refresh(mentor_ids=mentor_ids)
     triggers.mentors_changed(mentor_ids=mentor_ids)
     triggers.mentees_changed(mentee_ids=mentee_ids)
 
@@ -276,6 +280,17 @@ def user_update(*, user: User, **changes: Any) -> User:
     return user
 
 
+def onboarding_step_pass(*, user: User, step: str) -> User:
+    """Record a guided-start step as saved or skipped (accounts.onboarding), so /welcome/ resumes
+    after it. Idempotent; an unknown step is refused."""
+    if step not in STEP_KEYS:
+        raise AccountError("No such step.", code="not_found")
+    if step not in user.onboarding_steps:
+        user.onboarding_steps = [*user.onboarding_steps, step]
+        user.save(update_fields=["onboarding_steps"])
+    return user
+
+
 # --- Profiles ----------------------------------------------------------------------------------
 
 def _check_fields(changes: dict, allowed: tuple[str, ...]) -> None:
@@ -366,6 +381,7 @@ def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
     profile.save()
     for field, terms in m2m.items():
         getattr(profile, field).set(terms)
+    mentor_completeness_refresh(mentor_id=user.pk)
     mentor_search_refresh(mentor_ids=[user.pk])
     new_photo = profile.photo.name if profile.photo else ""
     if old_photo and old_photo != new_photo:
@@ -417,6 +433,44 @@ def mentee_profile_update(*, user: User, require_content: bool = True, **changes
         getattr(profile, field).set(terms)
     triggers.mentee_changed(mentee_id=user.pk)
     return profile
+
+
+@transaction.atomic
+def mentor_completeness_refresh(*, mentor_id: int) -> bool:
+    """Store whether the mentor's profile is complete (accounts.completeness), which lists or
+    unlists it; returns the new value. Called by every write that changes a part of the rule."""
+    profile = MentorProfile.objects.select_for_update().filter(user_id=mentor_id).first()
+    if profile is None:
+        return False
+    complete = mentor_completeness(profile).complete
+    if complete != profile.is_complete:
+        # Listing or unlisting changes everyone's candidates for recommendations: every caller
+        # (a profile or availability write) already tells matching that this mentor changed.
+        MentorProfile.objects.filter(user_id=mentor_id).update(is_complete=complete)
+    return complete
+
+
+def mentors_completeness_refresh(*, mentor_ids: Iterable[int]) -> None:
+    """mentor_completeness_refresh for a bulk write (an import): three queries whatever the count."""
+    profiles = list(MentorProfile.objects.filter(user_id__in=list(mentor_ids)).annotate(skill_count=Count("skills")))
+    verdicts: dict[bool, list[int]] = {True: [], False: []}
+    for profile in profiles:
+        complete = mentor_completeness(profile, skill_count=profile.skill_count).complete
+        if complete != profile.is_complete:
+            verdicts[complete].append(profile.pk)
+    for complete, ids in verdicts.items():
+        if ids:
+            MentorProfile.objects.filter(user_id__in=ids).update(is_complete=complete)
+
+
+@transaction.atomic
+def mentor_availability_set(*, mentor_id: int, has_availability: bool) -> bool:
+    """The availability services report whether the mentor now has free time set up (accounts
+    cannot read booking's tables); the profile's completeness follows. Call inside their
+    transaction, so the listing changes together with the availability or not at all."""
+    MentorProfile.objects.filter(user_id=mentor_id).exclude(has_availability=has_availability) \
+        .update(has_availability=has_availability)
+    return mentor_completeness_refresh(mentor_id=mentor_id)
 
 
 def mentor_rating_aggregate_set(*, mentor_id: int, count: int, total: int, bayes: float) -> None:

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from accounts import services
+from accounts.completeness import mentor_completeness
 from accounts.directory import DirectoryPaginator, DirectoryRows
 from accounts.errors import AccountError
 from accounts.forms import (
@@ -148,4 +149,8 @@ def mentor_detail(request, slug: str):
     profile = mentor_for_page(slug=slug, viewer=request.user)
     if profile is None:
         raise Http404("No such mentor")
-    return render(request, "accounts/mentor_detail.html", {"profile": profile})
+    # Only the owner (and staff) reach a draft (mentor_for_page): tell the owner what keeps it out
+    # of the directory.
+    owner = request.user.is_authenticated and request.user.pk == profile.pk
+    draft = mentor_completeness(profile) if owner and not profile.is_complete else None
+    return render(request, "accounts/mentor_detail.html", {"profile": profile, "draft": draft})

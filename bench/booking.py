@@ -63,7 +63,9 @@ def _setup(mentors: int, mentees: int) -> tuple[list[User], list[str]]:
         user = User.objects.create(email=f"{PREFIX}-mentor-{n}@example.com", name=f"Mentor {n}", password="!",
                                    timezone="UTC", is_mentor=True)
         MentorProfile.objects.create(user=user, slug=f"{PREFIX}-{n}", headline="Engineering leader",
-                                     bio="I help engineers grow.", years_experience=10, offers_30=True)
+                                     bio="I help engineers grow.", years_experience=10, offers_30=True,
+                                     # Written around the services: listed as complete (not a draft).
+                                     has_availability=True, is_complete=True)
         AvailabilityRule.objects.bulk_create(AvailabilityRule(mentor=user, weekday=d, start_time=time(8),
                                                               end_time=time(20)) for d in range(7))
         # Buffers and no notice, so the overlap probe and the engine have work to do.

@@ -26,7 +26,7 @@ from sessions.slots import Busy, Override, Policy, Rule, free_slots
 
 LENGTHS = (15, 30, 45, 60)
 # The bench's client is anonymous: public mentors only (accounts.selectors.mentor_visible_q).
-_LISTED = "p.is_listed AND u.is_active AND u.is_mentor AND p.visibility = 'public'"
+_LISTED = "p.is_listed AND p.is_complete AND u.is_active AND u.is_mentor AND p.visibility = 'public'"
 _SEARCH = "p.search_vector @@ websearch_to_tsquery('english', %s)"
 _COLUMNS = ("p.user_id, p.slug, u.name, u.email, u.timezone, p.headline, p.bio, p.photo, p.years_experience, "
             "p.offers_15, p.offers_30, p.offers_45, p.offers_60, p.call_method, p.accepting_bookings, p.is_listed, "

@@ -73,7 +73,9 @@ def load(mentors: int, mentees: int) -> None:
             headline, bio, _, _ = base[n % len(base)]
             profiles.append(MentorProfile(
                 user=u, slug=f"scale-mentor-{u.pk}", headline=headline,
-                bio=f"{bio} Based in {rng.choice(CITIES)}, {rng.randint(3, 30)} years in the field (#{n})."))
+                bio=f"{bio} Based in {rng.choice(CITIES)}, {rng.randint(3, 30)} years in the field (#{n}).",
+                # Skills and weekly rules follow in bulk: complete, so listed (accounts.completeness).
+                has_availability=True, is_complete=True))
         MentorProfile.objects.bulk_create(profiles, batch_size=2000)
         through_s, through_l, rules = MentorProfile.skills.through, MentorProfile.languages.through, []
         s_rows, l_rows = [], []

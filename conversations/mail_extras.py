@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from accounts.models import MentorProfile
-from accounts.selectors import mentor_visible_q
+from accounts.selectors import mentor_listed_q, mentor_visible_q
 from conversations.models import ActionItem, Message
 from conversations.selectors import agenda_of, thread_of
 from mentorship.links import absolute_reverse, absolute_url
@@ -32,8 +32,8 @@ def _pair_items(booking):
 def _book_again_url(booking, recipient) -> str:
     """The mentor's page at its booking panel, while the mentor is listed and the recipient may
     still see them (an internal mentor, once the mentee left their organisation: no offer)."""
-    profile = (MentorProfile.objects.filter(mentor_visible_q(viewer=recipient), user_id=booking.mentor_id,
-                                            is_listed=True).only("slug").first())
+    profile = (MentorProfile.objects.filter(mentor_visible_q(viewer=recipient), mentor_listed_q(),
+                                            user_id=booking.mentor_id).only("slug").first())
     return absolute_url(profile.get_absolute_url()) + "#booking-panel-heading" if profile else ""
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from accounts.models import MenteeProfile, User
-from accounts.selectors import mentor_ids_visible_to_many, mentor_visible_q
+from accounts.selectors import mentor_ids_visible_to_many, mentor_listed_q, mentor_visible_q
 from matching.models import MatchScore
 from matching.scoring import MentorPool, recommend
 
@@ -35,8 +35,8 @@ def matches_for(*, mentee: User, limit: int | None = None) -> list[Match]:
         return []
     stored = list(
         MatchScore.objects.filter(mentor_visible_q(viewer=mentee, prefix="mentor__mentor_profile__"),
-                                  mentee=mentee, mentor__is_active=True, mentor__is_mentor=True,
-                                  mentor__mentor_profile__is_listed=True)
+                                  mentor_listed_q(prefix="mentor__mentor_profile__"),
+                                  mentee=mentee, mentor__is_active=True, mentor__is_mentor=True)
         .select_related("mentor__mentor_profile").order_by("rank")[:limit]
     )
     if stored:
@@ -53,7 +53,7 @@ def matches_for(*, mentee: User, limit: int | None = None) -> list[Match]:
 def _candidates_in(mentor_ids, *, visible: Q) -> dict[int, User]:
     # Features lag a profile change by up to a recompute cycle; who may be shown never does
     # (listed, taking bookings, and `visible`: internal mentors only to their colleagues).
-    return (User.objects.filter(visible, is_active=True, is_mentor=True, mentor_profile__is_listed=True,
+    return (User.objects.filter(visible, mentor_listed_q(prefix="mentor_profile__"), is_active=True, is_mentor=True,
                                 mentor_profile__accepting_bookings=True)
             .select_related("mentor_profile").in_bulk(list(mentor_ids)))
 
@@ -70,8 +70,8 @@ def matches_for_many(*, mentees: list[User], limit: int | None = None) -> dict[i
     limit = limit or settings.MATCHING_TOP_N
     ids = [m.pk for m in mentees if is_matchable_mentee(m)]
     out: dict[int, list[Match]] = {pk: [] for pk in ids}
-    rows = (MatchScore.objects.filter(mentee_id__in=ids, mentor__is_active=True, mentor__is_mentor=True,
-                                      mentor__mentor_profile__is_listed=True)
+    rows = (MatchScore.objects.filter(mentor_listed_q(prefix="mentor__mentor_profile__"), mentee_id__in=ids,
+                                      mentor__is_active=True, mentor__is_mentor=True)
             .select_related("mentor__mentor_profile").order_by("mentee_id", "rank"))
     rows = list(rows)
     # Who may see whom, for every mentee at once (internal mentors only for their colleagues).

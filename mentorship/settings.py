@@ -284,7 +284,7 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 # allauth's mail becomes outbox rows (sent by the worker, retried while SMTP is down); the adapter
 # lives in the project package because accounts may not import the booking outbox.
 ACCOUNT_ADAPTER = "mentorship.account_adapter.OutboxAccountAdapter"
-LOGIN_REDIRECT_URL = "/me/"
+LOGIN_REDIRECT_URL = "/home/"  # mentorship.views_home.dashboard
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_QUERY_EMAIL = True

@@ -23,6 +23,7 @@ from accounts.recognition import badge_rules, badges_of
 from insights.charts import bar_chart, line_chart
 from insights.mentor_stats import mentor_stats
 from insights.privacy import Cell
+from mentorship.home import home_context
 from sessions.errors import BookingError
 from sessions.forms import DeclineForm
 from sessions.models import BookingEvent
@@ -37,8 +38,10 @@ from sessions.services import bookings as services
 
 @login_required
 def dashboard(request):
-    """Minimal home until the onboarding work's home page lands: the mentor section, when a mentor."""
-    context = {}
+    """The signed-in home (/home/), where sign-in lands: each of the person's roles has its section
+    (mentorship.home composes the mentee's and the completeness meter, mentor_home_context the
+    mentor's)."""
+    context = home_context(user=request.user)
     if request.user.is_mentor:
         context.update(mentor_home_context(request))
     return render(request, "home/dashboard.html", context)

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import MentorProfile
-from accounts.selectors import mentor_visible_q
+from accounts.selectors import mentor_listed_q, mentor_visible_q
 from mentorship.errors import form_add_domain_error
 from ratings import selectors, services
 from ratings.errors import RatingError
@@ -252,5 +252,5 @@ def moderation_audit(request):
 def mentor_reviews(request, mentor_id: int):
     """All of a mentor's public reviews on one page (the mentor page shows the recent ones)."""
     profile = get_object_or_404(MentorProfile.objects.select_related("user").filter(
-        mentor_visible_q(viewer=request.user)), pk=mentor_id, is_listed=True)
+        mentor_visible_q(viewer=request.user), mentor_listed_q()), pk=mentor_id)
     return render(request, "ratings/mentor_reviews.html", {"profile": profile})

@@ -457,6 +457,18 @@ def mentors_free_slot_counts(*, mentor_ids, start: datetime, end: datetime, dura
 # One rule each for "visible to this user" and "my bookings", used by the pages and the API alike
 # (they had drifted into two copies each, the way "bookable mentor" once had three).
 
+# A call opens this long before the session starts (people join a little early to test audio).
+JOIN_OPENS_BEFORE = timedelta(minutes=10)
+
+
+def booking_can_join(*, booking: Booking, user: User, now: datetime | None = None) -> bool:
+    """THE call-link rule: a participant of a confirmed session with a call link, from
+    JOIN_OPENS_BEFORE before its start until its end. The session page and the home pages ask it."""
+    now = now or timezone.now()
+    return (booking.status == Booking.Status.CONFIRMED and booking.is_participant(user) and bool(booking.call_url)
+            and booking.start - JOIN_OPENS_BEFORE <= now < booking.end)
+
+
 BOOKING_ROLES = ("mentor", "mentee")
 BOOKING_WHENS = ("upcoming", "past")
 
@@ -501,18 +513,6 @@ def bookings_mine(*, user: User, role: str = "", when: str = "", everyone: bool 
     if when == "past":
         return qs.filter(end__lte=now).order_by("-start", "-id")
     return qs.order_by("start", "id")
-
-
-# The call link opens this long before the start (the session page, the home pages).
-JOIN_OPENS_BEFORE = timedelta(minutes=10)
-
-
-def booking_can_join(*, booking: Booking, user: User, now: datetime | None = None) -> bool:
-    """Whether `user` may join the call now: a participant of a confirmed session with a link,
-    from JOIN_OPENS_BEFORE the start until its end."""
-    now = now or timezone.now()
-    return (booking.status == Booking.Status.CONFIRMED and booking.is_participant(user) and bool(booking.call_url)
-            and booking.start - JOIN_OPENS_BEFORE <= now < booking.end)
 
 
 def mentor_requests_waiting(*, mentor: User, now: datetime | None = None, limit: int = 50) -> list[Booking]:

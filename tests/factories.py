@@ -52,7 +52,11 @@ class IndustryFactory(factory.django.DjangoModelFactory):
 
 
 class MentorFactory(UserFactory):
-    """A user with the mentor role and a listed profile that offers 30 and 60 minute sessions."""
+    """A user with the mentor role and a listed profile that offers 30 and 60 minute sessions.
+
+    Complete (not a draft, accounts.completeness) unless a test says otherwise
+    (`profile__is_complete=False`): it has a headline and a bio, and is marked as having free
+    time, which tests that book give it with availability rules of their own."""
 
     is_mentor = True
 
@@ -67,6 +71,8 @@ class MentorFactory(UserFactory):
             "years_experience": 10,
             "offers_30": True,
             "offers_60": True,
+            "has_availability": True,
+            "is_complete": True,
         }
         defaults.update(kwargs)
         profile, _ = MentorProfile.objects.get_or_create(user=obj, defaults=defaults)

@@ -106,6 +106,8 @@ LISTS = {
     "api:mentor-list": lambda w, c, a: a.get("/api/v1/mentors/", {"q": "Iris"}).content.decode()
     + a.get("/api/v1/mentors/").content.decode() + a.get("/api/v1/mentors/", {"colleagues": "true"}).content.decode(),
     "matching:recommended": lambda w, c, a: c.get("/recommended/").content.decode(),
+    # The signed-in home: recommendations and "book again" (mentorship.home).
+    "home:dashboard": lambda w, c, a: c.get("/home/").content.decode(),
     "api:match-list": lambda w, c, a: a.get("/api/v1/matches/").content.decode(),
     "booking:calendar_feed": lambda w, c, a: _feed(w, c),
 }
@@ -127,7 +129,7 @@ BOOKING_SCOPED_PATTERN = re.compile(r"(sessions|bookings)/<id:(pk|booking_id)>/|
 NOT_A_MENTOR_DOOR = {
     # own account, own data
     "accounts:me", "accounts:mentor_profile_edit", "accounts:mentee_profile_edit", "accounts:api_tokens",
-    "accounts:api_token_revoke", "api:accounts-me", "api:accounts-mentor-profile", "api:accounts-mentee-profile",
+    "accounts:api_token_revoke", "accounts:onboarding", "accounts:onboarding_step", "api:accounts-me", "api:accounts-mentor-profile", "api:accounts-mentee-profile",
     "api:accounts-token", "api:accounts-tokens", "api:accounts-token-detail",
     # blocks act on any person by id and show nothing of a profile (a block by id reveals no more than the id)
     "api:accounts-blocks", "api:accounts-block-detail",
@@ -149,7 +151,7 @@ NOT_A_MENTOR_DOOR = {
     # one's own inbox
     "conversations:inbox", "conversations:unread", "api:threads", "api:threads-unread", "api:booking-list",
     # one's own home and record as a mentor
-    "home:dashboard", "api:me-mentor-stats",
+    "api:me-mentor-stats",
     # the site
     "healthz", "staff-mail", "staff-mail-detail", "staff-mail-html", "schema", "api-docs", None,
 }

@@ -10,6 +10,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.completeness import STEPS as COMPLETENESS_STEPS
+from accounts.completeness import mentor_completeness
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill, User
 from accounts.timezones import is_valid_timezone
 from accounts.tokens import api_token_expires_at
@@ -133,16 +135,26 @@ def _tags(profile: MentorProfile, shaped: str, relation: str, keys: tuple[str, .
 
 
 class MyMentorProfileSerializer(MentorProfileSerializer):
-    """The owner's view adds what only they see (their own meeting link)."""
+    """The owner's view adds what only they see: their own meeting link, and whether the profile
+    is complete or a draft, with what is missing (accounts.completeness)."""
 
     class Meta(MentorProfileSerializer.Meta):
-        fields = [*MentorProfileSerializer.Meta.fields, "meeting_url"]
+        fields = [*MentorProfileSerializer.Meta.fields, "meeting_url", "is_complete", "missing_steps"]
         read_only_fields = fields
 
     meeting_url = serializers.URLField(read_only=True, allow_blank=True, help_text="Empty when none is set")
+    is_complete = serializers.BooleanField(read_only=True, help_text="False: a draft, not listed or bookable yet")
+    missing_steps = serializers.SerializerMethodField(
+        help_text="What a complete profile still needs: headline, bio, skills, session_lengths, availability")
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
+        choices=[step.key for step in COMPLETENESS_STEPS])))
+    def get_missing_steps(self, profile: MentorProfile) -> list[str]:
+        return [step.key for step in mentor_completeness(profile).missing]
 
     def to_representation(self, profile: MentorProfile) -> dict:
-        return {**super().to_representation(profile), "meeting_url": profile.meeting_url}
+        return {**super().to_representation(profile), "meeting_url": profile.meeting_url,
+                "is_complete": profile.is_complete, "missing_steps": self.get_missing_steps(profile)}
 
 
 class MentorProfileWriteSerializer(serializers.Serializer):

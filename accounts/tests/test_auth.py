@@ -75,7 +75,7 @@ def test_login_is_rate_limited_after_repeated_failures(client, mentee, frozen_no
 
 def test_login_and_logout(client, mentee):
     response = client.post("/accounts/login/", {"login": "MENTEE@example.com", "password": "correct-horse-battery"})
-    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert response.status_code == 302 and response["Location"] == "/home/"  # the signed-in home
     assert client.get("/me/").status_code == 200
     client.post("/accounts/logout/")
     assert client.get("/me/").status_code == 302

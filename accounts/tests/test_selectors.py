@@ -150,7 +150,8 @@ def crowd(directory):
 
     users = User.objects.bulk_create([User(email=f"crowd{i}@example.com", name=f"Crowd {i}", is_mentor=True)
                                       for i in range(500)])
-    MentorProfile.objects.bulk_create([MentorProfile(user=u, slug=f"crowd-{u.pk}", headline="Gardening")
+    MentorProfile.objects.bulk_create([MentorProfile(user=u, slug=f"crowd-{u.pk}", headline="Gardening",
+                                                     has_availability=True, is_complete=True)
                                        for u in users])
     mentor_search_refresh()
     with connection.cursor() as cursor:

@@ -6,7 +6,8 @@ from datetime import time
 
 import pytest
 
-from accounts.models import Language, MenteeProfile
+from accounts.models import Language, MenteeProfile, Skill
+from accounts.services import taxonomy_resolve
 from matching import services
 from tests.factories import MenteeFactory, MentorFactory
 
@@ -15,6 +16,9 @@ def make_mentor(email: str, headline: str, bio: str, *, languages=("en",), zone=
     user = MentorFactory(email=email, name=email.split("@")[0].title(), timezone=zone,
                          profile__headline=headline, profile__bio=bio, **{f"profile__{k}": v for k, v in profile.items()})
     user.mentor_profile.languages.set(Language.objects.filter(code__in=languages))
+    # A complete profile has a skill (accounts.completeness): without one, the next profile or
+    # availability write would make this mentor a draft and take them out of the pool.
+    user.mentor_profile.skills.set(taxonomy_resolve(model=Skill, names=[headline]))
     return user
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import mentor_availability_set
 from matching import triggers
 from mentorship.datetimes import OUT_OF_RANGE, date_in_range
 from mentorship.text import text_errors
@@ -29,6 +30,21 @@ POLICY_FIELDS = (
     "buffer_before_minutes", "buffer_after_minutes", "min_notice_hours", "horizon_days", "max_per_day",
     "max_per_week", "weekly_budget_minutes", "requires_approval", "slot_granularity_minutes",
 )
+
+
+def mentor_has_availability(*, mentor: User, today: date | None = None) -> bool:
+    """Some free time in the coming weeks: a weekly window (it recurs), or a dated window that is
+    not over yet. Part of the profile-completeness rule (accounts.completeness): a mentor with
+    neither is a draft. Overrides that block every coming week are rare enough not to count."""
+    today = today or timezone.now().astimezone(mentor.tzinfo).date()
+    return (AvailabilityRule.objects.filter(mentor=mentor).exists()
+            or AvailabilityOverride.objects.filter(mentor=mentor, start_time__isnull=False, end_date__gte=today).exists())
+
+
+def _availability_changed(mentor: User) -> None:
+    # Inside the caller's transaction: the listing changes with the availability or not at all.
+    triggers.mentors_changed(mentor_ids=[mentor.pk])
+    mentor_availability_set(mentor_id=mentor.pk, has_availability=mentor_has_availability(mentor=mentor))
 
 
 def _require_mentor(mentor: User) -> None:
@@ -94,7 +110,7 @@ def availability_set_weekly(*, mentor: User, rules: Iterable) -> list[Availabili
     AvailabilityRule.objects.filter(mentor=mentor).delete()
     created = AvailabilityRule.objects.bulk_create(
         [AvailabilityRule(mentor=mentor, weekday=w, start_time=s, end_time=e) for w, s, e in parsed])
-    triggers.mentors_changed(mentor_ids=[mentor.pk])
+    _availability_changed(mentor)
     return sorted(created, key=lambda r: (r.weekday, r.start_time))
 
 
@@ -131,7 +147,7 @@ def override_create(*, mentor: User, start_date: date, end_date: date | None = N
         raise BookingError("The override is not valid.", field_errors=errors, code="invalid_override")
     override = AvailabilityOverride.objects.create(mentor=mentor, start_date=start_date, end_date=end_date,
                                                    start_time=start_time, end_time=end_time, note=note)
-    triggers.mentors_changed(mentor_ids=[mentor.pk])
+    _availability_changed(mentor)
     return override
 
 
@@ -142,7 +158,7 @@ def override_delete(*, mentor: User, override_id: int) -> None:
     if not deleted:
         # Someone else's override looks exactly like a missing one: no information leaks.
         raise BookingError("No such override.", code="not_found")
-    triggers.mentors_changed(mentor_ids=[mentor.pk])
+    _availability_changed(mentor)
 
 
 @transaction.atomic
