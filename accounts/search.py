@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.db.models import OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, Lower
 
 from accounts.models import MentorProfile, User
 
@@ -56,6 +56,19 @@ def search_document():
     )
 
 
+def search_text():
+    """The lower-case name and skill names (with synonyms) of the MentorProfile row in scope: what
+    typo-tolerant trigram search compares a query word with (short on purpose: a word's similarity
+    to a long text says little)."""
+    through = MentorProfile.skills.through
+    per_mentor = through.objects.filter(mentorprofile_id=OuterRef("pk")).values("mentorprofile_id")
+    name = User.objects.filter(pk=OuterRef("pk")).values("name")[:1]
+    skill_names = per_mentor.annotate(text=StringAgg("skill__name", delimiter=" ")).values("text")[:1]
+    skill_synonyms = per_mentor.annotate(text=StringAgg("skill__synonyms", delimiter=" ")).values("text")[:1]
+    return Lower(Concat(_text(name), Value(" "), _text(skill_names), Value(" "), _text(skill_synonyms),
+                        output_field=TextField()))
+
+
 def mentor_search_refresh(*, mentor_ids: Iterable[int] | None = None) -> int:
     """Recompute the stored search document of these mentors (all when None). No-op off PostgreSQL."""
     if not settings.IS_POSTGRES:
@@ -64,4 +77,4 @@ def mentor_search_refresh(*, mentor_ids: Iterable[int] | None = None) -> int:
     qs = MentorProfile.objects.all()
     if mentor_ids is not None:
         qs = qs.filter(pk__in=list(mentor_ids))
-    return qs.update(search_vector=search_document())
+    return qs.update(search_vector=search_document(), search_text=search_text())

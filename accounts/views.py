@@ -17,7 +17,7 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import MenteeProfile, MentorProfile, Visibility
-from accounts.selectors import MentorFilters, mentor_cards, mentor_for_page, mentors_search
+from accounts.selectors import MentorFilters, mentor_cards, mentor_for_page, mentors_search, search_suggestion
 from matching.selectors import directory_match_scores
 from mentorship.errors import form_add_domain_error
 from orgs.selectors import active_org_ids
@@ -99,18 +99,31 @@ def directory(request):
     form = DirectoryFilterForm(request.GET or None, viewer=request.user)
     data = form.valid_data() if form.is_bound else {}
     scores = directory_match_scores(viewer=request.user, sort=data.get("sort"))
-    mentors = mentors_search(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores),
-                             viewer=request.user)
+    filters = MentorFilters.from_cleaned(data, match_scores=scores, zone=request.tz_name)
+    mentors = mentors_search(query=data.get("q", ""), filters=filters, viewer=request.user)
     page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's queries run here, not lazily inside the template; a card shows no industries.
     page.object_list = mentor_cards(list(page.object_list), industries=False)
+    query = data.get("q", "")
+    suggestion = search_suggestion(query) if query and not page.paginator.count else None
     context = {
         "form": form, "page": page, "mentors": page.object_list,
         "has_filters": form.is_bound and form.has_filters(),
-        "query": data.get("q", ""),
+        "query": query, "suggestion": suggestion,
+        "suggestion_query": _with_query(request.GET, suggestion) if suggestion else "",
+        # Cards name the zone their next free time is shown in (the filters' zone when one is given).
+        "viewer_zone": (filters.free.zone if filters.free else data.get("tz")) or request.tz_name,
     }
     template = "accounts/_directory_results.html" if request.headers.get("HX-Request") else "accounts/directory.html"
     return render(request, template, context)
+
+
+def _with_query(params, query: str) -> str:
+    """The current directory query string with `q` replaced (and the page dropped)."""
+    params = params.copy()
+    params["q"] = query
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def mentor_detail(request, slug: str):

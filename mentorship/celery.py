@@ -33,6 +33,10 @@ TASK_ROUTES = {
     "sessions.complete_sessions": {"queue": "lifecycle"},
     "sessions.settle_no_show_reports": {"queue": "lifecycle"},
     "sessions.expire_flash_questions": {"queue": "lifecycle"},
+    # The directory's read model of free times (accounts.MentorFreeTime): recomputed after a
+    # booking changes, and rolled forward as time passes.
+    "sessions.refresh_free_times": {"queue": "lifecycle"},
+    "sessions.roll_free_times_forward": {"queue": "lifecycle"},
     # Match recomputes: CPU and memory heavy (the encoder), fine to run seconds late.
     "matching.*": {"queue": "matching"},
     # Insights' scan of booking topics against the skill taxonomy: CPU work, fine minutes late.
@@ -101,6 +105,10 @@ BEAT_SCHEDULE: dict = {
     # organisation's zone, which may be any offset from UTC): an hourly sweep closes each within the
     # hour; an open question past its week is already refused offers and accepts on its own.
     "expire-flash-questions": {"task": "sessions.expire_flash_questions", "schedule": 3600.0},
+    # The directory's "next free time" goes stale as soon as that time passes, and its "earliest free"
+    # order with it: five minutes is the staleness people see at worst (the slot picker is exact).
+    # The same job recomputes each mentor at least every DIRECTORY_FREE_REFRESH_HOURS.
+    "roll-free-times-forward": {"task": "sessions.roll_free_times_forward", "schedule": 300.0},
     # New-message digests are due a minute after a quiet thread's first message, then at most one
     # per CONVERSATIONS_DIGEST_MINUTES; a one-minute claimer keeps the first mail prompt.
     "conversations-send-digests": {"task": "conversations.send_due_digests", "schedule": 60.0},

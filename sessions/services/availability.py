@@ -2,7 +2,8 @@
 
 Every write runs in one transaction, validates everything before touching a row (so a bad
 request never leaves a partial write), and tells matching that this mentor's free time changed
-(inside the transaction: the trigger enqueues its recompute on commit).
+(inside the transaction: the trigger enqueues its recompute on commit), and so does the
+directory's read model of free times (sessions.services.free_times, on commit).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mentorship.datetimes import OUT_OF_RANGE, date_in_range
 from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import AvailabilityOverride, AvailabilityRule, BookingPolicy
+from sessions.services.free_times import mentor_free_times_changed
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MAX_WINDOWS_PER_DAY = 8
@@ -95,6 +97,7 @@ def availability_set_weekly(*, mentor: User, rules: Iterable) -> list[Availabili
     created = AvailabilityRule.objects.bulk_create(
         [AvailabilityRule(mentor=mentor, weekday=w, start_time=s, end_time=e) for w, s, e in parsed])
     triggers.mentors_changed(mentor_ids=[mentor.pk])
+    mentor_free_times_changed(mentor_ids=[mentor.pk])
     return sorted(created, key=lambda r: (r.weekday, r.start_time))
 
 
@@ -132,6 +135,7 @@ def override_create(*, mentor: User, start_date: date, end_date: date | None = N
     override = AvailabilityOverride.objects.create(mentor=mentor, start_date=start_date, end_date=end_date,
                                                    start_time=start_time, end_time=end_time, note=note)
     triggers.mentors_changed(mentor_ids=[mentor.pk])
+    mentor_free_times_changed(mentor_ids=[mentor.pk])
     return override
 
 
@@ -143,6 +147,7 @@ def override_delete(*, mentor: User, override_id: int) -> None:
         # Someone else's override looks exactly like a missing one: no information leaks.
         raise BookingError("No such override.", code="not_found")
     triggers.mentors_changed(mentor_ids=[mentor.pk])
+    mentor_free_times_changed(mentor_ids=[mentor.pk])
 
 
 @transaction.atomic
@@ -162,6 +167,7 @@ def policy_update(*, mentor: User, **fields) -> BookingPolicy:
                            code="invalid_policy")
     policy.save()
     triggers.mentors_changed(mentor_ids=[mentor.pk])
+    mentor_free_times_changed(mentor_ids=[mentor.pk])
     return policy
 
 
