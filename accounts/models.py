@@ -221,8 +221,8 @@ class MentorProfile(models.Model):
                               help_text="Recognition earned from the record, e.g. ['quick_responder', 'top_mentor'].")
     # Full-text search document (PostgreSQL only; see accounts/search.py), kept by the services.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
-    # The name and skill names (with synonyms) in lower case, for typo-tolerant trigram matching
-    # (pg_trgm, index mentor_search_trgm); kept beside search_vector by mentor_search_refresh.
+    # The name in lower case, for typo-tolerant trigram matching (pg_trgm, index
+    # mentor_search_trgm); kept beside search_vector by mentor_search_refresh.
     search_text = models.TextField(blank=True, default="", editable=False)
     # Discovery by availability: a read model of the slot engine's answer, written only by
     # accounts.services.mentor_free_times_store (the booking side computes it and calls that; see

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.db.models import OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import MentorProfile, User
 
@@ -57,16 +57,12 @@ def search_document():
 
 
 def search_text():
-    """The lower-case name and skill names (with synonyms) of the MentorProfile row in scope: what
-    typo-tolerant trigram search compares a query word with (short on purpose: a word's similarity
-    to a long text says little)."""
-    through = MentorProfile.skills.through
-    per_mentor = through.objects.filter(mentorprofile_id=OuterRef("pk")).values("mentorprofile_id")
+    """The lower-case name of the MentorProfile row in scope: what typo-tolerant trigram search
+    compares a query word with (accounts.selectors.mentor_text_match). Names only: a trigram
+    comparison per row is costly, and short texts keep it cheap; typos in skills are corrected
+    against the known vocabulary instead."""
     name = User.objects.filter(pk=OuterRef("pk")).values("name")[:1]
-    skill_names = per_mentor.annotate(text=StringAgg("skill__name", delimiter=" ")).values("text")[:1]
-    skill_synonyms = per_mentor.annotate(text=StringAgg("skill__synonyms", delimiter=" ")).values("text")[:1]
-    return Lower(Concat(_text(name), Value(" "), _text(skill_names), Value(" "), _text(skill_synonyms),
-                        output_field=TextField()))
+    return Lower(_text(name))
 
 
 def mentor_search_refresh(*, mentor_ids: Iterable[int] | None = None) -> int:

@@ -158,15 +158,15 @@ READ_REPLICA = "replica" if DATABASE_REPLICA_URL and not TESTING else ""
 # connections: persistent connections buy nothing there, and server-side cursors (.iterator())
 # would be lost between transactions.
 # Typo-tolerant directory search (accounts.selectors.mentor_text_match) matches a query word with
-# pg_trgm's `<%` operator, whose threshold is this session setting: "pyhton" is 0.29 near "python",
-# below pg_trgm's default of 0.6. Sent as a startup option, so it costs no query; behind a pooler
+# pg_trgm's `<<%` (strict word similarity), whose threshold is this session setting: "pyhton" is
+# 0.27 from "python" (and 0.07 from "thompson"), below pg_trgm's default of 0.5. Sent as a startup option, so it costs no query; behind a pooler
 # that drops startup options the default applies and search is merely less forgiving.
 TRIGRAM_WORD_THRESHOLD = 0.25
 if IS_POSTGRES:
     for _db in DATABASES.values():
         _options = _db.setdefault("OPTIONS", {})
         _options["options"] = (f"{_options.get('options', '')} "
-                               f"-c pg_trgm.word_similarity_threshold={TRIGRAM_WORD_THRESHOLD}").strip()
+                               f"-c pg_trgm.strict_word_similarity_threshold={TRIGRAM_WORD_THRESHOLD}").strip()
 if env_bool("PGBOUNCER_TRANSACTION_POOLING", False):
     for _db in DATABASES.values():
         _db.update(CONN_MAX_AGE=0, DISABLE_SERVER_SIDE_CURSORS=True)

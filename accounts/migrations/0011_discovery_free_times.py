@@ -20,12 +20,9 @@ class AddIndexOnPostgres(migrations.AddIndex):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 # Same text as accounts.search.search_text(), in SQL because a migration must not import today's models.
-_SKILLS = ("(SELECT string_agg(s.{col}, ' ') FROM accounts_mentorprofile_skills ms "
-           "JOIN accounts_skill s ON s.id = ms.skill_id WHERE ms.mentorprofile_id = mp.user_id)")
-BACKFILL = f"""
-UPDATE accounts_mentorprofile mp SET search_text = lower(concat_ws(' ',
-    (SELECT u.name FROM accounts_user u WHERE u.id = mp.user_id),
-    {_SKILLS.format(col="name")}, {_SKILLS.format(col="synonyms")}))
+BACKFILL = """
+UPDATE accounts_mentorprofile mp SET search_text = lower(coalesce(
+    (SELECT u.name FROM accounts_user u WHERE u.id = mp.user_id), ''))
 """
 
 
