@@ -30,7 +30,11 @@ from datetime import time as dtime
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ comes first on sys.path and bench/http.py would shadow the standard
+# library's http package (which Django imports).
+sys.path[:] = [p for p in sys.path if Path(p or os.curdir).resolve() != BASE_DIR / "bench"]
+sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
 GOAL = 2.0
