@@ -242,7 +242,7 @@ class DirectoryFilterForm(forms.Form):
     free_to = forms.DateField(required=False, label="Free until", widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.TypedMultipleChoiceField(
         choices=WEEKDAY_CHOICES, coerce=int, required=False, label="On these days",
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "cluster"}),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Days are 0 (Monday) to 6 (Sunday)."})
     time_from = forms.TimeField(required=False, label="From (my time)", widget=forms.TimeInput(attrs={"type": "time"}))
     time_to = forms.TimeField(required=False, label="Until (my time)", widget=forms.TimeInput(attrs={"type": "time"}))
