@@ -81,6 +81,28 @@ def test_windows_are_clipped_to_now_and_the_days_asked():
         (datetime(2026, 11, 7, 23, 0, tzinfo=UTC), datetime(2026, 11, 8, 23, 0, tzinfo=UTC))]
 
 
+def test_a_run_matches_a_window_only_when_a_whole_session_fits_in_it(db):
+    from accounts.free_times import free_in_windows_q
+    from accounts.models import MentorFreeTime
+
+    mentor = MentorFactory()
+    at = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    half = timedelta(minutes=30)
+    # Free starts 09:00, 09:15, 09:30 for 30 minutes: free 09:00-10:00.
+    MentorFreeTime.objects.create(mentor_id=mentor.pk, start=at, first_end=at + half,
+                                  last_start=at + half, end=at + 2 * half)
+    run = MentorFreeTime.objects.filter(mentor_id=mentor.pk)
+
+    def fits(start_minute, end_minute):
+        window = (at + timedelta(minutes=start_minute), at + timedelta(minutes=end_minute))
+        return run.filter(free_in_windows_q([window])).exists()
+
+    assert fits(0, 30) and fits(30, 60) and fits(-60, 120)
+    assert not fits(45, 120)  # the last start is 09:30: nothing starts at or after 09:45
+    assert not fits(-60, 20)  # the first session ends 09:30, after the window
+    assert not run.filter(free_in_windows_q([])).exists()
+
+
 def test_time_of_day_filter_follows_the_viewers_dst_change(client, frozen_now):
     """A mentor free 07:00-08:00 UTC every day is 08:00-09:00 in Berlin in winter and 09:00-10:00
     in summer: "09:00-10:00 my time" finds them only after the change. A fixed offset would be
@@ -243,6 +265,20 @@ def test_a_misspelt_skill_finds_its_mentors(client, people):
 def test_an_exact_name_comes_first(client, people):
     assert _api_names(client, {"q": "lena"}) == ["Lena Fischer", "Olena Kovalenko"]
     assert _page_names(client, "?q=lena") == ["Lena Fischer", "Olena Kovalenko"]
+
+
+@pytest.mark.postgres
+def test_an_exact_name_beats_a_better_text_match(client, people):
+    """Olena's profile says "lena" more (a skill of that name weighs like a name), so full-text rank
+    alone would put her first; the exact name still comes first."""
+    from accounts.models import User
+
+    olena = people["olena"]
+    User.objects.filter(pk=olena.pk).update(name="Olena Lena Kovalenko")
+    olena.mentor_profile.skills.add(SkillFactory(name="Lena method"))
+    MentorProfile.objects.filter(pk=olena.pk).update(headline="Lena method coach: Lena, Lena, Lena")
+    _refresh(olena)
+    assert _api_names(client, {"q": "lena"}) == ["Lena Fischer", "Olena Lena Kovalenko"]
 
 
 @pytest.mark.postgres
