@@ -61,14 +61,17 @@ lint: install-dev
 # bench/reminders.py needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
 # bench/http.py (gunicorn against bare baselines, on a database of its own) runs when DATABASE_URL
 # names PostgreSQL; BENCH_HTTP_ARGS passes options (e.g. --keep, then --reuse; --mentors 2000).
+# bench/discovery.py reads BENCH_DISCOVERY_DATABASE_URL (a copy of bench/http.py's database kept
+# with --keep; default DATABASE_URL) and BENCH_DISCOVERY_ARGS (--rebuild on a fresh copy).
 bench: install-dev
 	$(PY) bench/slots.py
 	$(PY) bench/calendars.py
 	$(PY) bench/matching_quality.py
 	$(PY) bench/matching.py
 	@case "$$DATABASE_URL" in \
-		postgres://*|postgresql://*) $(PY) bench/http.py $(BENCH_HTTP_ARGS) && $(PY) bench/insights.py $(BENCH_INSIGHTS_ARGS) ;; \
-		*) echo "bench/http.py and bench/insights.py skipped: they need DATABASE_URL=postgres://... (each creates a database of its own)" ;; \
+		postgres://*|postgresql://*) $(PY) bench/http.py $(BENCH_HTTP_ARGS) && $(PY) bench/insights.py $(BENCH_INSIGHTS_ARGS) \
+			&& DATABASE_URL=$${BENCH_DISCOVERY_DATABASE_URL:-$$DATABASE_URL} $(PY) bench/discovery.py $(BENCH_DISCOVERY_ARGS) ;; \
+		*) echo "bench/http.py, bench/insights.py and bench/discovery.py skipped: they need DATABASE_URL=postgres://..." ;; \
 	esac
 
 clean:

@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache, partial
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -16,7 +18,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
 from accounts.selectors import SORTS, directory_filter_choices
 from accounts.services import user_set_roles
-from accounts.timezones import TimezoneChoiceField, TimezoneSelect
+from accounts.timezones import TimezoneChoiceField, TimezoneSelect, is_valid_timezone
 from accounts.validators import split_terms
 from mentorship.text import validate_single_line
 
@@ -205,6 +207,11 @@ RATING_CHOICES = [("", "Any rating"), ("3", "3 stars and up"), ("3.5", "3.5 star
                   ("4", "4 stars and up"), ("4.5", "4.5 stars and up")]
 
 
+FREE_WITHIN_CHOICES = [("", "Any time"), ("1", "In the next 24 hours"), ("3", "In the next 3 days"),
+                       ("7", "This week (next 7 days)"), ("14", "In the next 2 weeks")]
+WEEKDAY_CHOICES = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+
+
 class DirectoryFilterForm(forms.Form):
     """The directory's search and filters, for the page and the API alike (values in the query string)."""
 
@@ -227,6 +234,20 @@ class DirectoryFilterForm(forms.Form):
                              error_messages={"invalid_choice": f"Sort by one of: {', '.join(SORTS)}."})
     colleagues = forms.BooleanField(required=False, label="Only colleagues in my organisation",
                                     help_text="Mentors who work where you work, internal ones included.")
+    # Availability, in the viewer's zone (accounts.free_times.FreeWhen).
+    free_within = forms.TypedChoiceField(
+        choices=FREE_WITHIN_CHOICES, coerce=int, empty_value=None, required=False, label="Free",
+        widget=SelectWidget, error_messages={"invalid_choice": "Free within 1, 3, 7 or 14 days."})
+    free_from = forms.DateField(required=False, label="Free from", widget=forms.DateInput(attrs={"type": "date"}))
+    free_to = forms.DateField(required=False, label="Free until", widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAY_CHOICES, coerce=int, required=False, label="On these days",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Days are 0 (Monday) to 6 (Sunday)."})
+    time_from = forms.TimeField(required=False, label="From (my time)", widget=forms.TimeInput(attrs={"type": "time"}))
+    time_to = forms.TimeField(required=False, label="Until (my time)", widget=forms.TimeInput(attrs={"type": "time"}))
+    tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput,
+                         help_text="IANA time zone the days and times are in (default: yours)")
 
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -251,6 +272,26 @@ class DirectoryFilterForm(forms.Form):
             raise forms.ValidationError("Sign in as a mentee to sort mentors by how well they match your goals.")
         return sort
 
+    def clean_tz(self):
+        tz = self.cleaned_data.get("tz") or ""
+        if tz and not is_valid_timezone(tz):
+            raise forms.ValidationError(f"“{tz}” is not a known IANA time zone (for example Europe/Berlin).")
+        return tz
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("free_from"), data.get("free_to")
+        if first and last and last < first:
+            self.add_error("free_to", "The last day is before the first day.")
+        elif last and last > timezone.now().date() + timedelta(days=settings.DIRECTORY_FREE_HORIZON_DAYS + 1):
+            # Today in UTC, not the viewer's: a day either way does not matter for this guard.
+            self.add_error("free_to", f"Free times are known {settings.DIRECTORY_FREE_HORIZON_DAYS} days ahead; "
+                                      "pick an earlier day.")
+        start, end = data.get("time_from"), data.get("time_to")
+        if start and end and end <= start:
+            self.add_error("time_to", "The end time must be after the start time.")
+        return data
+
     def valid_data(self) -> dict:
         """The fields that parsed: a bad filter is reported but does not blank the whole directory."""
         self.is_valid()
@@ -259,7 +300,8 @@ class DirectoryFilterForm(forms.Form):
     def has_filters(self) -> bool:
         data = self.valid_data()
         return any(data.get(k) not in (None, "", False)
-                   for k in ("q", "skill", "industry", "language", "length", "min_rating", "colleagues"))
+                   for k in ("q", "skill", "industry", "language", "length", "min_rating", "colleagues",
+                             "free_within", "free_from", "free_to", "days", "time_from", "time_to"))
 
 
 # --- The guided start after sign-up (accounts.onboarding) -------------------------------------------

@@ -178,6 +178,7 @@ class Visibility(models.TextChoices):
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _SLUG_STAND_IN = "mentor-slug-stand-in"
 _MENTOR_URL: dict[tuple, tuple[str, str]] = {}  # (URLconf, script prefix) -> the URL around a slug
+RESPONDS_WITHIN_MINUTES = 24 * 60
 
 
 def _new_slug() -> str:
@@ -237,6 +238,18 @@ class MentorProfile(models.Model):
                               help_text="Recognition earned from the record, e.g. ['quick_responder', 'top_mentor'].")
     # Full-text search document (PostgreSQL only; see accounts/search.py), kept by the services.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # The name in lower case, for typo-tolerant trigram matching (pg_trgm, index
+    # mentor_search_trgm); kept beside search_vector by mentor_search_refresh.
+    search_text = models.TextField(blank=True, default="", editable=False)
+    # Discovery by availability: a read model of the slot engine's answer, written only by
+    # accounts.services.mentor_free_times_store (the booking side computes it and calls that; see
+    # MentorFreeTime). None: no free time in the horizon, or not computed yet.
+    next_free_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # next_free_at falls within DIRECTORY_FREE_SOON_DAYS: the default order lists these first.
+    # Stored (not computed per query) so the default order stays an index scan; the roll-forward
+    # job flips it as time passes.
+    free_soon = models.BooleanField(default=False, editable=False)
+    free_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -261,6 +274,12 @@ class MentorProfile(models.Model):
             models.Index(fields=["-rating_bayes", "-rating_count", "user"], condition=_LISTED, name="mentor_dir_rating"),
             models.Index(fields=["-years_experience", "user"], condition=_LISTED, name="mentor_dir_experience"),
             models.Index(fields=["-created_at", "user"], condition=_LISTED, name="mentor_dir_newest"),
+            # The default order with mentors free soon first, and "earliest free time".
+            models.Index(fields=["-free_soon", "-rating_bayes", "-years_experience", "user"], condition=_LISTED,
+                         name="mentor_dir_free_default"),
+            models.Index(fields=["next_free_at", "user"], condition=_LISTED, name="mentor_dir_earliest"),
+            # Typo-tolerant search (accounts.selectors.mentor_text_match). PostgreSQL only.
+            GinIndex(fields=["search_text"], name="mentor_search_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -287,8 +306,40 @@ class MentorProfile(models.Model):
             setattr(self, f"offers_{n}", n in lengths)
 
     @property
+    def responds_within_a_day(self) -> bool:
+        """The "responds within a day" signal on cards (response_median_minutes is kept elsewhere)."""
+        return self.response_median_minutes is not None and self.response_median_minutes <= RESPONDS_WITHIN_MINUTES
+
+    @property
     def rating_average(self) -> float | None:
         return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
+
+
+class MentorFreeTime(models.Model):
+    """One run of a mentor's free slot starts within the discovery horizon, in UTC: every start on
+    the mentor's slot grid from `start` to `last_start` is free for their shortest session length
+    (so `first_end` = start + length and `end` = last_start + length).
+
+    A read model for the directory's availability filters, never a source of truth: the booking
+    side computes it with the slot picker's own selector (sessions.services.free_times) and writes
+    it through accounts.services.mentor_free_times_store, which replaces a mentor's rows whole.
+    Lifecycle: replaced on commit of every availability, policy or booking change of the mentor,
+    and rolled forward by a periodic job as time passes; rows that end in the past are ignored by
+    the filters (they ask for `last_start >= now`) and dropped at the next refresh.
+    """
+
+    mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="free_times")
+    start = models.DateTimeField()
+    first_end = models.DateTimeField()
+    last_start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["mentor_id", "start"]
+        indexes = [models.Index(fields=["mentor", "last_start", "first_end"], name="mentor_free_time_window")]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} free {self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M} UTC"
 
 
 class MenteeProfile(models.Model):
@@ -353,7 +404,7 @@ def mentor_rating_smoothing() -> tuple[float, int]:
 
 
 __all__ = [
-    "User", "Skill", "Industry", "Language", "MentorProfile", "MenteeProfile", "ApiToken", "MODERATORS_GROUP",
+    "User", "Skill", "Industry", "Language", "MentorProfile", "MentorFreeTime", "MenteeProfile", "ApiToken", "MODERATORS_GROUP",
     "MinValueValidator",
 ]
 

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.db.models import OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import MentorProfile, User
 
@@ -56,6 +56,15 @@ def search_document():
     )
 
 
+def search_text():
+    """The lower-case name of the MentorProfile row in scope: what typo-tolerant trigram search
+    compares a query word with (accounts.selectors.mentor_text_match). Names only: a trigram
+    comparison per row is costly, and short texts keep it cheap; typos in skills are corrected
+    against the known vocabulary instead."""
+    name = User.objects.filter(pk=OuterRef("pk")).values("name")[:1]
+    return Lower(_text(name))
+
+
 def mentor_search_refresh(*, mentor_ids: Iterable[int] | None = None) -> int:
     """Recompute the stored search document of these mentors (all when None). No-op off PostgreSQL."""
     if not settings.IS_POSTGRES:
@@ -64,4 +73,4 @@ def mentor_search_refresh(*, mentor_ids: Iterable[int] | None = None) -> int:
     qs = MentorProfile.objects.all()
     if mentor_ids is not None:
         qs = qs.filter(pk__in=list(mentor_ids))
-    return qs.update(search_vector=search_document())
+    return qs.update(search_vector=search_document(), search_text=search_text())

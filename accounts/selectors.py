@@ -6,14 +6,16 @@ so the two can never disagree about who is listed, what matches or in which orde
 
 from __future__ import annotations
 
+import difflib
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache as once_per_process
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramStrictWordSimilarity
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
@@ -34,8 +36,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
-from accounts.models import Block, Industry, Language, MentorProfile, Skill, User, Visibility
+from accounts.free_times import FreeWhen, free_in_windows_q, free_windows
+from accounts.models import Block, Industry, Language, MentorFreeTime, MentorProfile, Skill, User, Visibility
 from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import NAME_CONFIG
 from mentorship.rows import Columns, select_list
@@ -49,6 +53,7 @@ SORTS = {
     "experience": "Most experienced",
     "newest": "Newest",
     "match": "Best match for my goals",
+    "earliest": "Earliest free time",
 }
 
 
@@ -66,12 +71,25 @@ class MentorFilters:
     match_scores: dict[int, float] | None = None
     # Only mentors who are colleagues of the viewer (an active membership in a shared organisation).
     colleagues: bool = False
+    # When the viewer wants the mentor free (in the viewer's zone); see accounts.free_times.
+    free: FreeWhen | None = None
 
     @classmethod
-    def from_cleaned(cls, data: dict, *, match_scores: dict[int, float] | None = None) -> MentorFilters:
+    def from_cleaned(cls, data: dict, *, match_scores: dict[int, float] | None = None,
+                     zone: str = "UTC") -> MentorFilters:
         return cls(**{k: data.get(k) for k in ("skill", "industry", "language", "length", "min_rating")},
                    sort=data.get("sort") or "relevance", match_scores=match_scores,
-                   colleagues=bool(data.get("colleagues")))
+                   colleagues=bool(data.get("colleagues")), free=free_when_from_cleaned(data, zone=zone))
+
+
+def free_when_from_cleaned(data: dict, *, zone: str = "UTC") -> FreeWhen | None:
+    """The availability filters of a parsed directory form, in the viewer's zone (a `tz` in the
+    query wins over the one the request runs in)."""
+    when = FreeWhen(zone=data.get("tz") or zone, within_days=data.get("free_within"),
+                    first_day=data.get("free_from"), last_day=data.get("free_to"),
+                    weekdays=tuple(sorted(int(d) for d in data.get("days") or ())),
+                    from_time=data.get("time_from"), to_time=data.get("time_to"))
+    return None if when.is_empty else when
 
 
 # --- who may see a mentor -------------------------------------------------------------------------
@@ -353,7 +371,21 @@ def _apply_filters(qs: QuerySet[MentorProfile], filters: MentorFilters) -> Query
         qs = qs.filter(**{f"offers_{filters.length}": True})
     if filters.min_rating is not None:
         qs = qs.filter(rating_count__gt=0, rating_bayes__gte=filters.min_rating)
+    if filters.free is not None:
+        qs = _free_filter(qs, filters.free)
     return qs
+
+
+def _free_filter(qs: QuerySet[MentorProfile], when: FreeWhen) -> QuerySet[MentorProfile]:
+    """Mentors free when the viewer asked, from the precomputed read model (accounts.free_times):
+    "free in the next N days" alone is a comparison with the stored next free start (no join);
+    a date range or a time of day asks the free-time rows, one EXISTS with a window per local day."""
+    now = timezone.now()
+    qs = qs.filter(accepting_bookings=True)
+    if not when.needs_windows:
+        return qs.filter(next_free_at__lt=now + timedelta(days=when.within_days))
+    windows = free_windows(when, now=now)
+    return qs.filter(Exists(MentorFreeTime.objects.filter(free_in_windows_q(windows), mentor_id=OuterRef("pk"))))
 
 
 def _name_prefix_query(query: str) -> str:
@@ -386,13 +418,71 @@ def mentor_text_match(query: str) -> tuple[Q, SearchRank]:
     prefix = _name_prefix_query(query)
     if prefix:
         match |= Q(search_vector=SearchQuery(prefix, search_type="raw", config=NAME_CONFIG))
+    # Typos, for a word of 4+ letters that is no known skill, industry or language word (known
+    # words match as typed, not their neighbours: "python" does not widen to "pytorch"):
+    # - in a name: pg_trgm's strict word similarity (`%>>`, served by the trigram index
+    #   mentor_search_trgm on the lower-case name; threshold settings.TRIGRAM_WORD_THRESHOLD), so
+    #   "lena" also finds Olena and "kovalenk" Kovalenko;
+    # - in a term: the closest known word stands in for it ("pyhton" searches "python"), from the
+    #   cached vocabulary, so it costs no query. Comparing trigrams with every mentor's skills
+    #   instead cost 0.5-0.9 s per search at 10,000 mentors (each row rechecked).
+    # Only when every word is such a word: a trigram match on some words would drop the others
+    # ("Mentor 007" must not list every Mentor).
+    known = _known_words()
+    words = _query_words(query)
+    fuzzy = [w for w in words if len(w) >= FUZZY_MIN_LETTERS and w not in known]
+    if fuzzy and len(fuzzy) == len(words):
+        in_name = Q()
+        for word in fuzzy:
+            in_name &= Q(search_text__trigram_strict_word_similar=word)
+        match |= in_name
+        corrected = _corrected(query, known)
+        if corrected:
+            match |= Q(search_vector=SearchQuery(corrected, search_type="websearch", config=SEARCH_CONFIG))
     # ts_rank is NULL for a row without a document; 0 keeps it last, not first, in a DESC order.
     return match, Coalesce(SearchRank(F("search_vector"), search), Value(0.0), output_field=FloatField())
 
 
+FUZZY_MIN_LETTERS = 4
+# How close (difflib's ratio) an unknown word must be to a known one to stand in for it.
+CORRECTION_CUTOFF = 0.75
+
+
+def _corrected(query: str, known: dict[str, str]) -> str | None:
+    """The query with each unknown word replaced by the closest known skill, industry or language
+    word, or None when nothing was replaced."""
+    words = query.split()
+    changed = False
+    for i, word in enumerate(words):
+        key = word.lower()
+        if word.startswith("-") or key in known or len(key) < 3:
+            continue
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=CORRECTION_CUTOFF)
+        if close:
+            words[i] = known[close[0]]
+            changed = True
+    return " ".join(words) if changed else None
+
+
+def _query_words(query: str) -> list[str]:
+    words = []
+    for token in query.split():
+        if not token.startswith("-"):
+            words += [w.lower() for w in re.findall(r"[^\W_]+", token)]
+    return words[:MAX_QUERY_WORDS]
+
+
+def _exact_name(query: str):
+    """1 for a mentor whose name is the query, or starts with it as a whole word ("lena" is Lena
+    Fischer, not Olena): exact name matches come first in relevance order."""
+    return Case(When(Q(user__name__iexact=query) | Q(user__name__istartswith=f"{query} "), then=Value(1)),
+                default=Value(0))
+
+
 def _postgres_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[MentorProfile]:
     match, rank = mentor_text_match(query)
-    return qs.filter(match).annotate(rank=rank)
+    return qs.filter(match).annotate(rank=rank, exact_name=_exact_name(query),
+                                     fuzzy=TrigramStrictWordSimilarity(query.lower(), "search_text"))
 
 
 def _simple_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[MentorProfile]:
@@ -402,7 +492,7 @@ def _simple_text_search(qs: QuerySet[MentorProfile], query: str) -> QuerySet[Men
             Q(name__icontains=word) | Q(synonyms__icontains=word), mentors=OuterRef("pk")))
         qs = qs.filter(Q(user__name__icontains=word) | Q(headline__icontains=word) | Q(bio__icontains=word)
                        | skill_match)
-    return qs.annotate(rank=Value(0.0, output_field=FloatField()))
+    return qs.annotate(rank=Value(0.0, output_field=FloatField()), exact_name=_exact_name(query))
 
 
 def mentors_search(*, query: str = "", filters: MentorFilters | None = None, viewer=None) -> QuerySet[MentorProfile]:
@@ -437,9 +527,18 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None, vie
         "rating": ["-rating_bayes", "-rating_count"],
         "experience": ["-years_experience"],
         "newest": ["-created_at"],
+        # Nobody free within the horizon goes last; equal times by rating.
+        "earliest": [F("next_free_at").asc(nulls_last=True), "-rating_bayes"],
     }.get(filters.sort)
     if order is None:
-        order = ["-rank", "-rating_bayes"] if has_rank else ["-rating_bayes", "-years_experience"]
+        # Mentors with no free time in the next DIRECTORY_FREE_SOON_DAYS sink (free_soon, kept by
+        # the free-times read model); exact name matches come first for a text query.
+        if has_rank:
+            order = ["-exact_name", "-rank", "-fuzzy", "-free_soon", "-rating_bayes"]
+        elif query:
+            order = ["-exact_name", "-free_soon", "-rating_bayes", "-years_experience"]
+        else:
+            order = ["-free_soon", "-rating_bayes", "-years_experience"]
     # The user id breaks ties so pages never repeat or skip a mentor. Only the columns a card or
     # the API shows: the search document and the users' passwords and settings stay out of the sort.
     return qs.order_by(*order, "user_id").only(*DIRECTORY_FIELDS)
@@ -449,8 +548,37 @@ def mentors_search(*, query: str = "", filters: MentorFilters | None = None, vie
 DIRECTORY_FIELDS = (
     "slug", "headline", "bio", "photo", "years_experience", "offers_15", "offers_30", "offers_45", "offers_60",
     "call_method", "accepting_bookings", "is_listed", "rating_count", "rating_sum", "rating_bayes", "created_at",
-    "visibility", "user__name", "user__email", "user__timezone", "badges",
+    "visibility", "user__name", "user__email", "user__timezone",
+    "next_free_at", "response_median_minutes", "badges",
 )
+
+
+def _vocabulary() -> dict[str, str]:
+    """{lower-case word: as written} of every skill, industry and language name, from the cached
+    filter choices (no query while the cache holds them)."""
+    choices = directory_filter_choices()
+    return _vocabulary_of(tuple(label for name in ("skill", "industry", "language") for _, label in choices[name]))
+
+
+@lru_cache(maxsize=4)
+def _vocabulary_of(labels: tuple[str, ...]) -> dict[str, str]:
+    vocabulary: dict[str, str] = {}
+    for label in labels:
+        for word in re.findall(r"[^\W_]+", label):
+            vocabulary.setdefault(word.lower(), word)
+    return vocabulary
+
+
+def _known_words() -> dict[str, str]:
+    return _vocabulary()
+
+
+def search_suggestion(query: str) -> str | None:
+    """"Did you mean ...": the query with each word that is no known term replaced by the closest
+    skill, industry or language name, or None when nothing is close (or nothing changed). Reads
+    the cached filter choices, so it costs no query; asked only when a search found nobody."""
+    return _corrected(query, _vocabulary())
+
 
 _FILTER_CHOICES_KEY = "accounts:directory-filter-choices:v1"
 # A backstop only: saving or deleting a term clears the key at once (signals below); bulk writes,

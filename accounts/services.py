@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from accounts.completeness import mentor_completeness
 from accounts.errors import AccountError
+from accounts.free_times import mentor_free_times_mark_stale
 from accounts.models import ApiToken, Block, Industry, Language, MenteeProfile, MentorProfile, Skill, User, Visibility
 from accounts.onboarding import STEP_KEYS
 from accounts.search import mentor_search_refresh
@@ -277,6 +278,9 @@ def user_update(*, user: User, **changes: Any) -> User:
             triggers.mentee_changed(mentee_id=user.pk)
         if user.is_mentor:
             triggers.mentors_changed(mentor_ids=[user.pk])
+            # Their weekly hours now fall at other moments: the directory's free times follow
+            # within the roll-forward job's next run (accounts.free_times).
+            mentor_free_times_mark_stale(mentor_ids=[user.pk])
     return user
 
 
@@ -378,6 +382,9 @@ def mentor_profile_update(*, user: User, **changes: Any) -> MentorProfile:
     if errors:
         raise AccountError("Please correct the errors below.", field_errors=errors)
 
+    # Session lengths and "accepting bookings" shape the directory's free times: mark them due for
+    # the roll-forward job (accounts.free_times), in the same UPDATE.
+    profile.free_computed_at = None
     profile.save()
     for field, terms in m2m.items():
         getattr(profile, field).set(terms)
@@ -428,6 +435,9 @@ def mentee_profile_update(*, user: User, require_content: bool = True, **changes
         _collect(exc, errors)
     if errors:
         raise AccountError("Please correct the errors below.", field_errors=errors)
+    # Session lengths and "accepting bookings" shape the directory's free times: mark them due for
+    # the roll-forward job (accounts.free_times), in the same UPDATE.
+    profile.free_computed_at = None
     profile.save()
     for field, terms in m2m.items():
         getattr(profile, field).set(terms)

@@ -20,7 +20,13 @@ from accounts.forms import (
     UserSettingsForm,
 )
 from accounts.models import MenteeProfile, MentorProfile, Visibility
-from accounts.selectors import MentorFilters, directory_filter_choices_version, mentor_cards, mentor_for_page
+from accounts.selectors import (
+    MentorFilters,
+    directory_filter_choices_version,
+    mentor_cards,
+    mentor_for_page,
+    search_suggestion,
+)
 from matching.selectors import directory_match_scores
 from mentorship.errors import form_add_domain_error
 from orgs.selectors import active_org_ids
@@ -103,7 +109,7 @@ _FILTER_FIELDS_HTML: dict[tuple, SafeString] = {}
 _FILTER_FIELDS_KEPT = 512  # per process: the common searches; the rest are rendered each time
 
 
-def directory_filter_fields_html(form, *, show_colleagues: bool) -> SafeString:
+def directory_filter_fields_html(form, *, show_colleagues: bool, viewer_zone: str) -> SafeString:
     """The filter form's fields as HTML, kept per process for each set of submitted values, kind of
     viewer and version of the options: rendering the seven fields through the field template was
     ~1.6 ms of every directory page, and they differ only by these (their errors included)."""
@@ -111,11 +117,11 @@ def directory_filter_fields_html(form, *, show_colleagues: bool) -> SafeString:
     data = form.data if form.is_bound else {}
     values = tuple((name, tuple(data.getlist(name)) if hasattr(data, "getlist") else data.get(name))
                    for name in form.fields)
-    key = (version, form.is_bound, values, form._can_sort_by_match(), show_colleagues)
+    key = (version, form.is_bound, values, form._can_sort_by_match(), show_colleagues, viewer_zone)
     html = _FILTER_FIELDS_HTML.get(key)
     if html is None:
         html = render_to_string("accounts/_directory_filter_fields.html",
-                                {"form": form, "show_colleagues": show_colleagues})
+                                {"form": form, "show_colleagues": show_colleagues, "viewer_zone": viewer_zone})
         if version != "uncached":
             if len(_FILTER_FIELDS_HTML) >= _FILTER_FIELDS_KEPT:
                 _FILTER_FIELDS_HTML.clear()
@@ -127,22 +133,36 @@ def directory(request):
     form = DirectoryFilterForm(request.GET or None, viewer=request.user)
     data = form.valid_data() if form.is_bound else {}
     scores = directory_match_scores(viewer=request.user, sort=data.get("sort"))
-    mentors = DirectoryRows(query=data.get("q", ""), filters=MentorFilters.from_cleaned(data, match_scores=scores),
-                            viewer=request.user)
+    filters = MentorFilters.from_cleaned(data, match_scores=scores, zone=request.tz_name)
+    mentors = DirectoryRows(query=data.get("q", ""), filters=filters, viewer=request.user)
     page = DirectoryPaginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's queries run here, not lazily inside the template; a card shows no industries.
     page.object_list = mentor_cards(list(page.object_list), industries=False)
+    query = data.get("q", "")
+    suggestion = search_suggestion(query) if query and not page.paginator.count else None
     context = {
         "form": form, "page": page, "mentors": page.object_list,
         "has_filters": form.is_bound and form.has_filters(),
-        "query": data.get("q", ""),
+        "query": query, "suggestion": suggestion,
+        "suggestion_query": _with_query(request.GET, suggestion) if suggestion else "",
+        # Cards name the zone their next free time is shown in (the filters' zone when one is given).
+        "viewer_zone": (filters.free.zone if filters.free else data.get("tz")) or request.tz_name,
     }
     if request.headers.get("HX-Request"):
         return render(request, "accounts/_directory_results.html", context)
     organisations = nav_organisations(user=request.user)  # the navigation's too (a cache read once)
     context["my_organisations"] = organisations
-    context["filter_fields"] = directory_filter_fields_html(form, show_colleagues=bool(organisations))
+    context["filter_fields"] = directory_filter_fields_html(form, show_colleagues=bool(organisations),
+                                                            viewer_zone=context["viewer_zone"])
     return render(request, "accounts/directory.html", context)
+
+
+def _with_query(params, query: str) -> str:
+    """The current directory query string with `q` replaced (and the page dropped)."""
+    params = params.copy()
+    params["q"] = query
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def mentor_detail(request, slug: str):

@@ -30,7 +30,8 @@ _LISTED = "p.is_listed AND p.is_complete AND u.is_active AND u.is_mentor AND p.v
 _SEARCH = "p.search_vector @@ websearch_to_tsquery('english', %s)"
 _COLUMNS = ("p.user_id, p.slug, u.name, u.email, u.timezone, p.headline, p.bio, p.photo, p.years_experience, "
             "p.offers_15, p.offers_30, p.offers_45, p.offers_60, p.call_method, p.accepting_bookings, p.is_listed, "
-            "p.rating_count, p.rating_sum, p.rating_bayes, p.created_at, p.visibility")
+            "p.rating_count, p.rating_sum, p.rating_bayes, p.created_at, p.visibility, p.next_free_at, "
+            "p.response_median_minutes")
 _FROM = "accounts_mentorprofile p JOIN accounts_user u ON u.id = p.user_id"
 
 
@@ -51,7 +52,7 @@ def _page_rows(cursor, *, query: str, size: int, page: int) -> tuple[int, list[t
         count = cursor.fetchone()[0]
         cursor.execute(
             f"SELECT {_COLUMNS} FROM {_FROM} WHERE {_LISTED} "
-            "ORDER BY p.rating_bayes DESC, p.years_experience DESC, p.user_id LIMIT %s OFFSET %s",
+            "ORDER BY p.free_soon DESC, p.rating_bayes DESC, p.years_experience DESC, p.user_id LIMIT %s OFFSET %s",
             [size, (page - 1) * size])
     return count, cursor.fetchall()
 
@@ -78,7 +79,7 @@ def _terms(cursor, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
 
 def _mentor(row: tuple, terms: dict) -> dict:
     (pk, slug, name, email, tz, headline, bio, photo, years, o15, o30, o45, o60, call_method, accepting, listed,
-     rating_count, rating_sum, rating_bayes, created_at, visibility) = row
+     rating_count, rating_sum, rating_bayes, created_at, visibility, next_free_at, response_minutes) = row
     return {
         "id": pk, "slug": slug, "url": f"/mentors/{slug}/", "name": name or email.split("@")[0], "timezone": tz,
         "headline": headline, "bio": bio, "photo": f"/media/{photo}" if photo else None,
@@ -88,6 +89,8 @@ def _mentor(row: tuple, terms: dict) -> dict:
         "call_method": call_method, "accepting_bookings": accepting, "is_listed": listed,
         "rating_count": rating_count, "rating_average": round(rating_sum / rating_count, 2) if rating_count else None,
         "rating_bayes": rating_bayes, "created_at": _iso(created_at), "visibility": visibility, "colleague": False,
+        "next_free_at": _iso(next_free_at) if next_free_at else None,
+        "responds_within_a_day": response_minutes is not None and response_minutes <= 24 * 60,
     }
 
 
@@ -112,7 +115,7 @@ def mentors_json(request):
         terms = _terms(cursor, [r[0] for r in rows])
     last = max((count + size - 1) // size, 1)
     body = {"count": count, "next": _page_link(request, page + 1, last), "previous": _page_link(request, page - 1, last),
-            "results": [_mentor(r, terms) for r in rows]}
+            "results": [_mentor(r, terms) for r in rows], "did_you_mean": None}
     return HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":")), content_type="application/json")
 
 

@@ -36,6 +36,10 @@ TASK_ROUTES = {
     "sessions.expire_flash_questions": {"queue": "lifecycle"},
     # External calendar refreshes: network fetches (seconds each at worst), off the mail queue.
     "sessions.refresh_calendars": {"queue": "lifecycle"},
+    # The directory's read model of free times (accounts.MentorFreeTime): recomputed after a
+    # booking changes, and rolled forward as time passes.
+    "sessions.refresh_free_times": {"queue": "lifecycle"},
+    "sessions.roll_free_times_forward": {"queue": "lifecycle"},
     # Match recomputes: CPU and memory heavy (the encoder), fine to run seconds late.
     "matching.*": {"queue": "matching"},
     # Insights' scan of booking topics against the skill taxonomy: CPU work, fine minutes late.
@@ -111,6 +115,10 @@ BEAT_SCHEDULE: dict = {
     # after failures); a claimer at the same period finds each one due on the tick after that.
     # (The period is settings.CALENDAR_REFRESH_MINUTES, filled in by _configure with the settings.)
     "refresh-calendars": {"task": "sessions.refresh_calendars", "schedule": 900.0},
+    # The directory's "next free time" goes stale as soon as that time passes, and its "earliest free"
+    # order with it: five minutes is the staleness people see at worst (the slot picker is exact).
+    # The same job recomputes each mentor at least every DIRECTORY_FREE_REFRESH_HOURS.
+    "roll-free-times-forward": {"task": "sessions.roll_free_times_forward", "schedule": 300.0},
     # New-message digests are due a minute after a quiet thread's first message, then at most one
     # per CONVERSATIONS_DIGEST_MINUTES; a one-minute claimer keeps the first mail prompt.
     "conversations-send-digests": {"task": "conversations.send_due_digests", "schedule": 60.0},

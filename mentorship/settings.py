@@ -157,6 +157,16 @@ READ_REPLICA = "replica" if DATABASE_REPLICA_URL and not TESTING else ""
 # Behind PgBouncer in transaction pooling, consecutive transactions may run on different server
 # connections: persistent connections buy nothing there, and server-side cursors (.iterator())
 # would be lost between transactions.
+# Typo-tolerant directory search (accounts.selectors.mentor_text_match) matches a query word with
+# pg_trgm's `<<%` (strict word similarity), whose threshold is this session setting: "pyhton" is
+# 0.27 from "python" (and 0.07 from "thompson"), below pg_trgm's default of 0.5. Sent as a startup option, so it costs no query; behind a pooler
+# that drops startup options the default applies and search is merely less forgiving.
+TRIGRAM_WORD_THRESHOLD = 0.25
+if IS_POSTGRES:
+    for _db in DATABASES.values():
+        _options = _db.setdefault("OPTIONS", {})
+        _options["options"] = (f"{_options.get('options', '')} "
+                               f"-c pg_trgm.strict_word_similarity_threshold={TRIGRAM_WORD_THRESHOLD}").strip()
 if env_bool("PGBOUNCER_TRANSACTION_POOLING", False):
     for _db in DATABASES.values():
         _db.update(CONN_MAX_AGE=0, DISABLE_SERVER_SIDE_CURSORS=True)
@@ -474,6 +484,13 @@ MATCHING_WEIGHTS = {
 MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 # Profile edits arrive in bursts; a recompute waits this long after the last change.
 MATCHING_DEBOUNCE_SECONDS = env_int("MATCHING_DEBOUNCE_SECONDS", 30)
+# Discovery by availability (accounts.MentorFreeTime): how far ahead each mentor's free times are
+# precomputed (the directory's date filters reach this far), and "free soon": mentors with no free
+# time within this many days sink in the directory's default order.
+DIRECTORY_FREE_HORIZON_DAYS = env_int("DIRECTORY_FREE_HORIZON_DAYS", 28, minimum=1)
+DIRECTORY_FREE_SOON_DAYS = env_int("DIRECTORY_FREE_SOON_DAYS", 14, minimum=1)
+# A mentor's free times are recomputed at least this often (the horizon's far end moves on).
+DIRECTORY_FREE_REFRESH_HOURS = env_int("DIRECTORY_FREE_REFRESH_HOURS", 6, minimum=1)
 
 # --- Outbox and lifecycle jobs (sessions.services.notifications / lifecycle) ----------------
 # A confirmed session becomes "completed" this long after its end (overruns, late no-show reports).

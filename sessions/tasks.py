@@ -14,7 +14,7 @@ import time
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from sessions.services import calendars, flash, lifecycle, noshow, notifications
+from sessions.services import calendars, flash, free_times, lifecycle, noshow, notifications
 
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 # A dispatch keeps taking batches while there is a backlog, but hands the worker back well
@@ -81,3 +81,13 @@ def refresh_calendars() -> int:
         if outcomes["claimed"] < calendars.REFRESH_BATCH:
             break
     return done
+
+
+@shared_task(name="sessions.refresh_free_times", **_retrying)
+def refresh_free_times(mentor_ids: list[int]) -> int:
+    return free_times.mentors_free_times_refresh(mentor_ids=mentor_ids)
+
+
+@shared_task(name="sessions.roll_free_times_forward", **_retrying)
+def roll_free_times_forward() -> int:
+    return free_times.free_times_roll_forward()

@@ -91,13 +91,18 @@ class MentorProfileSerializer(serializers.ModelSerializer):
                                          help_text="internal: seen only by colleagues in the mentor's organisations")
     colleague = serializers.BooleanField(source="is_colleague", read_only=True, default=False,
                                          help_text="Whether the mentor works in one of your organisations")
+    next_free_at = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="The mentor's next free time (in your zone, with its offset); null: none in the coming weeks")
+    responds_within_a_day = serializers.BooleanField(
+        read_only=True, help_text="The mentor's median answer to a request is within 24 hours")
 
     class Meta:
         model = MentorProfile
         fields = ["id", "slug", "url", "name", "timezone", "headline", "bio", "photo", "skills", "industries",
                   "languages", "years_experience", "session_lengths", "call_method", "accepting_bookings",
                   "is_listed", "rating_count", "rating_average", "rating_bayes", "created_at", "visibility",
-                  "colleague"]
+                  "colleague", "next_free_at", "responds_within_a_day"]
         read_only_fields = fields
 
     def to_representation(self, profile: MentorProfile) -> dict:
@@ -122,6 +127,8 @@ class MentorProfileSerializer(serializers.ModelSerializer):
             "rating_average": profile.rating_average, "rating_bayes": profile.rating_bayes,
             "created_at": _DATETIME.to_representation(profile.created_at),
             "visibility": profile.visibility, "colleague": bool(getattr(profile, "is_colleague", False)),
+            "next_free_at": _DATETIME.to_representation(profile.next_free_at) if profile.next_free_at else None,
+            "responds_within_a_day": profile.responds_within_a_day,
         }
 
 

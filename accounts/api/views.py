@@ -27,7 +27,7 @@ from accounts.directory import DirectoryPaginator, DirectoryRows
 from accounts.errors import AccountError
 from accounts.forms import DirectoryFilterForm
 from accounts.models import Industry, Language, MenteeProfile, MentorProfile, Skill
-from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentor_cards
+from accounts.selectors import SORTS, MentorFilters, mentor_by_id, mentor_cards, search_suggestion
 from matching.selectors import directory_match_scores
 from mentorship.api import Pagination
 from mentorship.parsers import BoundedJSONParser
@@ -137,12 +137,37 @@ DIRECTORY_PARAMETERS = [
                      description="Default: relevance. `match` (signed-in mentees): your recommendations first"),
     OpenApiParameter("colleagues", OpenApiTypes.BOOL,
                      description="true: only mentors in your organisations (internal ones included)"),
+    OpenApiParameter("free_within", OpenApiTypes.INT, enum=[1, 3, 7, 14],
+                     description="Only mentors with a free time in the next N days"),
+    OpenApiParameter("free_from", OpenApiTypes.DATE, description="Only mentors free on or after this day (in `tz`)"),
+    OpenApiParameter("free_to", OpenApiTypes.DATE, description="Only mentors free on or before this day (in `tz`)"),
+    OpenApiParameter("days", {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 6}},
+                     explode=True, description="Only free times on these weekdays (0 = Monday; repeat: days=3&days=4)"),
+    OpenApiParameter("time_from", OpenApiTypes.TIME, description="Only free times from this time of day (in `tz`)"),
+    OpenApiParameter("time_to", OpenApiTypes.TIME, description="Only free times until this time of day (in `tz`)"),
+    OpenApiParameter("tz", OpenApiTypes.STR,
+                     description="IANA zone of the days and times above (default: yours, else UTC)"),
 ]
 
 
 class DirectoryPagination(Pagination):
-    # Reads a search's count with its page (accounts.directory); same links, same 404 for a bad page.
+    """The directory's pages, with "did you mean" when a search found nobody. A search's count is read
+    with its page (accounts.directory); same links, same 404 for a bad page."""
+
     django_paginator_class = DirectoryPaginator
+    did_you_mean: str | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["did_you_mean"] = self.did_you_mean
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["did_you_mean"] = {
+            "type": "string", "nullable": True,
+            "description": "When a search `q` found nobody: the same search with close known terms, else null"}
+        return schema
 
 
 @extend_schema(parameters=DIRECTORY_PARAMETERS, summary="Search the mentor directory")
@@ -160,11 +185,14 @@ class MentorListView(OneRoundTripThrottlesMixin, generics.ListAPIView):
                 {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()})
         data = form.cleaned_data
         scores = directory_match_scores(viewer=self.request.user, sort=data.get("sort"))
-        return DirectoryRows(query=data.get("q") or "", filters=MentorFilters.from_cleaned(data, match_scores=scores),
-                             viewer=self.request.user)
+        self.query = data.get("q") or ""
+        return DirectoryRows(query=self.query, viewer=self.request.user, filters=MentorFilters.from_cleaned(
+            data, match_scores=scores, zone=getattr(self.request, "tz_name", None) or "UTC"))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
+        if self.query and not self.paginator.page.paginator.count:
+            self.paginator.did_you_mean = search_suggestion(self.query)
         return None if page is None else mentor_cards(list(page))
 
 

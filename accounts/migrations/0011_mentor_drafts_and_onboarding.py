@@ -1,6 +1,7 @@
-"""Mentor drafts (issue 14): a profile is listed only when complete, and the directory's partial
-indexes follow the new listing condition. Existing profiles get both flags from what they hold
-today, so a complete mentor stays listed and an empty one becomes a draft."""
+"""Mentor drafts (issue 14): a profile is listed only when complete (0012 rebuilds the directory's
+partial indexes on the new listing condition, in a transaction of its own: PostgreSQL refuses to
+CREATE INDEX on a table with the backfill's pending trigger events). Existing profiles get both
+flags from what they hold today, so a complete mentor stays listed and an empty one becomes a draft."""
 
 from django.db import migrations, models
 from django.db.models import Exists, OuterRef, Q
@@ -66,20 +67,4 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.AddIndex(
-            model_name='mentorprofile',
-            index=models.Index(condition=models.Q(('is_complete', True), ('is_listed', True)), fields=['-rating_bayes', '-years_experience', 'user'], name='mentor_dir_default'),
-        ),
-        migrations.AddIndex(
-            model_name='mentorprofile',
-            index=models.Index(condition=models.Q(('is_complete', True), ('is_listed', True)), fields=['-rating_bayes', '-rating_count', 'user'], name='mentor_dir_rating'),
-        ),
-        migrations.AddIndex(
-            model_name='mentorprofile',
-            index=models.Index(condition=models.Q(('is_complete', True), ('is_listed', True)), fields=['-years_experience', 'user'], name='mentor_dir_experience'),
-        ),
-        migrations.AddIndex(
-            model_name='mentorprofile',
-            index=models.Index(condition=models.Q(('is_complete', True), ('is_listed', True)), fields=['-created_at', 'user'], name='mentor_dir_newest'),
-        ),
     ]

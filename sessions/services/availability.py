@@ -2,7 +2,8 @@
 
 Every write runs in one transaction, validates everything before touching a row (so a bad
 request never leaves a partial write), and tells matching that this mentor's free time changed
-(inside the transaction: the trigger enqueues its recompute on commit).
+(inside the transaction: the trigger enqueues its recompute on commit), and so does the
+directory's read model of free times (sessions.services.free_times, on commit).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mentorship.datetimes import OUT_OF_RANGE, date_in_range
 from mentorship.text import text_errors
 from sessions.errors import BookingError
 from sessions.models import AvailabilityOverride, AvailabilityRule, BookingPolicy
+from sessions.services.free_times import mentor_free_times_changed
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MAX_WINDOWS_PER_DAY = 8
@@ -45,6 +47,7 @@ def _availability_changed(mentor: User) -> None:
     # Inside the caller's transaction: the listing changes with the availability or not at all.
     triggers.mentors_changed(mentor_ids=[mentor.pk])
     mentor_availability_set(mentor_id=mentor.pk, has_availability=mentor_has_availability(mentor=mentor))
+    mentor_free_times_changed(mentor_ids=[mentor.pk])
 
 
 def _require_mentor(mentor: User) -> None:
@@ -178,6 +181,7 @@ def policy_update(*, mentor: User, **fields) -> BookingPolicy:
                            code="invalid_policy")
     policy.save()
     triggers.mentors_changed(mentor_ids=[mentor.pk])
+    mentor_free_times_changed(mentor_ids=[mentor.pk])
     return policy
 
 

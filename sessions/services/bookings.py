@@ -53,6 +53,7 @@ from sessions.selectors import (
     slot_check_window,
 )
 from sessions.services import notifications
+from sessions.services.free_times import mentor_free_times_changed
 from sessions.services.program_quota import program_check_and_lock
 
 NEXT_SLOTS_LIMIT = 5
@@ -398,6 +399,7 @@ def booking_create(*, mentee, mentor, start: datetime, duration: int, topic: str
             kind = BookingEvent.Kind.REQUESTED if policy.requires_approval else BookingEvent.Kind.CONFIRMED
             _insert_new_booking(booking, event=BookingEvent(booking=booking, kind=kind, actor=mentee, to_start=start,
                                                             to_end=end))
+            mentor_free_times_changed(mentor_ids=[mentor.pk], defer=True)
     except _SlotTaken as exc:
         raise _taken_error(mentor=mentor, duration=duration, start=start, now=now, message=str(exc))
     return booking
@@ -545,6 +547,7 @@ def booking_confirm(*, booking: Booking, actor, now: datetime | None = None) -> 
         BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.CONFIRMED, actor=actor)
         notifications.booking_notify_and_arm(booking=booking, event="confirmed", actor=actor)
         mentor_recognition_changed(mentor_id=booking.mentor_id)  # an answer: the response time moves
+        mentor_free_times_changed(mentor_ids=[booking.mentor_id], defer=True)
     return booking
 
 
@@ -566,6 +569,7 @@ def booking_decline(*, booking: Booking, actor, reason: str = "", now: datetime 
         BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.DECLINED, actor=actor, note=reason)
         notifications.booking_notify(booking=booking, event="declined", actor=actor)
         mentor_recognition_changed(mentor_id=booking.mentor_id)
+        mentor_free_times_changed(mentor_ids=[booking.mentor_id], defer=True)
     return booking
 
 
@@ -659,6 +663,7 @@ def booking_cancel(*, booking: Booking, actor, reason: str, now: datetime | None
             ReliabilityRecord.objects.filter(pk=actor.pk).update(late_cancellations=F("late_cancellations") + 1)
         notifications.reminders_cancel(booking=booking)
         notifications.booking_notify(booking=booking, event="cancelled", actor=actor)
+        mentor_free_times_changed(mentor_ids=[booking.mentor_id], defer=True)
     return booking
 
 
@@ -705,6 +710,7 @@ def bookings_cancel_for_departure(*, reasons: dict[int, str], only_programs_of: 
             if not both_leave:
                 notifications.booking_notify(booking=booking, event="cancelled", actor=leaver, departure=True)
             cancelled.append(booking)
+        mentor_free_times_changed(mentor_ids={b.mentor_id for b in cancelled}, defer=True)
     return cancelled
 
 
@@ -748,6 +754,7 @@ def booking_reschedule(*, booking: Booking, actor, new_start: datetime, now: dat
             notifications.reminders_cancel(booking=booking)
             # The new time's reminders (a confirmed booking's only) and the mails, in one INSERT.
             notifications.booking_notify_and_arm(booking=booking, event="rescheduled", actor=actor)
+            mentor_free_times_changed(mentor_ids=[booking.mentor_id], defer=True)
     except _SlotTaken as exc:
         raise _taken_error(mentor=mentor, duration=booking.duration_minutes, start=new_start, now=now,
                            message=str(exc))

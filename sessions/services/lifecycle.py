@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from mentorship.claims import claim
 from sessions.models import Booking, BookingEvent, ReliabilityRecord
+from sessions.services.free_times import mentor_free_times_changed
 from sessions.services.notifications import booking_notify
 
 JOB_BATCH = 200
@@ -62,6 +63,7 @@ def requests_expire_due(*, now: datetime | None = None, batch: int = JOB_BATCH) 
                 BookingEvent.objects.create(booking=booking, kind=BookingEvent.Kind.EXPIRED,
                                             note="No answer from the mentor in time")
                 booking_notify(booking=booking, event="expired")
+            mentor_free_times_changed(mentor_ids={b.mentor_id for b in due}, defer=True)
         done += len(due)
         if len(due) < batch:
             return done
