@@ -6,6 +6,7 @@
     OMP_NUM_THREADS=1 /tmp/mlvenv/bin/python bench/matching_models_encode.py use   # e5, e5-enpt, wordllama
     # 2. back here: quality of each model's vectors (/tmp/survey_<model>.npz)
     .venv/bin/python bench/matching_models_survey.py use e5 e5-enpt wordllama
+    .venv/bin/python bench/matching_models_survey.py --second-opinion e5-sym  # USE + e5's cosine as a part
 
 For each model, two figures per split: "cosine" ranks mentors by the plain cosine of goal and
 profile vectors (the model alone), "engine" runs the whole engine with that model's vectors, its
@@ -110,9 +111,35 @@ def report(model: str, reference: dict[str, np.ndarray]) -> None:
           f" learnt {({k: round(v, 3) for k, v in learnt.items()})}")
 
 
+def report_second_opinion(model: str, reference: dict[str, np.ndarray]) -> None:
+    """USE as in the product, plus `model`'s calibrated cosine as one more learnt part ("text2")."""
+    table = load(model)
+    floor, top, _ = calibrate(reference, table)
+    use_model(reference)
+    splits = {}
+    for name in ("own", "independent"):
+        data = eval_set(name)
+        tax, mentors, mentees = evaluation._records(data)
+        profile = np.vstack([table[mentor_text(r, tax)] for r in mentors])
+        for split in sorted(set(data.splits)):
+            j = judged(data, split)
+            goal = np.vstack([table[mentee_text(mentees[i], tax)]
+                              for i, s in enumerate(data.splits) if s == split])
+            j.parts["text2"] = np.clip((goal @ profile.T - floor) / (top - floor), 0.0, 1.0)
+            splits[(name, split)] = j
+    learnt = learning.learn([splits[("independent", "dev")], splits[("own", "dev")]])
+    for (name, split), j in splits.items():
+        full = metrics(learning.rankings(j, learnt), learning.judgements_of(j))
+        print(f"use+{model:<8} {name + '/' + split:<18} engine top-3 {full.top3:.3f} NDCG@5 {full.ndcg5:.3f}")
+    print(f"use+{model:<8} learnt {({k: round(v, 3) for k, v in learnt.items()})}")
+
+
 def main() -> None:
     if sys.argv[1:] == ["--dump-texts"]:
         dump_texts()
+        return
+    if sys.argv[1] == "--second-opinion":
+        report_second_opinion(sys.argv[2], load("use"))
         return
     reference = load("use")
     for model in sys.argv[1:]:

@@ -33,7 +33,7 @@ FIXED = ("industry", "daytime", "availability", "quality")
 class Judged:
     """Parts and grades of every (mentee, mentor) pair of a set of judged mentees."""
 
-    parts: dict[str, np.ndarray]  # name in LEARNT -> (m, n) in [0, 1]
+    parts: dict[str, np.ndarray]  # name (LEARNT, or any other part tried) -> (m, n) in [0, 1]
     grades: np.ndarray            # (m, n) int: 0 = not judged relevant
     allowed: np.ndarray           # (m, n) bool: False where the engine excludes the mentor
     mentor_ids: np.ndarray        # (n,)
@@ -43,14 +43,19 @@ class Judged:
         return Judged({k: v[keep] for k, v in self.parts.items()}, self.grades[keep], self.allowed[keep],
                       self.mentor_ids)
 
-    def stack(self, names: Sequence[str] = LEARNT) -> np.ndarray:
-        """(m, n, f): the parts as one array, columns in `names` order."""
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.parts)
+
+    def stack(self, names: Sequence[str] | None = None) -> np.ndarray:
+        """(m, n, f): the parts as one array, columns in `names` order (default: the parts' order)."""
+        names = self.names if names is None else names
         return np.stack([np.asarray(self.parts[k], dtype=np.float64) for k in names], axis=-1)
 
 
-def pairs(judged: Judged, names: Sequence[str] = LEARNT) -> tuple[np.ndarray, np.ndarray]:
+def pairs(judged: Judged) -> tuple[np.ndarray, np.ndarray]:
     """(p, f) differences parts_better - parts_worse, and (p,) pair weights (each mentee sums to 1)."""
-    x = judged.stack(names)
+    x = judged.stack()
     diffs, weights = [], []
     for i in range(len(judged.grades)):
         ok = np.flatnonzero(judged.allowed[i])
@@ -62,7 +67,7 @@ def pairs(judged: Judged, names: Sequence[str] = LEARNT) -> tuple[np.ndarray, np
         diffs.append(x[i, ok[hi]] - x[i, ok[lo]])
         weights.append(gain / gain.sum())
     if not diffs:
-        return np.zeros((0, len(names))), np.zeros(0)
+        return np.zeros((0, len(judged.names))), np.zeros(0)
     return np.vstack(diffs), np.concatenate(weights)
 
 
@@ -92,8 +97,8 @@ def fit_pairwise(diffs: np.ndarray, weights: np.ndarray, *, l2: float = 1e-3, it
 
 
 def rankings(judged: Judged, w: Mapping[str, float], *, k: int = 5) -> list[list[int]]:
-    """Each mentee's top-k mentor ids under weights w over LEARNT, ties broken by mentor id (as the engine)."""
-    vec = np.array([float(w.get(name, 0.0)) for name in LEARNT])
+    """Each mentee's top-k mentor ids under weights w over the parts, ties broken by mentor id (as the engine)."""
+    vec = np.array([float(w.get(name, 0.0)) for name in judged.names])
     total = judged.stack() @ vec
     total[~judged.allowed] = -np.inf
     out = []
@@ -126,7 +131,7 @@ def choose_l2(sets: Sequence[Judged], grid: Sequence[float] = (1e-4, 1e-3, 1e-2,
         scores = []
         for f in range(folds):
             train = [j.rows([i for i in range(len(j.grades)) if i % folds != f]) for j in sets]
-            w = dict(zip(LEARNT, fit_pairwise(*_pairs_of(train), l2=l2), strict=True))
+            w = dict(zip(sets[0].names, fit_pairwise(*_pairs_of(train), l2=l2), strict=True))
             scores += [ndcg5(j.rows([i for i in range(len(j.grades)) if i % folds == f]), w) for j in sets]
         if np.mean(scores) >= best_score - 1e-9:
             best, best_score = l2, float(np.mean(scores))
@@ -134,13 +139,14 @@ def choose_l2(sets: Sequence[Judged], grid: Sequence[float] = (1e-4, 1e-3, 1e-2,
 
 
 def learn(sets: Judged | Sequence[Judged], *, l2: float | None = None) -> dict[str, float]:
-    """Weights over LEARNT, scaled to sum to 1 (only their ratios matter for the ranking)."""
+    """Weights over the parts (LEARNT), scaled to sum to 1 (only their ratios matter for the ranking)."""
     sets = [sets] if isinstance(sets, Judged) else list(sets)
     l2 = choose_l2(sets) if l2 is None else l2
     w = fit_pairwise(*_pairs_of(sets), l2=l2)
     total = w.sum()
-    w = w / total if total > 0 else np.full(len(LEARNT), 1.0 / len(LEARNT))
-    return {name: float(v) for name, v in zip(LEARNT, w, strict=True)}
+    names = sets[0].names
+    w = w / total if total > 0 else np.full(len(names), 1.0 / len(names))
+    return {name: float(v) for name, v in zip(names, w, strict=True)}
 
 
 def as_settings(learnt: Mapping[str, float], fixed: Mapping[str, float], *,
