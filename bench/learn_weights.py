@@ -3,7 +3,7 @@
     .venv/bin/python bench/learn_weights.py [--train independent|both] [--l2 X]
 
 Fits matching/learning.py's pairwise logistic regression (non-negative weights) on the dev half
-of the independent set, or of both sets (default: the product's weights were learnt that way),
+of the independent set, or of both sets (default),
 chooses the L2 penalty by 5-fold cross-validation inside the training mentees, and prints top-3 and
 NDCG@5 on every split of both sets for the current weights and the learnt ones, then the
 MATCHING_WEIGHTS and engine.TEXT_SHARE to paste into mentorship/settings.py and matching/engine.py

@@ -35,7 +35,7 @@ from matching.features import (
 EVAL_DAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 # The product's weights (settings.MATCHING_WEIGHTS, a test keeps the two equal), so the figures are
 # the product's; "neutral" because the evaluation profiles have no slots, ratings or zones.
-NEUTRAL_WEIGHTS = {"semantic": 0.467, "skills": 0.157, "industry": 0.06, "language": 0.076, "daytime": 0.06,
+NEUTRAL_WEIGHTS = {"semantic": 0.50, "skills": 0.12, "industry": 0.06, "language": 0.08, "daytime": 0.06,
                    "availability": 0.10, "quality": 0.08}
 
 

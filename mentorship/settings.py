@@ -443,15 +443,15 @@ RATING_PRIOR_MEAN = float(env_str("RATING_PRIOR_MEAN", "4.0"))
 RATING_PRIOR_WEIGHT = env_int("RATING_PRIOR_WEIGHT", 5)
 
 # --- Matching --------------------------------------------------------------------------------
-# Weights of the match score's parts (each part is in [0, 1], the weights sum to 1). Semantic, skills
-# and language were learnt from the evaluation sets' dev halves (pairwise logistic regression,
-# non-negative: matching/learning.py, re-run with bench/learn_weights.py); industry, daytime,
-# availability and quality have no signal there and keep their hand-set shares. See matching/engine.py.
+# Weights of the match score's parts (each part is in [0, 1], the weights sum to 1); meaning dominates
+# because the mentor who can answer the question matters more than a logo or a free slot. Hand-set;
+# bench/learn_weights.py learns them from the evaluation sets' dev halves (matching/learning.py) and
+# the README says why its best fit is not shipped yet (a lexical trap). See matching/engine.py.
 MATCHING_WEIGHTS = {
-    "semantic": 0.467,     # mentor's headline/bio/skills vs the mentee's goals and interests, by meaning
-    "skills": 0.157,       # overlap through the Skill taxonomy (synonyms included)
+    "semantic": 0.50,      # mentor's headline/bio/skills vs the mentee's goals and interests, by meaning
+    "skills": 0.12,        # overlap through the Skill taxonomy (synonyms included)
     "industry": 0.06,
-    "language": 0.076,     # mentor speaks the language the goals are written in (no shared language: excluded)
+    "language": 0.08,      # mentor speaks the language the goals are written in (no shared language: excluded)
     "daytime": 0.06,       # overlap of 08:00-20:00 local between the two zones
     "availability": 0.10,  # free slots in the next 14 days
     "quality": 0.08,       # smoothed rating and reliability, neutral when absent

@@ -21,8 +21,7 @@ def scores():
 def test_engine_ranks_the_right_mentor_near_the_top(scores):
     engine = scores["engine"]
     # Measured 2026-11-26: top-1 0.854, top-3 0.979, NDCG@5 0.900 (goals 0.95 / 0.90); held-out half
-    # alone: 0.957 / 0.873. With the learnt weights (2026-12-03, bench/learn_weights.py): top-1 0.833,
-    # top-3 1.000, NDCG@5 0.904; held-out 1.000 / 0.902. Floors leave room for BLAS rounding.
+    # alone: 0.957 / 0.873. Floors leave a little room for BLAS rounding on other CPUs.
     assert engine.top3 >= 0.95
     assert engine.ndcg5 >= 0.88
     assert engine.top1 >= 0.80
@@ -46,11 +45,9 @@ def independent_scores():
 def test_the_independent_set_does_not_fall_below_where_it_stood(independent_scores):
     # The independent set (matching/evalsets/independent.py) was written apart from the lexicon. Its
     # figures when it was written (2026-12-03): all top-3 0.604, NDCG@5 0.528 (TF-IDF 0.308 / 0.298);
-    # dev top-3 0.615, NDCG@5 0.512. Learnt weights (2026-12-03): all 0.593 / 0.556, dev 0.582 / 0.550
-    # (the learner optimises the ranking as a whole: NDCG up, dev top-3 down one mentee). These floors
-    # guard against a regression; issue 16 raises them.
+    # dev top-3 0.615, NDCG@5 0.512. These floors guard against a regression; issue 16 raises them.
     # Only the dev half is asserted on separately: the test half is read to report, never to tune.
     everyone, dev = independent_scores[None], independent_scores["dev"]
-    assert everyone["engine"].top3 >= 0.58 and everyone["engine"].ndcg5 >= 0.53
-    assert dev["engine"].top3 >= 0.56 and dev["engine"].ndcg5 >= 0.53
+    assert everyone["engine"].top3 >= 0.58 and everyone["engine"].ndcg5 >= 0.50
+    assert dev["engine"].top3 >= 0.58 and dev["engine"].ndcg5 >= 0.48
     assert everyone["engine"].ndcg5 - everyone["tfidf"].ndcg5 >= 0.2
