@@ -13,9 +13,10 @@ cosine "topic", see engine.semantic_parts), skills and language. Industry, dayti
 and quality have no signal in an evaluation set (no evaluation profile names an industry, all share
 one zone, none has slots or ratings), so they keep their product weights and the learnt parts
 share the rest.
-The result is `settings.MATCHING_WEIGHTS` (semantic = text + topic) and `engine.TEXT_SHARE`
-(text / semantic). bench/learn_weights.py re-learns them from the independent set's dev half and
-prints before/after for both sets. Pure numpy: no Django, no database.
+The result maps onto `settings.MATCHING_WEIGHTS` (semantic = text + topic) and `engine.TEXT_SHARE`
+(text / semantic). bench/learn_weights.py learns them from the dev halves and prints before/after for
+both sets; the README's matching section says why the current fit is not shipped (it falls into a
+lexical trap that matching/tests/test_integration.py guards). Pure numpy: no Django, no database.
 """
 
 from __future__ import annotations
