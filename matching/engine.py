@@ -4,7 +4,7 @@ Inputs are dense feature matrices built by matching/features.py (one row per men
 Every part of the score is a matrix over (mentees x mentors) in [0, 1], computed for a block of
 mentees at a time with matrix products, never per-pair Python:
 
-    semantic      0.5 * sentence-embedding cosine (rescaled) + 0.5 * cosine of topic profiles (lexicon concepts)
+    semantic      TEXT_SHARE * sentence-embedding cosine (rescaled) + the rest * cosine of topic profiles (lexicon concepts)
     skills        share of the mentee's interests (Skill taxonomy, synonyms resolved) the mentor has
     industry      1 when they share an industry
     language      0.6 when the mentor speaks the language the goals are written in, +0.4 when the
@@ -14,7 +14,8 @@ mentees at a time with matrix products, never per-pair Python:
     availability  1 - exp(-free_slots / 4): the first few free slots matter most; 0.5 when unknown
     quality       per-mentor smoothed rating and reliability, 0.5 (neutral) when there is no history
 
-score = sum(weight * part), weights from settings.MATCHING_WEIGHTS (they sum to 1, so score is in [0, 1]).
+score = sum(weight * part), weights from settings.MATCHING_WEIGHTS (they sum to 1, so score is in [0, 1]);
+the weights and TEXT_SHARE are learnt from judged examples by matching/learning.py.
 Only the top-k survive a block (argpartition), so memory is O(block x mentors), not O(all pairs).
 """
 
@@ -32,6 +33,8 @@ PARTS = ("semantic", "skills", "industry", "language", "daytime", "availability"
 COSINE_FLOOR = 0.05
 COSINE_SPAN = 0.45
 # Share of the sentence cosine in the semantic part; the rest is the topic-profile cosine.
+# matching/learning.py learns it with the weights; its best fit (0.71) lets a shared word beat a
+# shared topic ("presenting to the board" -> a board director), see the README.
 TEXT_SHARE = 0.5
 # A concept counts for a text when its cosine to the concept vector passes CONCEPT_FLOOR.
 CONCEPT_FLOOR = 0.14
@@ -99,12 +102,9 @@ def _mentor_vector_parts(mentors: Features) -> tuple[np.ndarray, np.ndarray]:
     return avail, quality.astype(np.float32)
 
 
-def score_matrix(mentees: Features, mentors: Features, weights: Mapping[str, float],
-                 _mentor_parts: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """(b, n) total scores (-inf where excluded) and each part as a (b, n) matrix."""
-    avail, quality = _mentor_parts or _mentor_vector_parts(mentors)
-    b, n = len(mentees), len(mentors)
-
+def semantic_parts(mentees: Features, mentors: Features) -> tuple[np.ndarray, np.ndarray]:
+    """The two halves of the semantic part, each (b, n) in [0, 1]: the rescaled sentence cosine and
+    the cosine of the topic profiles (matching/learning.py learns their shares separately)."""
     cos = mentees.emb @ mentors.emb.T
     text_part = np.clip((cos - COSINE_FLOOR) / COSINE_SPAN, 0.0, 1.0)
     # Topic part: cosine of the two texts' topic profiles, so a short goal about one thing and a
@@ -112,6 +112,16 @@ def score_matrix(mentees: Features, mentors: Features, weights: Mapping[str, flo
     topic = mentees.concepts @ mentors.concepts.T
     norms = np.linalg.norm(mentees.concepts, axis=1, keepdims=True) * np.linalg.norm(mentors.concepts, axis=1)[None, :]
     topic_part = np.clip(topic / np.maximum(norms, 1e-9), 0.0, 1.0)
+    return text_part, topic_part
+
+
+def score_matrix(mentees: Features, mentors: Features, weights: Mapping[str, float],
+                 _mentor_parts: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(b, n) total scores (-inf where excluded) and each part as a (b, n) matrix."""
+    avail, quality = _mentor_parts or _mentor_vector_parts(mentors)
+    b, n = len(mentees), len(mentors)
+
+    text_part, topic_part = semantic_parts(mentees, mentors)
     semantic = TEXT_SHARE * text_part + (1.0 - TEXT_SHARE) * topic_part
 
     wanted = mentees.skills.sum(axis=1, keepdims=True)

@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from matching import engine, eval_data, semantic
+from matching import engine, eval_data, learning, semantic
+from matching.engine import Features
 from matching.evalsets import independent
 from matching.features import (
     MenteeRecord,
@@ -32,6 +33,8 @@ from matching.features import (
 )
 
 EVAL_DAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+# The product's weights (settings.MATCHING_WEIGHTS, a test keeps the two equal), so the figures are
+# the product's; "neutral" because the evaluation profiles have no slots, ratings or zones.
 NEUTRAL_WEIGHTS = {"semantic": 0.50, "skills": 0.12, "industry": 0.06, "language": 0.08, "daytime": 0.06,
                    "availability": 0.10, "quality": 0.08}
 
@@ -101,12 +104,38 @@ def _records(data: EvalSet):
     return tax, mentors, mentees
 
 
+_FEATURES: dict[str, tuple[Features, Features]] = {}
+
+
+def features_of(data: EvalSet) -> tuple[Features, Features]:
+    """(mentee, mentor) feature matrices of a set, encoded once per process (encoding is the slow part)."""
+    if data.name not in _FEATURES:
+        tax, mentors, mentees = _records(data)
+        m_emb = semantic.encode([mentor_text(r, tax) for r in mentors])
+        e_emb = semantic.encode([mentee_text(r, tax) for r in mentees])
+        _FEATURES[data.name] = (mentee_features(mentees, tax, embeddings=e_emb, now=EVAL_DAY),
+                                mentor_features(mentors, tax, embeddings=m_emb, now=EVAL_DAY))
+    return _FEATURES[data.name]
+
+
+def judged(data: EvalSet, split: str | None = None) -> learning.Judged:
+    """The learnable parts and grades of a set's mentees (or one split's), for matching/learning.py."""
+    ef, mf = features_of(data)
+    keep = [i for i, name in enumerate(data.splits) if split in (None, name)]
+    ef = ef.rows(np.asarray(keep, dtype=int))
+    total, parts = engine.score_matrix(ef, mf, NEUTRAL_WEIGHTS)
+    text, topic = engine.semantic_parts(ef, mf)
+    learnt = {"text": text, "topic": topic, **{k: np.asarray(parts[k]) for k in ("skills", "language")}}
+    column = {int(mid): j for j, mid in enumerate(mf.ids)}
+    grades = np.zeros(total.shape, dtype=int)
+    for r, i in enumerate(keep):
+        for mid, g in data.judgements[i].items():
+            grades[r, column[mid]] = g
+    return learning.Judged(learnt, grades, np.isfinite(total), mf.ids.copy())
+
+
 def engine_rankings(k: int = 5, data: EvalSet | None = None) -> list[list[int]]:
-    tax, mentors, mentees = _records(data or eval_set())
-    m_emb = semantic.encode([mentor_text(r, tax) for r in mentors])
-    e_emb = semantic.encode([mentee_text(r, tax) for r in mentees])
-    mf = mentor_features(mentors, tax, embeddings=m_emb, now=EVAL_DAY)
-    ef = mentee_features(mentees, tax, embeddings=e_emb, now=EVAL_DAY)
+    ef, mf = features_of(data or eval_set())
     out: list[list[int]] = []
     for block in engine.top_k(ef, mf, NEUTRAL_WEIGHTS, k=k, with_parts=False):
         for row, valid in zip(block.mentor_index, block.valid, strict=True):

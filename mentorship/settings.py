@@ -470,8 +470,10 @@ RATING_PRIOR_MEAN = float(env_str("RATING_PRIOR_MEAN", "4.0"))
 RATING_PRIOR_WEIGHT = env_int("RATING_PRIOR_WEIGHT", 5)
 
 # --- Matching --------------------------------------------------------------------------------
-# Weights of the match score's parts (each part is in [0, 1]); meaning dominates because the
-# mentor who can answer the question matters more than a logo or a free slot. See matching/engine.py.
+# Weights of the match score's parts (each part is in [0, 1], the weights sum to 1); meaning dominates
+# because the mentor who can answer the question matters more than a logo or a free slot. Hand-set;
+# bench/learn_weights.py learns them from the evaluation sets' dev halves (matching/learning.py) and
+# the README says why its best fit is not shipped yet (a lexical trap). See matching/engine.py.
 MATCHING_WEIGHTS = {
     "semantic": 0.50,      # mentor's headline/bio/skills vs the mentee's goals and interests, by meaning
     "skills": 0.12,        # overlap through the Skill taxonomy (synonyms included)
