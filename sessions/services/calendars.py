@@ -39,6 +39,7 @@ from sessions.calendar_feeds import FeedBusy, FeedError, busy_intervals
 from sessions.errors import BookingError
 from sessions.models import BookingPolicy, BusyInterval, ExternalCalendar
 from sessions.models.calendars import SecretURL
+from sessions.services.free_times import mentor_free_times_changed
 from sessions.services.notifications import mail_enqueue
 
 NAME_MAX = 60
@@ -154,7 +155,10 @@ def _store(calendar: ExternalCalendar, fetched: _Fetched, now: datetime) -> None
         calendar.content_sha256 = fetched.content_sha256
         calendar.expanded_until = fetched.window_end
     calendar.save()
+    # Busy times move the mentor's free times: matching's free-slot counts and the directory's
+    # next free start (DESIGN.md, flow 1), both after commit.
     triggers.mentors_changed(mentor_ids=[calendar.mentor_id])
+    mentor_free_times_changed(mentor_ids=[calendar.mentor_id])
 
 
 @sensitive_variables()
@@ -215,6 +219,7 @@ def calendar_remove(*, mentor: User, calendar_id: int) -> None:
         calendar = _owned(mentor, calendar_id)
         calendar.delete()  # its busy intervals go with it (CASCADE)
         triggers.mentors_changed(mentor_ids=[mentor.pk])
+        mentor_free_times_changed(mentor_ids=[mentor.pk])
 
 
 def _backoff(failures: int) -> timedelta:

@@ -456,3 +456,24 @@ def test_the_beat_task_refreshes_due_calendars_once_however_often_it_runs(work, 
     assert refresh_calendars() == 1
     assert refresh_calendars() == 0
     assert len(feed_server.hits(SECRET_PATH)) == hits + 1
+
+
+def test_the_directorys_free_times_subtract_busy_times_once_a_calendar_is_added_or_removed(
+        open_mentor, google_url, django_capture_on_commit_callbacks):
+    from accounts.models import MentorFreeTime
+    from sessions.services.free_times import mentors_free_times_refresh
+
+    stand_up = utc(2026, 11, 9, 13)  # Monday 9 November, 14:00 Berlin: the moved stand-up
+
+    def listed_free() -> bool:
+        return MentorFreeTime.objects.filter(mentor_id=open_mentor.pk, start__lte=stand_up,
+                                             last_start__gte=stand_up).exists()
+
+    mentors_free_times_refresh(mentor_ids=[open_mentor.pk])
+    assert listed_free()
+    with django_capture_on_commit_callbacks(execute=True):
+        work = services.calendar_add(mentor=open_mentor, name="Work", url=google_url)
+    assert not listed_free()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.calendar_remove(mentor=open_mentor, calendar_id=work.pk)
+    assert listed_free()
