@@ -61,6 +61,9 @@ def encoder(name: str):
 
 
 def main() -> None:
+    if not sys.argv[1:] or sys.argv[1] in ("-h", "--help"):
+        print("usage:", __doc__)
+        return
     name = sys.argv[1]
     texts = json.loads(Path("/tmp/survey_texts.json").read_text())
     started = time.perf_counter()

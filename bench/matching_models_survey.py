@@ -135,6 +135,9 @@ def report_second_opinion(model: str, reference: dict[str, np.ndarray]) -> None:
 
 
 def main() -> None:
+    if not sys.argv[1:] or sys.argv[1] in ("-h", "--help"):
+        print("usage:", __doc__)
+        return
     if sys.argv[1:] == ["--dump-texts"]:
         dump_texts()
         return

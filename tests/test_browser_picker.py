@@ -17,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from accounts.models import MentorProfile
 from sessions.models import Booking
 from sessions.tests.test_bookings_support import open_every_day, set_policy
 from tests.factories import BookingFactory, MenteeFactory, MentorFactory
@@ -40,7 +41,6 @@ def lena(db):
     lena = MentorFactory(email="lena@example.com", name="Lena", timezone="Asia/Singapore")
     profile = lena.mentor_profile
     profile.bio = "\n\n".join(["I lead platform teams and coach new engineering managers."] * 4)
-    profile.response_median_minutes = 150
     profile.save()
     open_every_day(lena, start=time(8, 0), end=time(18, 0))
     set_policy(lena, requires_approval=True, slot_granularity_minutes=30, min_notice_hours=0, horizon_days=90)
@@ -53,6 +53,9 @@ def lena(db):
                               stars=5 - i % 2, comment=f"Clear, practical advice on my first team ({i}).",
                               created_at=start + timedelta(hours=1))
     mentor_aggregates_refresh(mentor_ids=[lena.pk])
+    # The answer time is kept from the record (accounts.recognition, recomputed when ratings change):
+    # set it last, as if she had answered requests in about two and a half hours.
+    MentorProfile.objects.filter(pk=lena.pk).update(response_median_minutes=150)
     return lena
 
 
