@@ -39,14 +39,25 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _like_prefix(query: str) -> str:
+    """`query` followed by a space, as a LIKE prefix pattern (the name starts with it as a word)."""
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped} %"
+
+
 def _page_rows(cursor, *, query: str, size: int, page: int) -> tuple[int, list[tuple]]:
     if query:
         cursor.execute(f"SELECT count(*) FROM {_FROM} WHERE {_LISTED} AND {_SEARCH}", [query])
         count = cursor.fetchone()[0]
         cursor.execute(
             f"SELECT {_COLUMNS} FROM {_FROM} WHERE {_LISTED} AND {_SEARCH} "
-            "ORDER BY ts_rank(p.search_vector, websearch_to_tsquery('english', %s)) DESC, p.rating_bayes DESC, "
-            "p.user_id LIMIT %s OFFSET %s", [query, query, size, (page - 1) * size])
+            # The product's relevance order (accounts.selectors.mentors_search): exact names first, then
+            # the text rank, the trigram name similarity, free soon, rating.
+            "ORDER BY (upper(u.name) = upper(%s) OR upper(u.name) LIKE upper(%s)) DESC, "
+            "ts_rank(p.search_vector, websearch_to_tsquery('english', %s)) DESC, "
+            "strict_word_similarity(lower(%s), p.search_text) DESC, p.free_soon DESC, p.rating_bayes DESC, "
+            "p.user_id LIMIT %s OFFSET %s",
+            [query, query, _like_prefix(query), query, query, size, (page - 1) * size])
     else:
         cursor.execute(f"SELECT count(*) FROM {_FROM} WHERE {_LISTED}")
         count = cursor.fetchone()[0]
