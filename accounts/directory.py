@@ -42,18 +42,23 @@ from django.db.models.signals import post_init, pre_init
 
 from accounts.models import MentorProfile
 from accounts.selectors import (
+    FUZZY_MIN_LETTERS,
     KIND_VIEWERS,
     NO_VIEWER,
     CompiledViewer,
     MentorFilters,
+    _corrected,
+    _known_words,
     _name_prefix_query,
+    _query_words,
     mentors_search,
     viewer_kind,
 )
 
 # Stand-ins while a shape is compiled, twice (A and B) so that every parameter that depends on the
 # request is found by difference; text that no request sends (a NUL byte is refused by the form).
-_TEXT = ("\x00directory-text-a", "\x00directory-text-b")
+# Upper-case letters in them, so the lower-cased copy the trigram order takes is told apart from the text.
+_TEXT = ("\x00Directory-text-a", "\x00Directory-text-b")
 _VIEWER_IDS = (NO_VIEWER, NO_VIEWER - 1)
 _FULL_COUNT = "directory_full_count"
 
@@ -116,6 +121,23 @@ def _shape_query(kind: str, sort: str, text: str, viewer_id: int):
     return mentors_search(query=text, filters=MentorFilters(sort=sort), viewer=viewer)
 
 
+def _name_start(using: str, text: str) -> str:
+    """The LIKE pattern of the exact-name order's "name starts with the query as a word" (Django's
+    istartswith on `f"{text} "`)."""
+    return connections[using].ops.prep_for_like_query(f"{text} ") + "%"
+
+
+def _words_shape_the_sql(query: str) -> bool:
+    """Whether the query's words change the SQL's shape, not only its values: every word unknown (a
+    trigram match on names joins the search) or a misspelt word corrected (a second text query)."""
+    if not query:
+        return False
+    known = _known_words()
+    words = _query_words(query)
+    fuzzy = [w for w in words if len(w) >= FUZZY_MIN_LETTERS and w not in known]
+    return bool(fuzzy and len(fuzzy) == len(words)) or _corrected(query, known) is not None
+
+
 def _stand_in(text: str, prefix: bool) -> str:
     return text if prefix else f"-{text}"  # a negated word adds no name-prefix part
 
@@ -141,6 +163,10 @@ def _compiled_shape(using: str, kind: str, sort: str, has_text: bool, has_prefix
                 out.append("text")
             elif (x, y) == (_name_prefix_query(text_a), _name_prefix_query(text_b)):
                 out.append("prefix")
+            elif (x, y) == (_name_start(using, text_a), _name_start(using, text_b)):
+                out.append("name_start")
+            elif (x, y) == (text_a.lower(), text_b.lower()):
+                out.append("lower")
             elif (x, y) == (viewer_a, viewer_b):
                 out.append("viewer")
             else:
@@ -222,7 +248,8 @@ class DirectoryRows:
         has_text = bool(self.query)
         prefix = bool(_name_prefix_query(self.query))
         compiled = None
-        if settings.IS_POSTGRES and _plain(self.filters) and self.filters.sort != "match":
+        if (settings.IS_POSTGRES and _plain(self.filters) and self.filters.sort != "match"
+                and not _words_shape_the_sql(self.query)):
             compiled = _compiled_shape(self.using, viewer_kind(viewer), self.filters.sort, has_text, prefix)
         if compiled is None:
             qs = mentors_search(query=self.query, filters=self.filters, viewer=viewer)
@@ -230,6 +257,7 @@ class DirectoryRows:
             self.values = {}
         else:
             self.values = {"text": self.query, "prefix": _name_prefix_query(self.query),
+                           "name_start": _name_start(self.using, self.query), "lower": self.query.lower(),
                            "viewer": getattr(viewer, "pk", None)}
         self.compiled = compiled
 
