@@ -42,6 +42,7 @@ from accounts.free_times import FreeWhen, free_in_windows_q, free_windows
 from accounts.models import Block, Industry, Language, MentorFreeTime, MentorProfile, Skill, User, Visibility
 from accounts.search import CONFIG as SEARCH_CONFIG
 from accounts.search import NAME_CONFIG
+from mentorship import prepared
 from mentorship.rows import Columns, select_list
 from orgs.selectors import colleague_ids, colleague_pairs, member_ids
 
@@ -177,7 +178,7 @@ def mentor_bookable_get(*, mentor_id: int, viewer) -> User | None:
     kind = viewer_kind(viewer)
     sql, user_columns, profile_columns = _bookable_mentor_sql(using, kind)
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, [mentor_id, *bookable_mentor_ids_sql(using, mentor_id=mentor_id, viewer=viewer)[1]])
+        prepared.execute(cursor, sql, [mentor_id, *bookable_mentor_ids_sql(using, mentor_id=mentor_id, viewer=viewer)[1]])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.errors import AccountError
 from accounts.models import ApiToken, User
+from mentorship import prepared
 from mentorship.rows import Columns, select_list
 from mentorship.text import text_errors
 
@@ -84,7 +85,7 @@ def _token_with_owner(*, key_hash: str) -> ApiToken | None:
     using = router.db_for_read(ApiToken)
     sql, token_columns, user_columns = _token_sql(using)
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, [key_hash])
+        prepared.execute(cursor, sql, [key_hash])
         row = cursor.fetchone()  # key_hash is unique
     if row is None:
         return None

@@ -39,6 +39,7 @@ from django.utils import timezone
 from accounts.models import Block, MentorProfile, User
 from accounts.recognition import mentor_recognition_changed
 from accounts.selectors import bookable_mentor_ids_sql, bookable_mentors
+from mentorship import prepared
 from mentorship.datetimes import OUT_OF_RANGE, datetime_in_range
 from mentorship.rows import Columns, insert_sql, select_list
 from mentorship.text import text_errors
@@ -440,7 +441,7 @@ def _lock_for_booking(*, mentee, mentor) -> tuple[BookingPolicy, int | None]:
            f"FROM {qn(User._meta.db_table)} me, {qn(BookingPolicy._meta.db_table)} p "
            f"WHERE me.id = %s AND p.mentor_id = %s AND p.mentor_id IN ({bookable}){locks}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [mentor.pk, mentor.pk, mentee.pk, mentor.pk, *bookable_params])
+        prepared.execute(cursor, sql, [mentor.pk, mentor.pk, mentee.pk, mentor.pk, *bookable_params])
         row = cursor.fetchone()
     if row is None:
         _lock_mentee(mentee, mentor)
@@ -463,8 +464,8 @@ def _read_for_booking(*, mentee, mentor, policy: BookingPolicy, start: datetime,
     first, last = slot_check_window(start)
     calendar_sql, calendar_params = calendar_query(mentor=mentor, start=first, end=last, using=connection.alias)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT k.*, c.* FROM ({counts_sql}) k LEFT JOIN ({calendar_sql}) c ON 1 = 1",
-                       [*counts_params, *calendar_params])
+        prepared.execute(cursor, f"SELECT k.*, c.* FROM ({counts_sql}) k LEFT JOIN ({calendar_sql}) c ON 1 = 1",
+                         [*counts_params, *calendar_params])
         rows = cursor.fetchall()
     counts = dict(zip(_COUNTS, rows[0][:len(_COUNTS)], strict=True))
     entries = [r[len(_COUNTS):] for r in rows if r[len(_COUNTS)] is not None]
@@ -503,7 +504,7 @@ def _insert_new_booking(booking: Booking, *, event: BookingEvent) -> None:
             tail += " UNION ALL SELECT * FROM new_mail"
         try:
             with connection.cursor() as cursor:
-                cursor.execute(f"{sql} {tail}", params)
+                prepared.execute(cursor, f"{sql} {tail}", params)
                 returned = cursor.fetchall()
         except IntegrityError as exc:
             raise _overlap_or_raise(exc)
