@@ -30,6 +30,7 @@ from accounts.free_times import (
     mentors_free_times_due,
 )
 from accounts.models import MentorProfile, User
+from mentorship.publisher import BackgroundPublisher
 from sessions import slots as engine
 from sessions.models import BookingPolicy
 from sessions.selectors import load_calendar
@@ -80,15 +81,30 @@ def _refresh_after_commit(mentor_ids: set[int]) -> None:
         logger.exception("free times refresh failed for mentors %s", sorted(mentor_ids))
 
 
-def _publish_refresh(mentor_ids: set[int]) -> None:
+def _publish_refresh(mentor_ids) -> None:
     # lazy: breaks the cycle sessions.tasks -> sessions.services.free_times
     from sessions.tasks import refresh_free_times
 
     try:
-        refresh_free_times.apply_async((sorted(mentor_ids),), retry=False)
+        refresh_free_times.apply_async((sorted(set(mentor_ids)),), retry=False)
     except Exception:  # noqa: BLE001 - a broker failure must not break the booking request
-        logger.warning("broker unavailable; free times of %s left to the roll-forward job", sorted(mentor_ids),
+        logger.warning("broker unavailable; free times of %s left to the roll-forward job", sorted(set(mentor_ids)),
                        exc_info=True)
+
+
+# Published after the response, the mentors of several bookings in one message (a booking waited
+# ~1 ms of its request for this round trip); a lost message is the roll-forward job's to catch up.
+refresh_publisher = BackgroundPublisher(lambda ids: _publish_refresh(ids), name="free-times-publisher")
+
+
+def _defer_refresh(mentor_ids: set[int]) -> None:
+    # lazy: breaks the cycle sessions.tasks -> sessions.services.free_times
+    from sessions.tasks import refresh_free_times
+
+    if refresh_free_times.app.conf.task_always_eager:
+        _publish_refresh(mentor_ids)  # no broker: the "worker" is this process, and callers expect it done
+    else:
+        refresh_publisher.submit(sorted(mentor_ids))
 
 
 def mentor_free_times_changed(*, mentor_ids: Iterable[int], defer: bool = False) -> None:
@@ -101,7 +117,7 @@ def mentor_free_times_changed(*, mentor_ids: Iterable[int], defer: bool = False)
     recomputes every mentor at least every DIRECTORY_FREE_REFRESH_HOURS."""
     ids = {int(i) for i in mentor_ids}
     if ids:
-        transaction.on_commit(lambda: _publish_refresh(ids) if defer else _refresh_after_commit(ids))
+        transaction.on_commit(lambda: _defer_refresh(ids) if defer else _refresh_after_commit(ids))
 
 
 def free_times_roll_forward(*, now: datetime | None = None, batch: int = 500, max_batches: int = 20) -> int:

@@ -14,7 +14,7 @@ Each write is one INSERT ... ON CONFLICT (dedupe_key) DO NOTHING, however many r
 Delivery: every email is a Notification row first. Transactional rows are due at once and their ids
 are enqueued after commit as one send task (fast path; what several transactions queued meanwhile
 goes in the same message); reminders are due later. The enqueue itself runs
-on a background thread (_Publisher), not on the request: a broker round-trip (tens of ms under load,
+on a background thread (mentorship.publisher), not on the request: a broker round-trip (tens of ms under load,
 seconds when the broker is down) is not the person's to wait for. Either way the periodic
 dispatcher (notifications_dispatch_due) is the safety net: it claims every due pending row with
 select_for_update(skip_locked=True), sends it and marks it sent in the same transaction as the
@@ -29,13 +29,8 @@ database never records a row as sent twice.
 
 from __future__ import annotations
 
-import atexit
 import logging
-import os
-import queue
 import smtplib
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,6 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.claims import claim
+from mentorship.publisher import BackgroundPublisher
 from mentorship.rows import insert_sql
 from sessions.models import Booking, Notification
 
@@ -106,73 +102,11 @@ def _publish(ids: list[int]) -> None:
         logger.warning("broker unavailable; notifications %s left to the dispatcher", ids, exc_info=True)
 
 
-# At most this many ids in one message when the publisher merges what has queued up.
-PUBLISH_BATCH_MAX = 200
-
-
-class _Publisher:
-    """One daemon thread per process that publishes send tasks after the response has gone.
-
-    Nothing here decides whether a mail goes out: the rows are committed before their ids are
-    queued, and sending claims a pending row (skip locked) and marks it sent in one transaction. So
-    a message published twice sends once, and an id lost with its process (a worker killed or
-    recycled before the thread got to it) is sent by the periodic dispatcher instead.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._queue: queue.Queue[list[int]] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._pid = 0
-
-    def submit(self, ids: list[int]) -> None:
-        with self._lock:
-            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
-                if self._pid != os.getpid():
-                    # A forked child (gunicorn worker) has no copy of the parent's thread, only of its queue.
-                    self._queue = queue.Queue()
-                self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, args=(self._queue,),
-                                                name="outbox-publisher", daemon=True)
-                self._thread.start()
-            self._queue.put(list(ids))
-
-    @staticmethod
-    def _run(work: queue.Queue) -> None:
-        while True:
-            ids = list(work.get())
-            taken = 1
-            # Whatever other transactions queued meanwhile goes in the same message: under load
-            # the broker sees one publish for many bookings, not two for each.
-            while len(ids) < PUBLISH_BATCH_MAX:
-                try:
-                    ids += work.get_nowait()
-                except queue.Empty:
-                    break
-                taken += 1
-            try:
-                _publish(ids)
-            except Exception:  # noqa: BLE001 - the thread must outlive any one failure
-                logger.exception("publishing notifications %s failed; left to the dispatcher", ids)
-            finally:
-                for _ in range(taken):
-                    work.task_done()
-
-    def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every id queued so far is published (tests, and process exit). False on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._queue.all_tasks_done:
-            while self._queue.unfinished_tasks:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._queue.all_tasks_done.wait(remaining)
-        return True
-
-
-publisher = _Publisher()
-# A worker that exits normally (gunicorn's max_requests, a deploy) first publishes what it queued.
-atexit.register(publisher.flush, 2.0)
+# One thread per process publishes the send tasks after the response (mentorship.publisher).
+# Nothing there decides whether a mail goes out: the rows are committed before their ids are queued,
+# and sending claims a pending row (skip locked) and marks it sent in one transaction. So a message
+# published twice sends once, and an id lost with its process is sent by the periodic dispatcher.
+publisher = BackgroundPublisher(lambda ids: _publish(ids), name="outbox-publisher")
 
 
 def _enqueue_send(ids: list[int]) -> None:
