@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from urllib.parse import unquote
 
 from django.utils import timezone
 
-from accounts.timezones import canonical_timezone, is_valid_timezone
+from accounts.timezones import cached_zone, canonical_timezone, is_valid_timezone
 
 
 class UserTimezoneMiddleware:
@@ -27,7 +26,7 @@ class UserTimezoneMiddleware:
                 # zone, as the zone lists and the stored profiles do.
                 tz_name = canonical_timezone(cookie)
         request.tz_name = tz_name or "UTC"
-        timezone.activate(zoneinfo.ZoneInfo(request.tz_name))
+        timezone.activate(cached_zone(request.tz_name))
         try:
             return self.get_response(request)
         finally:
@@ -39,4 +38,4 @@ def activate_user_timezone(request, user) -> None:
     middleware, such as API tokens). The middleware deactivates it when the response is done."""
     if is_valid_timezone(user.timezone):
         request.tz_name = user.timezone
-        timezone.activate(zoneinfo.ZoneInfo(user.timezone))
+        timezone.activate(cached_zone(user.timezone))

@@ -25,7 +25,7 @@ from django.db.models.functions import Lower
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
 
-from accounts.timezones import validate_timezone
+from accounts.timezones import cached_zone, validate_timezone
 
 
 class UserManager(BaseUserManager):
@@ -103,7 +103,7 @@ class User(AbstractUser):
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone or "UTC")
+        return cached_zone(self.timezone or "UTC")
 
     @property
     def is_moderator(self) -> bool:

@@ -91,6 +91,14 @@ def canonical_timezone(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=2048)
+def cached_zone(name: str) -> zoneinfo.ZoneInfo:
+    """ZoneInfo(name), kept for the life of the process. zoneinfo's own cache holds only the 8 zones
+    used last (the rest weakly): a booking between people in other zones read the tz file from disk
+    again (~1 ms of a booking's CPU). The tz database has a few hundred names, so this stays small."""
+    return zoneinfo.ZoneInfo(name)
+
+
 def is_valid_timezone(name: str) -> bool:
     """O(1): a lookup in the zone set read once per process (token authentication and the time-zone
     middleware ask it on every request; listing the tz database costs milliseconds each time)."""

@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from accounts.models import MenteeProfile, MentorProfile, User
 from accounts.selectors import KIND_VIEWERS, NO_ID, NO_VIEWER, bookable_mentors, viewer_kind
+from accounts.timezones import cached_zone
 from sessions import slots as engine
 from sessions.errors import BookingError
 from sessions.models import (
@@ -232,7 +233,7 @@ class SlotsMentor:
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone or "UTC")
+        return cached_zone(self.timezone or "UTC")
 
 
 _POLICY_FIELDS = [f.attname for f in BookingPolicy._meta.concrete_fields if f.name not in ("mentor", "updated_at")]

@@ -41,6 +41,11 @@ import zoneinfo
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+
+# zoneinfo keeps only the 8 zones used last (the rest weakly): the engine runs for mentors in
+# dozens of zones, so it keeps every one it met (the tz database has a few hundred).
+_zone = lru_cache(maxsize=2048)(zoneinfo.ZoneInfo)
 
 DAY = 86400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -132,7 +137,7 @@ class _Engine:
     """Inputs prepared once (busy intervals merged, caps counted) for many questions."""
 
     def __init__(self, *, zone, rules, overrides, bookings, policy: Policy, now: datetime, external=()):
-        self.zone: tzinfo = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
+        self.zone: tzinfo = _zone(zone) if isinstance(zone, str) else zone
         self.policy = policy
         self.now = _ts(now)
         self.rules: dict[int, list[tuple[int, int]]] = {}

@@ -12,13 +12,13 @@ from datetime import datetime
 
 from django import template
 
-from accounts.timezones import is_valid_timezone
+from accounts.timezones import cached_zone, is_valid_timezone
 
 register = template.Library()
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(name if name and is_valid_timezone(name) else "UTC")
+    return cached_zone(name if name and is_valid_timezone(name) else "UTC")
 
 
 def format_in_zone(value: datetime, zone_name: str | None, *, with_date: bool = True) -> str:
