@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before every middleware that may answer on its own (the NUL-byte 400 page, whitenoise), so
     # that their responses carry the policy too.
-    "csp.middleware.CSPMiddleware",
+    "mentorship.middleware.CSPMiddleware",  # django-csp's, its header built once
     "mentorship.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -167,9 +167,15 @@ if IS_POSTGRES:
         _options = _db.setdefault("OPTIONS", {})
         _options["options"] = (f"{_options.get('options', '')} "
                                f"-c pg_trgm.strict_word_similarity_threshold={TRIGRAM_WORD_THRESHOLD}").strip()
+# Server-side prepared statements for the hot SQL every booking and API request sends
+# (mentorship.prepared): planning was most of the database's share of a booking. Off behind a
+# pooler in transaction mode, where the next transaction may land on a connection that never saw
+# the PREPARE.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 if env_bool("PGBOUNCER_TRANSACTION_POOLING", False):
     for _db in DATABASES.values():
         _db.update(CONN_MAX_AGE=0, DISABLE_SERVER_SIDE_CURSORS=True)
+    DB_PREPARED_STATEMENTS = False
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10, minimum=0)  # longer than the replica's usual lag
 # GET pages whose reads may be seconds stale: the directory and free slots.
 REPLICA_READ_VIEWS = {"accounts:directory", "api:mentor-list", "api:mentor-detail", "booking:slot_picker",
@@ -505,6 +511,10 @@ NO_SHOW_DISPUTE_HOURS = env_int("NO_SHOW_DISPUTE_HOURS", 72)
 # SMTP failures: attempt n waits base * 2**(n-1) seconds; after the last attempt the row is "failed".
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)
+# Tasks published after the response (new mails' send task, directory free-times refreshes) wait
+# this long for other requests' ids to go in the same message (mentorship.publisher). Tests keep
+# no linger, so that waiting for the publisher does not slow every test that books.
+PUBLISH_LINGER_SECONDS = 0.0 if TESTING else env_float("PUBLISH_LINGER_SECONDS", 0.1, minimum=0, maximum=5)
 
 # Conversations (conversations/): the pair's thread stays open this many days after their latest
 # session, so a follow-up question has a place but a 30-minute favour does not become an open-ended

@@ -21,6 +21,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: the API is most of the traffic, and the resolver tries patterns in order.
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says (feeds, the API docs, error pages).
@@ -31,7 +33,6 @@ urlpatterns = [
     path("staff/mail/<str:name>/", views_mail.mail_detail, name="staff-mail-detail"),
     path("staff/mail/<str:name>/html/", views_mail.mail_html, name="staff-mail-html"),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("", include("mentorship.urls_home")),
