@@ -94,11 +94,12 @@ def test_off_or_past_the_limit_it_is_a_plain_execute(monkeypatch):
 def test_the_token_and_the_bookable_mentor_reads_go_through_prepared_statements():
     mentee, mentor = MenteeFactory(), MentorFactory()
     _, key = api_token_create(user=mentee)
-    before = set(_server_statements())
+    assert api_token_authenticate(key=key) == mentee
+    assert mentor_bookable_get(mentor_id=mentor.pk, viewer=mentee) == mentor
+    after_first = _server_statements()
+    assert any('"accounts_apitoken"' in sql for sql in after_first.values())
+    assert any('"accounts_mentorprofile"' in sql for sql in after_first.values())
     for _ in range(2):
         assert api_token_authenticate(key=key) == mentee
         assert mentor_bookable_get(mentor_id=mentor.pk, viewer=mentee) == mentor
-    new = [sql for name, sql in _server_statements().items() if name not in before]
-    assert any('"accounts_apitoken"' in sql for sql in new)
-    assert any('"accounts_mentorprofile"' in sql for sql in new)
-    assert len(new) == 2  # each prepared once, however often asked
+    assert _server_statements() == after_first  # each prepared once, however often asked
