@@ -46,7 +46,7 @@ def test_a_statement_is_prepared_once_and_answers_as_a_plain_execute():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rollback_or_a_failed_statement_keeps_the_connection_usable():
     with pytest.raises(DatabaseError), transaction.atomic():
         with connection.cursor() as cursor:
@@ -63,7 +63,7 @@ def test_a_rollback_or_a_failed_statement_keeps_the_connection_usable():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_new_connection_prepares_again():
     with connection.cursor() as cursor:
         prepared.execute(cursor, SQL, [1])
