@@ -42,16 +42,13 @@ from django.db.models.signals import post_init, pre_init
 
 from accounts.models import MentorProfile
 from accounts.selectors import (
-    FUZZY_MIN_LETTERS,
     KIND_VIEWERS,
     NO_VIEWER,
     CompiledViewer,
     MentorFilters,
-    _corrected,
-    _known_words,
     _name_prefix_query,
-    _query_words,
     mentors_search,
+    text_query_fuzzy_words,
     viewer_kind,
 )
 
@@ -128,14 +125,9 @@ def _name_start(using: str, text: str) -> str:
 
 
 def _words_shape_the_sql(query: str) -> bool:
-    """Whether the query's words change the SQL's shape, not only its values: every word unknown (a
-    trigram match on names joins the search) or a misspelt word corrected (a second text query)."""
-    if not query:
-        return False
-    known = _known_words()
-    words = _query_words(query)
-    fuzzy = [w for w in words if len(w) >= FUZZY_MIN_LETTERS and w not in known]
-    return bool(fuzzy and len(fuzzy) == len(words)) or _corrected(query, known) is not None
+    """Whether the query's words change the SQL's shape, not only its values: matched by similarity
+    (a trigram match on names joins the search, and a corrected second text query)."""
+    return bool(query) and bool(text_query_fuzzy_words(query))
 
 
 def _stand_in(text: str, prefix: bool) -> str:

@@ -429,10 +429,9 @@ def mentor_text_match(query: str) -> tuple[Q, SearchRank]:
     #   instead cost 0.5-0.9 s per search at 10,000 mentors (each row rechecked).
     # Only when every word is such a word: a trigram match on some words would drop the others
     # ("Mentor 007" must not list every Mentor).
-    known = _known_words()
-    words = _query_words(query)
-    fuzzy = [w for w in words if len(w) >= FUZZY_MIN_LETTERS and w not in known]
-    if fuzzy and len(fuzzy) == len(words):
+    fuzzy = text_query_fuzzy_words(query)
+    if fuzzy:
+        known = _known_words()
         in_name = Q()
         for word in fuzzy:
             in_name &= Q(search_text__trigram_strict_word_similar=word)
@@ -442,6 +441,17 @@ def mentor_text_match(query: str) -> tuple[Q, SearchRank]:
             match |= Q(search_vector=SearchQuery(corrected, search_type="websearch", config=SEARCH_CONFIG))
     # ts_rank is NULL for a row without a document; 0 keeps it last, not first, in a DESC order.
     return match, Coalesce(SearchRank(F("search_vector"), search), Value(0.0), output_field=FloatField())
+
+
+def text_query_fuzzy_words(query: str) -> list[str]:
+    """The words mentor_text_match looks up by similarity (in names, and corrected to the closest
+    known word), or [] when it matches the query as typed: only when every word is one of 4+ letters
+    that is no known skill, industry or language word. Such a query's SQL has more parts, so callers
+    that reuse a compiled statement (accounts.directory) ask this first."""
+    known = _known_words()
+    words = _query_words(query)
+    fuzzy = [w for w in words if len(w) >= FUZZY_MIN_LETTERS and w not in known]
+    return fuzzy if fuzzy and len(fuzzy) == len(words) else []
 
 
 FUZZY_MIN_LETTERS = 4

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.completeness import Completeness, mentor_completeness
@@ -68,11 +69,15 @@ def mentee_home(*, user: User, now: datetime | None = None) -> MenteeHome:
 
 
 def mentor_home_completeness(*, user: User) -> Completeness | None:
-    """The meter on a mentor's home page: shown until the profile is complete (None after)."""
-    profile = MentorProfile.objects.prefetch_related("skills").filter(user=user).first()
+    """The meter on a mentor's home page: shown until the profile is complete (None after).
+    One query (the skills counted alongside), and the profile is left on `user` for the rest of
+    the page (the mentor's part reads user.mentor_profile)."""
+    profile = MentorProfile.objects.filter(user=user).annotate(skill_count=Count("skills")).first()
     if profile is None:
         return None
-    completeness = mentor_completeness(profile)
+    user._state.fields_cache["mentor_profile"] = profile
+    profile._state.fields_cache["user"] = user
+    completeness = mentor_completeness(profile, skill_count=profile.skill_count)
     return None if completeness.complete else completeness
 
 
